@@ -1,0 +1,155 @@
+"""The report: discrepancies, per-rule summaries and the figures no rule could check.
+
+Every output format renders from `Report.to_records()`, a plain JSON-ready dict whose shape is
+documented in docs/json-report.md.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+REPORT_FORMAT_VERSION = 1
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """One figure as the reader of a report needs to find it again."""
+
+    key: Mapping[str, str]
+    value: str
+    row: int | None
+    unit: str = ""
+    change: str = ""
+    role: str = "figure"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "key": dict(self.key),
+            "value": self.value,
+            "unit": self.unit,
+            "change": self.change,
+            "row": self.row,
+            "role": self.role,
+            "extra": dict(self.extra),
+        }
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A rule instance that no values inside the printed precision can satisfy."""
+
+    rule: str
+    kind: str
+    severity: Severity
+    description: str
+    message: str
+    figures: tuple[FigureRef, ...]
+    context: Mapping[str, str] = field(default_factory=dict)
+    expected: tuple[float, float] | None = None
+    reported: tuple[float, float] | None = None
+    gap: float | None = None
+    unit: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "severity": self.severity.value,
+            "description": self.description,
+            "message": self.message,
+            "context": dict(self.context),
+            "figures": [f.to_record() for f in self.figures],
+            "expected": list(self.expected) if self.expected is not None else None,
+            "reported": list(self.reported) if self.reported is not None else None,
+            "gap": self.gap,
+            "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    """A rule instance that could not be evaluated, and what it lacked."""
+
+    rule: str
+    reason: str
+    missing: tuple[Mapping[str, str], ...] = ()
+    context: Mapping[str, str] = field(default_factory=dict)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "reason": self.reason,
+            "context": dict(self.context),
+            "missing": [dict(m) for m in self.missing],
+        }
+
+
+@dataclass(frozen=True)
+class RuleSummary:
+    id: str
+    kind: str
+    description: str
+    severity: Severity
+    checked: int
+    failed: int
+    not_evaluated: int
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "description": self.description,
+            "severity": self.severity.value,
+            "checked": self.checked,
+            "failed": self.failed,
+            "not_evaluated": self.not_evaluated,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    table: str
+    rules_file: str
+    figures: int
+    rules: tuple[RuleSummary, ...]
+    discrepancies: tuple[Discrepancy, ...]
+    not_evaluated: tuple[NotEvaluated, ...]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.discrepancies if d.severity is severity)
+
+    @property
+    def clean(self) -> bool:
+        return not self.discrepancies
+
+    def to_records(self) -> dict[str, Any]:
+        errors = self.count(Severity.ERROR)
+        warnings = self.count(Severity.WARNING)
+        return {
+            "version": REPORT_FORMAT_VERSION,
+            "title": self.title,
+            "inputs": {"table": self.table, "rules": self.rules_file},
+            "summary": {
+                "status": "failed" if errors else ("warnings" if warnings else "clean"),
+                "figures": self.figures,
+                "rules": len(self.rules),
+                "checked": sum(r.checked for r in self.rules),
+                "failed": sum(r.failed for r in self.rules),
+                "not_evaluated": sum(r.not_evaluated for r in self.rules),
+                "errors": errors,
+                "warnings": warnings,
+            },
+            "rules": [r.to_record() for r in self.rules],
+            "discrepancies": [d.to_record() for d in self.discrepancies],
+            "not_evaluated": [n.to_record() for n in self.not_evaluated],
+        }

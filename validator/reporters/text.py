@@ -1,0 +1,61 @@
+"""Plain text for a terminal or a log: every discrepancy in words, then a line per rule."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def describe_key(key: Mapping[str, str]) -> str:
+    return ", ".join(f"{dim}={code}" for dim, code in key.items())
+
+
+def describe_figure(figure: Mapping[str, Any]) -> str:
+    where = f"row {figure['row']}" if figure.get("row") is not None else "no row"
+    value = figure["value"] or "(empty)"
+    unit = f" {figure['unit']}" if figure.get("unit") else ""
+    change = f", change {figure['change']}%" if figure.get("change") else ""
+    extra = "".join(f", {name} {text}" for name, text in figure.get("extra", {}).items() if text)
+    return f"{where}: {describe_key(figure['key'])} = {value}{unit}{change}{extra}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class TextReporter:
+    def render(self, records: Mapping[str, Any]) -> str:
+        lines: list[str] = []
+        title = records.get("title") or "Release check"
+        lines.append(title)
+        lines.append(f"table: {records['inputs']['table']}  rules: {records['inputs']['rules']}")
+        lines.append("")
+        for d in records["discrepancies"]:
+            lines.append(f"{d['severity'].upper()} [{d['rule']}] {d['message']}")
+            if d.get("description"):
+                lines.append(f"  rule: {d['description']}")
+            for figure in d["figures"]:
+                lines.append(f"  - {describe_figure(figure)}")
+            lines.append("")
+        if records["not_evaluated"]:
+            lines.append("Not evaluated:")
+            for n in records["not_evaluated"]:
+                missing = "; ".join(describe_key(m) for m in n["missing"])
+                lines.append(f"  [{n['rule']}] {n['reason']}" + (f": {missing}" if missing else ""))
+            lines.append("")
+        lines.append("Rules:")
+        width = max((len(r["id"]) for r in records["rules"]), default=4)
+        for r in records["rules"]:
+            lines.append(
+                f"  {r['id']:<{width}}  checked {r['checked']:>6}  failed {r['failed']:>5}"
+                f"  not evaluated {r['not_evaluated']:>5}"
+            )
+        s = records["summary"]
+        lines.append("")
+        verdict = "clean" if s["status"] == "clean" else "NOT clean"
+        lines.append(
+            f"{verdict}: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')};"
+            f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
+            f" {s['not_evaluated']} not evaluated."
+        )
+        return "\n".join(lines) + "\n"
