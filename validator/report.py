@@ -7,6 +7,7 @@ documented in docs/json-report.md.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,11 +69,18 @@ class Discrepancy:
             "message": self.message,
             "context": dict(self.context),
             "figures": [f.to_record() for f in self.figures],
-            "expected": list(self.expected) if self.expected is not None else None,
-            "reported": list(self.reported) if self.reported is not None else None,
+            "expected": _interval(self.expected),
+            "reported": _interval(self.reported),
             "gap": self.gap,
             "unit": self.unit,
         }
+
+
+def _interval(bounds: tuple[float, float] | None) -> list[float | None] | None:
+    """[lo, hi] for JSON; an open end (no minimum, no maximum) is null."""
+    if bounds is None:
+        return None
+    return [b if math.isfinite(b) else None for b in bounds]
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,11 @@ class Report:
     @property
     def clean(self) -> bool:
         return not self.discrepancies
+
+    def count_failing(self, fail_on: Severity = Severity.ERROR) -> int:
+        """Discrepancies at `fail_on` or worse."""
+        failing = {Severity.ERROR} if fail_on is Severity.ERROR else set(Severity)
+        return sum(1 for d in self.discrepancies if d.severity in failing)
 
     def to_records(self) -> dict[str, Any]:
         errors = self.count(Severity.ERROR)

@@ -1,0 +1,170 @@
+"""breakdown: each parent of a hierarchy against its children reported in the table.
+
+    - id: products-within-total
+      breakdown: product
+      where: {flow: [exports, imports]}
+      complete: false          # default
+
+For every parent code of the dimension's hierarchy and every combination of the other
+dimensions where at least one child is reported, the children are summed as intervals.
+`complete: false` (a partial breakdown, the default): the parts reported must not add up to more
+than the total, since unpublished parts are taken to be zero or more. Do not use it for balances,
+whose unpublished parts can be negative. `complete: true`: the parts must add up to the total; an
+instance where some parts are missing is not evaluated and names them. An instance whose total is
+not reported is not evaluated either.
+
+Passes: ICT exports 183.6 with semiconductors 100.3, computers 13.9, displays 20.7, mobile phones
+        11.3 (146.2 +/- 0.2 <= 183.6).
+Fails:  the same parts under a total printed 14.0: "the parts of ICT reported (...) add up to
+        146.2 +/- 0.2, more than the total ICT reported as 14.0: 132.1 beyond rounding".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from validator.checks.base import Check, EvalContext, fails, parse_bool, parse_dimension
+from validator.figures import Figures
+from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.yamlpos import Path
+
+MAX_PARTS_NAMED = 12
+
+
+@dataclass(frozen=True)
+class Options:
+    dimension: str
+    complete: bool
+
+
+def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
+    dimension = parse_dimension(ctx, raw, path, "breakdown")
+    complete = parse_bool(ctx, raw, path, "complete", default=False)
+    if dimension is None:
+        return None
+    if not ctx.dimensions[dimension].children:
+        ctx.error((*path, "breakdown"), f"dimension '{dimension}' has no hierarchy to break down")
+        return None
+    return Options(dimension=dimension, complete=complete)
+
+
+def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
+    options: Options = rule.options
+    d = figures.dim_index(options.dimension)
+    dimension = figures.dimensions[d]
+    radix = int(figures.radix[d])
+    parent_of = np.full(len(dimension.codes), -1, dtype=np.int64)
+    n_children = np.zeros(len(dimension.codes), dtype=np.int64)
+    for parent, kids in dimension.children.items():
+        p = dimension.codes.index(parent)
+        n_children[p] = len(kids)
+        parent_of[figures.code_positions(options.dimension, kids)] = p
+
+    scope = figures.in_scope(rule.where)
+    child_code = figures.codes[:, d]
+    is_child = scope & (parent_of[child_code] >= 0)
+    children = np.flatnonzero(is_child)
+    parent_code = parent_of[child_code[children]]
+    instance_keys = figures.key[children] + (parent_code - child_code[children]) * radix
+    instances, group = np.unique(instance_keys, return_inverse=True)
+
+    usable = figures.available[children]
+    weights = np.where(usable, 1.0, 0.0)
+    size = len(instances)
+    parts_lo = np.bincount(group, np.where(usable, figures.lo[children], 0.0), size)
+    parts_hi = np.bincount(group, np.where(usable, figures.hi[children], 0.0), size)
+    magnitude = np.bincount(group, np.where(usable, np.abs(figures.hi[children]), 0.0), size)
+    parts_found = np.bincount(group, weights, size).astype(np.int64)
+
+    totals = figures.positions(instances)
+    safe = np.where(totals >= 0, totals, 0)
+    total_ok = (totals >= 0) & figures.available[safe] & scope[safe]
+    expected_parts = n_children[(instances // radix) % (len(dimension.codes) + 1)]
+    parts_ok = parts_found == expected_parts if options.complete else parts_found > 0
+    evaluable = total_ok & parts_ok
+
+    # Children grouped by instance, so that reporting one instance does not scan them all.
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(size + 1))
+
+    def children_of(i: int) -> np.ndarray:
+        return children[order[bounds[i]:bounds[i + 1]]]
+
+    result = Evaluation(checked=int(evaluable.sum()))
+    for i in np.flatnonzero(~evaluable):
+        result.unevaluated.append(_unevaluated(options, figures, int(instances[i]),
+                                               bool(total_ok[i]), children_of(i)))
+
+    total_lo, total_hi = figures.lo[safe], figures.hi[safe]
+    if options.complete:
+        gap = np.maximum(np.maximum(parts_lo - total_hi, total_lo - parts_hi), 0.0)
+    else:
+        gap = np.maximum(parts_lo - total_hi, 0.0)
+    slack = rule.tolerance.slack((total_lo + total_hi) / 2)
+    failing = evaluable & fails(gap, slack, magnitude + np.abs(total_hi))
+    for i in np.flatnonzero(failing):
+        parts = children_of(i)
+        parts = parts[figures.available[parts]]
+        result.findings.append(_finding(
+            options, figures, int(safe[i]), parts,
+            (float(parts_lo[i]), float(parts_hi[i])), float(gap[i]),
+        ))
+    return result
+
+
+def _unevaluated(options: Options, figures: Figures, instance: int, total_ok: bool,
+                 child_rows: np.ndarray) -> Unevaluated:
+    d = figures.dim_index(options.dimension)
+    dimension = figures.dimensions[d]
+    radix = int(figures.radix[d])
+    parent = dimension.codes[(instance // radix) % (len(dimension.codes) + 1)]
+    missing = [] if total_ok else [instance]
+    if options.complete:
+        have = {int(figures.codes[r, d]) for r in child_rows if figures.available[r]}
+        for code in figures.code_positions(options.dimension, dimension.children[parent]):
+            if int(code) not in have:
+                missing.append(instance + (int(code) - dimension.codes.index(parent)) * radix)
+    keys = np.array(missing, dtype=np.int64)
+    return Unevaluated(
+        reason=figures.missing_reason(keys),
+        missing=tuple(figures.key_codes(int(k)) for k in keys),
+        context=figures.context(instance),
+    )
+
+
+def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
+             parts_interval: tuple[float, float], gap: float) -> Finding:
+    display = figures.display([total, *(int(p) for p in parts)])
+    parent = figures.code_of(total, options.dimension)
+    named = [f"{figures.code_of(int(p), options.dimension)} {figures.shown(int(p), display)}"
+             for p in parts[:MAX_PARTS_NAMED]]
+    if len(parts) > MAX_PARTS_NAMED:
+        named.append(f"and {len(parts) - MAX_PARTS_NAMED} more")
+    where = ", ".join(figures.context(int(figures.key[total]), without=options.dimension)
+                      .values())
+    total_text = figures.shown(total, display)
+    summed = display.format_interval(*parts_interval)
+    if options.complete:
+        verdict = f"but the total {parent} is reported as {total_text}"
+    else:
+        verdict = f"more than the total {parent} reported as {total_text}"
+    message = (
+        f"{where}: the parts of {parent} reported ({' + '.join(named)}) add up to {summed}, "
+        f"{verdict}: {display.format(gap)} beyond rounding"
+    )
+    return Finding(
+        message=message,
+        figures=(figures.role(total, "total"), *(figures.role(int(p), "part") for p in parts)),
+        context=figures.context(int(figures.key[total])),
+        expected=(parts_interval[0] / display.scale, parts_interval[1] / display.scale),
+        reported=(float(figures.lo[total]) / display.scale,
+                  float(figures.hi[total]) / display.scale),
+        gap=gap / display.scale,
+        unit=display.unit,
+    )
+
+
+CHECK = Check(keys=("complete",), parse=parse, evaluate=evaluate)

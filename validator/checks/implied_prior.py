@@ -1,0 +1,147 @@
+"""implied_prior: the prior-period values implied by the % changes must reconcile too.
+
+    - id: prior-year
+      implied_prior: [balance, products-within-total, partners-within-total]
+
+A figure v printed with a change g implies a prior-period value v / (1 + g/100); both are
+intervals, so the implied value is an interval too (interval division). The rules listed are
+evaluated again on those implied values (an instance needs every figure it involves to have a
+rate), and where the table also reports the prior period itself (2019 next to 2020), the implied
+value must match it. A rate of -100% or below, on a figure that is not zero, implies no prior
+value at all and is reported.
+
+Passes: exports 183.6 (+3.8%) and chips 100.3 (+5.4%): implied 2019 values 176.9 and 95.2 keep the
+        part within the total.
+Fails:  the table reports 2019 exports as 170.0 although 183.6 up 3.8% implies 176.9 +/- 0.1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from validator.checks.base import Check, EvalContext, fails, interval_gap
+from validator.figures import Figures
+from validator.model import (
+    Evaluation,
+    Finding,
+    ParseContext,
+    Rule,
+    shift_period,
+)
+from validator.yamlpos import Path
+
+PRIOR_PREFIX = "on the prior-period values implied by the % changes, "
+
+
+@dataclass(frozen=True)
+class Options:
+    rules: tuple[str, ...]
+
+
+def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
+    listed = raw.get("implied_prior")
+    where = (*path, "implied_prior")
+    if listed is None:
+        listed = []
+    if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+        ctx.error(where, "'implied_prior' must be a list of rule ids")
+        return None
+    for i, rule_id in enumerate(listed):
+        kind = ctx.rule_kinds.get(rule_id)
+        if kind is None:
+            ctx.error((*where, i), f"no rule with id '{rule_id}'")
+        elif kind == "implied_prior":
+            ctx.error((*where, i), f"rule '{rule_id}' is itself an implied_prior rule")
+    return Options(rules=tuple(listed))
+
+
+def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
+    options: Options = rule.options
+    prior = figures.implied_prior()
+    result = Evaluation()
+    for rule_id in options.rules:
+        inner = ctx.run(rule_id, prior)
+        result.checked += inner.checked
+        result.findings.extend(
+            replace(f, message=f"[{rule_id}] {PRIOR_PREFIX}{f.message}") for f in inner.findings
+        )
+        result.unevaluated.extend(
+            replace(u, reason=f"[{rule_id}] {u.reason}") for u in inner.unevaluated
+        )
+    scope = figures.in_scope(rule.where)
+    result.extend(_impossible_rates(figures, scope))
+    result.extend(_against_reported(rule, figures, prior, scope))
+    return result
+
+
+def _impossible_rates(figures: Figures, scope: np.ndarray) -> Evaluation:
+    with_rate = scope & figures.available & np.isfinite(figures.rate_lo)
+    nonzero = (figures.lo > 0) | (figures.hi < 0)
+    impossible = with_rate & nonzero & (figures.rate_hi <= -100)
+    result = Evaluation(checked=int(with_rate.sum()))
+    for position in np.flatnonzero(impossible):
+        display = figures.display([int(position)])
+        where = ", ".join(figures.context(int(figures.key[position])).values())
+        result.findings.append(Finding(
+            message=(f"{where}: a change of {figures.rate_text(int(position))}% on "
+                     f"{figures.shown(int(position), display)} implies no possible prior value "
+                     "(a fall of 100% or more leaves nothing)"),
+            figures=(figures.role(int(position), "figure"),),
+            context=figures.context(int(figures.key[position])),
+            unit="%",
+        ))
+    return result
+
+
+def _against_reported(rule: Rule, figures: Figures, prior: Figures,
+                      scope: np.ndarray) -> Evaluation:
+    """Implied prior values against the prior period where the table reports it."""
+    time = figures.spec.time
+    if time is None:
+        return Evaluation()
+    t = figures.dim_index(time)
+    dimension = figures.dimensions[t]
+    shifted = figures.code_positions(time, [shift_period(c) or "" for c in dimension.codes])
+    radix = int(figures.radix[t])
+    current = figures.codes[:, t]
+    prior_code = shifted[current]
+    candidates = np.flatnonzero(scope & prior.available & (prior_code >= 0))
+    prior_keys = figures.key[candidates] + (prior_code[candidates] - current[candidates]) * radix
+    reported = figures.positions(prior_keys)
+    found = reported >= 0
+    found[found] &= figures.available[reported[found]]
+    pairs = candidates[found]
+    reported = reported[found]
+    gap = interval_gap(prior.lo[pairs], prior.hi[pairs], figures.lo[reported],
+                       figures.hi[reported])
+    slack = rule.tolerance.slack(figures.hi[reported])
+    failing = fails(gap, slack, np.abs(figures.hi[reported]))
+    result = Evaluation(checked=len(pairs))
+    for i in np.flatnonzero(failing):
+        now, then = int(pairs[i]), int(reported[i])
+        display = figures.display([then, now])
+        where = ", ".join(figures.context(int(figures.key[now]), without=time).values())
+        implied = display.format_interval(float(prior.lo[now]), float(prior.hi[now]))
+        message = (
+            f"{where}: {figures.code_of(now, time)} is {figures.shown(now, display)} "
+            f"({figures.rate_text(now)}%), which implies {figures.code_of(then, time)} = "
+            f"{implied}, but {figures.code_of(then, time)} is reported as "
+            f"{figures.shown(then, display)}: {display.format(float(gap[i]))} beyond rounding"
+        )
+        result.findings.append(Finding(
+            message=message,
+            figures=(figures.role(now, "figure"), figures.role(then, "prior")),
+            context=figures.context(int(figures.key[now]), without=time),
+            expected=(float(prior.lo[now]) / display.scale, float(prior.hi[now]) / display.scale),
+            reported=(float(figures.lo[then]) / display.scale,
+                      float(figures.hi[then]) / display.scale),
+            gap=float(gap[i]) / display.scale,
+            unit=display.unit,
+        ))
+    return result
+
+
+CHECK = Check(keys=(), parse=parse, evaluate=evaluate)

@@ -1,0 +1,296 @@
+"""From a table to usable figures: the pandera schema, the parse, and the input discrepancies.
+
+A table without the columns the rules file names cannot be used (InputError, exit 2). Problems in
+single rows become findings of built-in `input.*` rules naming the row; those figures are left out
+of the other rules, which then count the instances that needed them as not evaluated.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from validator.errors import InputError
+from validator.figures import Figures, key_radix
+from validator.model import (
+    PERIOD_PATTERN,
+    Dimension,
+    Finding,
+    FigureRole,
+    RuleSet,
+    is_period,
+    shift_period,
+)
+from validator.numbers import is_number_or_empty, parse_printed
+from validator.table import Table
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
+
+MISSING_CODE = "input.missing-code"
+UNKNOWN_CODE = "input.unknown-code"
+MALFORMED_NUMBER = "input.malformed-number"
+UNKNOWN_UNIT = "input.unknown-unit"
+DUPLICATE = "input.duplicate"
+
+INPUT_RULES = {
+    MISSING_CODE: "Every figure gives a code in each dimension",
+    UNKNOWN_CODE: "Every code is in its dimension's code list",
+    MALFORMED_NUMBER: "Values and % changes are printed numbers",
+    UNKNOWN_UNIT: "Every unit is declared in the rules file",
+    DUPLICATE: "A figure printed twice has values that can both be right",
+}
+
+
+@dataclass
+class Intake:
+    figures: Figures
+    findings: list[tuple[str, Finding]] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
+
+
+def build_schema(rules: RuleSet) -> pa.DataFrameSchema:
+    """Columns the rules file names, with the row checks that become input discrepancies."""
+    columns: dict[str, pa.Column] = {}
+    for dim in rules.dimensions:
+        allowed = set(dim.codes)
+        if dim.is_time:
+            check = pa.Check(
+                lambda s, allowed=allowed: s.isin(allowed) | s.str.fullmatch(PERIOD_PATTERN),
+                name=UNKNOWN_CODE,
+            )
+        else:
+            check = pa.Check(lambda s, allowed=allowed: s.isin(allowed), name=UNKNOWN_CODE)
+        columns[dim.name] = pa.Column(str, check, nullable=False)
+    spec = rules.figures
+    number = pa.Check(is_number_or_empty, name=MALFORMED_NUMBER)
+    columns[spec.value] = pa.Column(str, number)
+    if spec.change:
+        columns[spec.change] = pa.Column(str, number)
+    if spec.unit:
+        unit_check = (
+            [pa.Check(lambda s, units=set(spec.units): s.isin(units), name=UNKNOWN_UNIT)]
+            if spec.units else []
+        )
+        columns[spec.unit] = pa.Column(str, unit_check)
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def schema_failures(table: Table, rules: RuleSet) -> pd.DataFrame:
+    """Failure cases (column, check, failure_case, index); InputError for missing columns."""
+    try:
+        build_schema(rules).validate(table.frame, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        missing = cases[cases["check"].astype("str") == "column_in_dataframe"]
+        if len(missing):
+            found = ", ".join(table.frame.columns) or "none"
+            raise InputError([
+                f"{table.path}: row 1: required column '{name}' is missing (columns found: "
+                f"{found}; the rules file {rules.path} names it)"
+                for name in missing["failure_case"].astype("str")
+            ]) from None
+        wrong_type = cases[~cases["check"].astype("str").str.startswith("input.")]
+        if len(wrong_type):
+            first = wrong_type.iloc[0]
+            raise InputError([f"{table.path}: column '{first['column']}': {first['check']}"]) from None
+        return cases[["column", "check", "failure_case", "index"]]
+    return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
+
+
+def take_in(table: Table, rules: RuleSet) -> Intake:
+    failures = schema_failures(table, rules)
+    frame = table.frame
+    spec = rules.figures
+    n = len(frame)
+    dimensions = tuple(_with_observed_periods(d, frame[d.name]) for d in rules.dimensions)
+    _check_key_space(dimensions)
+
+    codes = np.empty((n, len(dimensions)), dtype=np.int64)
+    for i, dim in enumerate(dimensions):
+        codes[:, i] = pd.Categorical(frame[dim.name], categories=list(dim.codes)).codes
+    keyed = (codes >= 0).all(axis=1)
+
+    scale: np.ndarray = np.ones(n)
+    unit_text = frame[spec.unit] if spec.unit else pd.Series([""] * n, dtype="str")
+    if spec.units:
+        scale = unit_text.map(dict(spec.units)).to_numpy(dtype=np.float64, na_value=np.nan)
+    value = parse_printed(frame[spec.value], spec.rounding, spec.trailing_zeros, scale)
+    if spec.change:
+        rate = parse_printed(frame[spec.change], spec.rounding, spec.trailing_zeros)
+        rate_lo, rate_hi, rate_bad = rate.lo, rate.hi, rate.malformed
+    else:
+        rate_lo = rate_hi = np.full(n, np.nan)
+        rate_bad = np.zeros(n, dtype=bool)
+    usable = ~value.malformed & ~value.empty & np.isfinite(scale)
+    # A malformed rate costs only the checks that need a rate, not the value itself.
+    rate_lo = np.where(rate_bad, np.nan, rate_lo)
+    rate_hi = np.where(rate_bad, np.nan, rate_hi)
+
+    intake_findings = list(_row_findings(failures, table, rules))
+    checked = {rule: n for rule in INPUT_RULES}
+
+    # One figure per key: agreeing duplicates narrow each other, conflicting ones are unusable.
+    multiplier = key_radix(dimensions)
+    key = np.where(keyed, codes @ multiplier, -1)
+    lo, hi = value.lo.copy(), value.hi.copy()
+    lo[~usable] = np.nan
+    hi[~usable] = np.nan
+    rate_lo = np.where(usable, rate_lo, np.nan)
+    rate_hi = np.where(usable, rate_hi, np.nan)
+    decimals = value.decimals
+    unusable_reason: dict[int, str] = {}
+    for row in np.flatnonzero(keyed & ~usable & ~value.empty):
+        unusable_reason[int(key[row])] = f"row {table.rows[row]} has an unreadable number or unit"
+
+    keep = np.flatnonzero(keyed)
+    frame_keys = pd.Series(key[keep])
+    if not frame_keys.is_unique:
+        groups = pd.DataFrame({
+            "key": key[keep], "lo": lo[keep], "hi": hi[keep], "rlo": rate_lo[keep],
+            "rhi": rate_hi[keep], "dec": decimals[keep], "row": keep,
+        }).groupby("key", sort=False)
+        merged = groups.agg(lo=("lo", "max"), hi=("hi", "min"), rlo=("rlo", "max"),
+                            rhi=("rhi", "min"), dec=("dec", "max"), row=("row", "first"),
+                            count=("row", "size"))
+        conflict = (merged["lo"] > merged["hi"]) | (merged["rlo"] > merged["rhi"])
+        for dup_key in merged.index[conflict & (merged["count"] > 1)]:
+            rows = keep[key[keep] == dup_key]
+            intake_findings.append((DUPLICATE, _duplicate_finding(rows, table, rules)))
+            unusable_reason[int(dup_key)] = (
+                f"rows {', '.join(str(table.rows[r]) for r in rows)} disagree"
+            )
+        merged.loc[conflict, ["lo", "hi", "rlo", "rhi"]] = np.nan
+        keep = merged["row"].to_numpy(dtype=np.int64)
+        lo, hi = _place(merged["lo"], keep, n), _place(merged["hi"], keep, n)
+        rate_lo, rate_hi = _place(merged["rlo"], keep, n), _place(merged["rhi"], keep, n)
+        decimals = _place(merged["dec"], keep, n, fill=0).astype(np.int64)
+
+    figures = Figures(
+        spec=spec,
+        dimensions=dimensions,
+        codes=codes[keep],
+        key=key[keep],
+        lo=lo[keep],
+        hi=hi[keep],
+        available=np.isfinite(lo[keep]) & np.isfinite(hi[keep]),
+        rate_lo=rate_lo[keep],
+        rate_hi=rate_hi[keep],
+        decimals=decimals[keep],
+        scale=np.where(np.isfinite(scale), scale, 1.0)[keep],
+        unit=unit_text.to_numpy(dtype=object)[keep],
+        value_text=frame[spec.value].to_numpy(dtype=object)[keep],
+        change_text=(frame[spec.change].to_numpy(dtype=object) if spec.change
+                     else np.full(n, "", dtype=object))[keep],
+        frame_index=keep,
+        unusable=unusable_reason,
+    )
+    return Intake(figures=figures, findings=intake_findings, checked=checked)
+
+
+def _place(values: pd.Series, rows: np.ndarray, n: int, fill: float = np.nan) -> np.ndarray:
+    out = np.full(n, fill, dtype=np.float64)
+    out[rows] = values.to_numpy(dtype=np.float64)
+    return out
+
+
+def _check_key_space(dimensions: tuple[Dimension, ...]) -> None:
+    space = 1
+    for d in dimensions:
+        space *= len(d.codes) + 1
+    if space >= 2**62:
+        raise InputError([
+            "the dimensions have too many combinations of codes to key figures "
+            f"({space:.3g}); split the table or the code lists"
+        ])
+
+
+def _with_observed_periods(dim: Dimension, column: pd.Series) -> Dimension:
+    """A time dimension also knows the well-formed periods in the table, and the year before."""
+    if not dim.is_time:
+        return dim
+    known = set(dim.codes)
+    observed = [c for c in column.unique() if isinstance(c, str) and c not in known
+                and is_period(c)]
+    extra: list[str] = []
+    for code in [*dim.codes, *sorted(observed)]:
+        for candidate in (code, shift_period(code)):
+            if candidate and candidate not in known:
+                known.add(candidate)
+                extra.append(candidate)
+    return Dimension(dim.name, (*dim.codes, *extra), dim.children, dim.is_time)
+
+
+def _row_key(table: Table, rules: RuleSet, row: int) -> dict[str, str]:
+    return {d.name: str(table.frame.at[row, d.name]) for d in rules.dimensions}
+
+
+def _row_findings(failures: pd.DataFrame, table: Table, rules: RuleSet) -> Iterator[
+    tuple[str, Finding]
+]:
+    """One finding per failing cell, in row order."""
+    dims = {d.name: d for d in rules.dimensions}
+    spec = rules.figures
+    ordered = failures.assign(index=failures["index"].astype("int64")).sort_values(
+        ["index", "column"], kind="stable"
+    )
+    for column, check, case, row in ordered.itertuples(index=False):
+        row = int(row)
+        text = "" if pd.isna(case) else str(case)
+        line = int(table.rows[row])
+        key = _row_key(table, rules, row)
+        if check == UNKNOWN_CODE and text.strip() == "":
+            rule, message = MISSING_CODE, f"row {line}: no code in column '{column}'"
+        elif check == UNKNOWN_CODE:
+            dim = dims[str(column)]
+            rule = UNKNOWN_CODE
+            message = f"row {line}: '{text}' is not a code of {column}"
+            close = difflib.get_close_matches(text, dim.codes, n=1)
+            if close:
+                message += f" (did you mean '{close[0]}'?)"
+        elif check == UNKNOWN_UNIT:
+            rule = UNKNOWN_UNIT
+            declared = ", ".join(spec.units)
+            shown = f"unit '{text}'" if text.strip() else "no unit"
+            message = f"row {line}: {shown} is not declared in the rules file ({declared})"
+        else:
+            rule = MALFORMED_NUMBER
+            what = "value" if column == spec.value else "% change"
+            message = f"row {line}: {what} '{text}' in column '{column}' is not a number"
+        yield rule, Finding(message=message, figures=(FigureRole(row, "figure"),), context=key)
+
+
+def _duplicate_finding(rows: np.ndarray, table: Table, rules: RuleSet) -> Finding:
+    key = _row_key(table, rules, int(rows[0]))
+    lines = [str(table.rows[r]) for r in rows]
+    values = [_printed(table, rules, int(r)) for r in rows]
+    message = (
+        f"rows {', '.join(lines)} give the same figure ({', '.join(key.values())}) as "
+        f"{' and '.join(values)}, which cannot all be right"
+    )
+    return Finding(message=message, figures=tuple(FigureRole(int(r), "figure") for r in rows),
+                   context=key)
+
+
+def _printed(table: Table, rules: RuleSet, row: int) -> str:
+    spec = rules.figures
+    text = str(table.frame.at[row, spec.value])
+    if spec.unit:
+        text += f" {table.frame.at[row, spec.unit]}"
+    if spec.change and str(table.frame.at[row, spec.change]).strip():
+        text += f" ({format_change(str(table.frame.at[row, spec.change]))})"
+    return text
+
+
+def format_change(text: str) -> str:
+    text = text.strip()
+    return text + "%" if text.startswith(("-", "+", "\u2212")) else f"+{text}%"
+
+

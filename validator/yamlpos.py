@@ -1,0 +1,107 @@
+"""YAML with positions: plain data plus the line and column of every key and value.
+
+Scalars stay text (null becomes None), because codes such as `01` or `2020` and numbers
+such as `1.0e9` must keep the spelling the statistician wrote (PyYAML's YAML 1.1 resolver would
+turn the first into 1 and keep the last a string).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+# Anchors and aliases share nodes; expanding them into plain data could explode ("billion laughs").
+MAX_NODES = 200_000
+
+
+@dataclass(frozen=True)
+class Mark:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class YamlError(Exception):
+    """The text is not YAML that can be used at all; carries one located message."""
+
+    def __init__(self, mark: Mark, message: str) -> None:
+        super().__init__(f"{mark}: {message}")
+        self.mark = mark
+        self.message = message
+
+
+@dataclass
+class Located:
+    data: Any
+    value_marks: dict[Path, Mark]
+    key_marks: dict[Path, Mark]
+    file: str
+
+    def mark(self, path: Path) -> Mark:
+        """The position of the value at `path`, or of its nearest located ancestor."""
+        while path not in self.value_marks and path:
+            path = path[:-1]
+        return self.value_marks.get(path, Mark(self.file, 1, 1))
+
+    def key_mark(self, path: Path) -> Mark:
+        return self.key_marks.get(path) or self.mark(path)
+
+
+_NULL = "tag:yaml.org,2002:null"
+
+
+def load_located(text: str, file: str) -> Located:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(file, mark.line + 1, mark.column + 1) if mark else Mark(file, 1, 1)
+        raise YamlError(where, f"not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(Mark(file, 1, 1), f"not valid YAML: {exc}") from None
+    located = Located(None, {}, {}, file)
+    if root is None:
+        return located
+    budget = [MAX_NODES]
+    located.data = _convert(root, (), located, budget)
+    return located
+
+
+def _mark(node: yaml.Node, file: str) -> Mark:
+    return Mark(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node: yaml.Node, path: Path, located: Located, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlError(
+            _mark(node, located.file),
+            f"the document expands to more than {MAX_NODES} values (aliases?)",
+        )
+    located.value_marks[path] = _mark(node, located.file)
+    if isinstance(node, yaml.ScalarNode):
+        # Booleans stay text too: "NO" is Norway in a code list, not false.
+        return None if node.tag == _NULL else node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(item, (*path, i), located, budget) for i, item in enumerate(node.value)
+        ]
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(_mark(key_node, located.file), "a key must be a plain value")
+            key = key_node.value
+            if key in result:
+                raise YamlError(_mark(key_node, located.file), f"duplicate key '{key}'")
+            located.key_marks[(*path, key)] = _mark(key_node, located.file)
+            result[key] = _convert(value_node, (*path, key), located, budget)
+        return result
+    raise YamlError(_mark(node, located.file), "unsupported YAML node")
