@@ -33,6 +33,8 @@ class Display:
 
     def format_interval(self, lo: float, hi: float) -> str:
         half_width = format_amount((hi - lo) / 2 / self.scale, self.decimals + 1)
+        if "." in half_width and self.decimals >= 0 and half_width.endswith("0"):
+            half_width = half_width[:-1].rstrip(".")
         return f"{self.format((lo + hi) / 2)} +/- {half_width}"
 
 
@@ -63,6 +65,10 @@ class Figures:
     frame_index: np.ndarray  # int64 row position in the table frame
     unusable: Mapping[int, str]  # key -> why a figure printed in the table cannot be used
     implied: bool = False  # values are prior-period values implied by the rates
+
+    @property
+    def verb(self) -> str:
+        return "implied" if self.implied else "reported"
 
     @cached_property
     def radix(self) -> np.ndarray:

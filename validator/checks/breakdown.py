@@ -148,9 +148,9 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
     total_text = figures.shown(total, display)
     summed = display.format_interval(*parts_interval)
     if options.complete:
-        verdict = f"but the total {parent} is reported as {total_text}"
+        verdict = f"but the total {parent} is {figures.verb} as {total_text}"
     else:
-        verdict = f"more than the total {parent} reported as {total_text}"
+        verdict = f"more than the total {parent} {figures.verb} as {total_text}"
     message = (
         f"{where}: the parts of {parent} reported ({' + '.join(named)}) add up to {summed}, "
         f"{verdict}: {display.format(gap)} beyond rounding"

@@ -184,7 +184,7 @@ def _finding(options: Options, figures: Figures, rows: np.ndarray,
     single = len(options.left) == 1 and options.left[0].coefficient == 1
     if single:
         name = options.left[0].code
-        stated = f"{name} is reported as {figures.shown(int(rows[0]), display)}"
+        stated = f"{name} is {figures.verb} as {figures.shown(int(rows[0]), display)}"
     else:
         left_text = expression(options.left, rows[:n_left], figures, display)
         stated = f"{left_text} = {display.format_interval(*left)}"
