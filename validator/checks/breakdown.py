@@ -152,7 +152,7 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
     else:
         verdict = f"more than the total {parent} {figures.verb} as {total_text}"
     message = (
-        f"{where}: the parts of {parent} reported ({' + '.join(named)}) add up to {summed}, "
+        f"{where}: the parts of {parent} {figures.verb} ({' + '.join(named)}) add up to {summed}, "
         f"{verdict}: {display.format(gap)} beyond rounding"
     )
     return Finding(
