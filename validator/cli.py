@@ -25,6 +25,10 @@ EXIT_CLEAN, EXIT_DISCREPANCIES, EXIT_BAD_INPUT = 0, 1, 2
 class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
+    def show(self, file: object = None) -> None:
+        for line in self.message.splitlines():
+            click.echo(f"validator: {line}", err=True)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="validator")

@@ -6,6 +6,7 @@ spreadsheet that an editor has open.
 
 from __future__ import annotations
 
+import csv
 import io
 import sys
 from dataclasses import dataclass
@@ -52,8 +53,8 @@ def read_table(path: str, table_format: str | None = None) -> Table:
         raise InputError([f"{name}: the table is empty"])
     try:
         frame = _READERS[fmt](data)
-    except InputError:
-        raise
+    except InputError as exc:
+        raise InputError([f"{name}: {m}" for m in exc.messages]) from None
     except Exception as exc:  # every reader's own error types: the message is what matters
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError([f"{name}: cannot read as {fmt.upper()}: {detail}"]) from None
@@ -82,15 +83,27 @@ def _read_delimited(data: bytes, delimiter: str) -> pd.DataFrame:
         column_types={name: pa.string() for name in header},
         strings_can_be_null=False, quoted_strings_can_be_null=False,
     )
-    table = pacsv.read_csv(io.BytesIO(data), read_options=options, parse_options=parse,
-                           convert_options=convert)
+    try:
+        table = pacsv.read_csv(io.BytesIO(data), read_options=options, parse_options=parse,
+                               convert_options=convert)
+    except pa.ArrowInvalid:
+        _locate_ragged_row(data, delimiter, len(header))
+        raise
     return table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow")
                            if t in (pa.string(), pa.large_string()) else None).astype("str")
 
 
-def _header(data: bytes, delimiter: str) -> list[str]:
-    import csv
+def _locate_ragged_row(data: bytes, delimiter: str, width: int) -> None:
+    """Name the first row whose number of cells differs from the header's (error path only)."""
+    text = data.decode("utf-8").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for cells in reader:
+        if cells and len(cells) != width:
+            raise InputError([f"row {reader.line_num}: {len(cells)} cells where the header has "
+                              f"{width}"])
 
+
+def _header(data: bytes, delimiter: str) -> list[str]:
     first = data.split(b"\n", 1)[0].decode("utf-8").lstrip("\ufeff")
     return next(csv.reader([first], delimiter=delimiter))
 

@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 
+NOT_EVALUATED_SHOWN = 3
+
+
 def describe_key(key: Mapping[str, str]) -> str:
     return ", ".join(f"{dim}={code}" for dim, code in key.items())
 
@@ -38,10 +41,18 @@ class TextReporter:
                 lines.append(f"  - {describe_figure(figure)}")
             lines.append("")
         if records["not_evaluated"]:
-            lines.append("Not evaluated:")
+            lines.append("Not evaluated (the figures these checks need are missing):")
+            shown: dict[str, int] = {}
             for n in records["not_evaluated"]:
+                shown[n["rule"]] = shown.get(n["rule"], 0) + 1
+                if shown[n["rule"]] > NOT_EVALUATED_SHOWN:
+                    continue
                 missing = "; ".join(describe_key(m) for m in n["missing"])
                 lines.append(f"  [{n['rule']}] {n['reason']}" + (f": {missing}" if missing else ""))
+            for rule, count in shown.items():
+                if count > NOT_EVALUATED_SHOWN:
+                    lines.append(f"  [{rule}] ... and {count - NOT_EVALUATED_SHOWN} more "
+                                 "(--format json lists them all)")
             lines.append("")
         lines.append("Rules:")
         width = max((len(r["id"]) for r in records["rules"]), default=4)
