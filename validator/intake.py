@@ -115,7 +115,7 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
 
     codes = np.empty((n, len(dimensions)), dtype=np.int64)
     for i, dim in enumerate(dimensions):
-        codes[:, i] = pd.Categorical(frame[dim.name], categories=list(dim.codes)).codes
+        codes[:, i] = pd.Index(dim.codes).get_indexer(frame[dim.name])
     keyed = (codes >= 0).all(axis=1)
 
     scale: np.ndarray = np.ones(n)

@@ -93,18 +93,20 @@ def parse_printed(
 
     valid = pc.if_else(pa.array(matched), cleaned, pa.scalar(None, pa.large_string()))
     magnitude = _np(pc.cast(valid, pa.float64()).fill_null(np.nan), np.float64)
-    mid = magnitude * scale
-    unit = np.power(10.0, unit_exponent.astype(np.float64)) * np.abs(scale)
-    if rounding is Rounding.HALF_UNIT:
-        lo, hi = mid - unit / 2, mid + unit / 2
-    elif rounding is Rounding.TRUNCATED:
-        # Truncation cuts towards zero, so the true value lies further from zero.
-        lo = np.where(negative, mid - unit, mid)
-        hi = np.where(negative, mid, mid + unit)
-    else:
-        lo, hi = mid.copy(), mid.copy()
+    # Huge exponents overflow to inf; such cells are flagged as malformed below.
+    with np.errstate(over="ignore", invalid="ignore"):
+        mid = magnitude * scale
+        unit = np.power(10.0, unit_exponent.astype(np.float64)) * np.abs(scale)
+        if rounding is Rounding.HALF_UNIT:
+            lo, hi = mid - unit / 2, mid + unit / 2
+        elif rounding is Rounding.TRUNCATED:
+            # Truncation cuts towards zero, so the true value lies further from zero.
+            lo = np.where(negative, mid - unit, mid)
+            hi = np.where(negative, mid, mid + unit)
+        else:
+            lo, hi = mid.copy(), mid.copy()
     # "1e999" matches the pattern but is no figure anyone printed.
-    malformed = ~empty & (~matched | ~np.isfinite(mid))
+    malformed = ~empty & (~matched | ~np.isfinite(lo) | ~np.isfinite(hi))
     for bound in (lo, hi, mid):
         bound[malformed] = np.nan
     return Parsed(lo=lo, hi=hi, mid=mid, decimals=-unit_exponent, empty=empty, malformed=malformed)
