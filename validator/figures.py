@@ -112,6 +112,11 @@ class Figures:
     def context(self, key: int, without: str | None = None) -> dict[str, str]:
         return {d: c for d, c in self.key_codes(key).items() if d != without}
 
+    def lead(self, key: int, without: str | None = None) -> str:
+        """"exports, World, 2020: " to open a message about one instance ("" if no context)."""
+        codes = ", ".join(self.context(key, without).values())
+        return f"{codes}: " if codes else ""
+
     def code_of(self, position: int, dim: str) -> str:
         return self.key_codes(int(self.key[position]))[dim]
 

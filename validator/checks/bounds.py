@@ -102,7 +102,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
 
 def _finding(options: Options, figures: Figures, position: int, gap: float, lo: float,
              hi: float) -> Finding:
-    where = ", ".join(figures.context(int(figures.key[position])).values())
+    named = ", ".join(figures.context(int(figures.key[position])).values())
     if options.measure == "change":
         display = Display(unit="%", scale=1.0, decimals=2)
         shown = f"a change of {figures.rate_text(position)}%"
@@ -113,7 +113,7 @@ def _finding(options: Options, figures: Figures, position: int, gap: float, lo: 
         limit, side = options.minimum, "below the minimum"
     else:
         limit, side = options.maximum or 0.0, "above the maximum"
-    message = (f"{where} is reported as {shown}, {side} "
+    message = (f"{named} is reported as {shown}, {side} "
                f"{format_amount(limit / display.scale, 6).rstrip('0').rstrip('.')}: "
                f"{display.format(gap)} beyond rounding")
     bounds = (

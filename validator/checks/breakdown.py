@@ -143,8 +143,7 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
              for p in parts[:MAX_PARTS_NAMED]]
     if len(parts) > MAX_PARTS_NAMED:
         named.append(f"and {len(parts) - MAX_PARTS_NAMED} more")
-    where = ", ".join(figures.context(int(figures.key[total]), without=options.dimension)
-                      .values())
+    lead = figures.lead(int(figures.key[total]), without=options.dimension)
     total_text = figures.shown(total, display)
     summed = display.format_interval(*parts_interval)
     if options.complete:
@@ -152,7 +151,7 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
     else:
         verdict = f"more than the total {parent} {figures.verb} as {total_text}"
     message = (
-        f"{where}: the parts of {parent} {figures.verb} ({' + '.join(named)}) add up to {summed}, "
+        f"{lead}the parts of {parent} {figures.verb} ({' + '.join(named)}) add up to {summed}, "
         f"{verdict}: {display.format(gap)} beyond rounding"
     )
     return Finding(

@@ -180,7 +180,7 @@ def _finding(options: Options, figures: Figures, rows: np.ndarray,
     display = figures.display([int(r) for r in rows])
     n_left = len(options.left)
     right_text = expression(options.right, rows[n_left:], figures, display)
-    where = ", ".join(figures.context(int(figures.key[rows[0]]), without=options.along).values())
+    lead = figures.lead(int(figures.key[rows[0]]), without=options.along)
     single = len(options.left) == 1 and options.left[0].coefficient == 1
     if single:
         name = options.left[0].code
@@ -189,7 +189,7 @@ def _finding(options: Options, figures: Figures, rows: np.ndarray,
         left_text = expression(options.left, rows[:n_left], figures, display)
         stated = f"{left_text} = {display.format_interval(*left)}"
     message = (
-        f"{where}: {right_text} = {display.format_interval(*right)}, but {stated}: "
+        f"{lead}{right_text} = {display.format_interval(*right)}, but {stated}: "
         f"{display.format(gap)} beyond rounding"
     )
     roles = tuple(figures.role(int(r), "term") for r in rows)

@@ -84,9 +84,9 @@ def _impossible_rates(figures: Figures, scope: np.ndarray) -> Evaluation:
     result = Evaluation(checked=int(with_rate.sum()))
     for position in np.flatnonzero(impossible):
         display = figures.display([int(position)])
-        where = ", ".join(figures.context(int(figures.key[position])).values())
+        lead = figures.lead(int(figures.key[position]))
         result.findings.append(Finding(
-            message=(f"{where}: a change of {figures.rate_text(int(position))}% on "
+            message=(f"{lead}a change of {figures.rate_text(int(position))}% on "
                      f"{figures.shown(int(position), display)} implies no possible prior value "
                      "(a fall of 100% or more leaves nothing)"),
             figures=(figures.role(int(position), "figure"),),
@@ -123,10 +123,10 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
     for i in np.flatnonzero(failing):
         now, then = int(pairs[i]), int(reported[i])
         display = figures.display([then, now])
-        where = ", ".join(figures.context(int(figures.key[now]), without=time).values())
+        lead = figures.lead(int(figures.key[now]), without=time)
         implied = display.format_interval(float(prior.lo[now]), float(prior.hi[now]))
         message = (
-            f"{where}: {figures.code_of(now, time)} is {figures.shown(now, display)} "
+            f"{lead}{figures.code_of(now, time)} is {figures.shown(now, display)} "
             f"({figures.rate_text(now)}%), which implies {figures.code_of(then, time)} = "
             f"{implied}, but {figures.code_of(then, time)} is reported as "
             f"{figures.shown(then, display)}: {display.format(float(gap[i]))} beyond rounding"
