@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import EXAMPLE, KOREA_RULES
 from validator.cli import main
 from validator.errors import InputError
 from validator.rules import load_rules, parse_rules
-from tests.conftest import EXAMPLE, KOREA_RULES
 
 BROKEN = """\
 version: 1
@@ -141,4 +141,6 @@ def test_broken_rules_file_exits_2_with_every_message(
     assert "Traceback" not in err
     lines = err.strip().splitlines()
     assert len(lines) == len(EXPECTED)
-    assert lines[0] == f"validator: {rules}:4:19: the scale of unit 'USD bn' must be a positive number"
+    assert lines[0] == (
+        f"validator: {rules}:4:19: the scale of unit 'USD bn' must be a positive number"
+    )

@@ -89,8 +89,8 @@ def _read_delimited(data: bytes, delimiter: str) -> pd.DataFrame:
     except pa.ArrowInvalid:
         _locate_ragged_row(data, delimiter, len(header))
         raise
-    return table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow")
-                           if t in (pa.string(), pa.large_string()) else None).astype("str")
+    frame: pd.DataFrame = table.to_pandas().astype("str")
+    return frame
 
 
 def _locate_ragged_row(data: bytes, delimiter: str, width: int) -> None:

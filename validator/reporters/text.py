@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-
 NOT_EVALUATED_SHOWN = 3
 
 
