@@ -96,12 +96,18 @@ def check(table: Table, rules: RuleSet) -> Report:
         skipped = [
             NotEvaluated(rule.id, u.reason, u.missing, u.context) for u in evaluation.unevaluated
         ]
-        if evaluation.checked == 0 and not skipped:
+        count = evaluation.not_evaluated
+        if count > len(skipped):
+            skipped.append(NotEvaluated(
+                rule.id, f"{count - len(skipped)} more instances not evaluated (only the first "
+                f"{len(skipped)} are listed)"))
+        if evaluation.checked == 0 and count == 0:
             # A rule that applies to nothing must not pass silently.
             skipped.append(NotEvaluated(rule.id, "no figures in the table fall under this rule"))
+            count = 1
         not_evaluated.extend(skipped)
         summaries.append(RuleSummary(rule.id, rule.kind, rule.description, rule.severity,
-                                     evaluation.checked, failed, len(skipped)))
+                                     evaluation.checked, failed, count))
 
     return Report(
         title=rules.title,

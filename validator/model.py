@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from validator.numbers import Rounding, TrailingZeros
@@ -152,13 +153,27 @@ class Unevaluated:
     context: Mapping[str, str] = field(default_factory=dict)
 
 
+# Instances not evaluated are counted in full but described only up to this many per rule:
+# a rule on a figure that is never reported (a balance without a % change) would otherwise
+# list one entry per combination of the other dimensions.
+MAX_LISTED_UNEVALUATED = 1000
+
+
 @dataclass
 class Evaluation:
     checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     unevaluated: list[Unevaluated] = field(default_factory=list)
+    not_evaluated: int = 0  # every instance not evaluated, listed or not
+
+    def skip(self, instances: Iterable[int], count: int,
+             describe: Callable[[int], Unevaluated]) -> None:
+        """Count `count` instances as not evaluated; describe the first ones only."""
+        self.not_evaluated += count
+        room = max(MAX_LISTED_UNEVALUATED - len(self.unevaluated), 0)
+        self.unevaluated.extend(describe(int(i)) for i in islice(instances, room))
 
     def extend(self, other: Evaluation) -> None:
         self.checked += other.checked
         self.findings.extend(other.findings)
-        self.unevaluated.extend(other.unevaluated)
+        self.skip(other.unevaluated, other.not_evaluated, lambda i: other.unevaluated[i])

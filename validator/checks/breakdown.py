@@ -94,9 +94,9 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         return children[order[bounds[i]:bounds[i + 1]]]
 
     result = Evaluation(checked=int(evaluable.sum()))
-    for i in np.flatnonzero(~evaluable):
-        result.unevaluated.append(_unevaluated(options, figures, int(instances[i]),
-                                               bool(total_ok[i]), children_of(int(i))))
+    skipped = np.flatnonzero(~evaluable)
+    result.skip(skipped, len(skipped), lambda i: _unevaluated(
+        options, figures, int(instances[i]), bool(total_ok[i]), children_of(i)))
 
     total_lo, total_hi = figures.lo[safe], figures.hi[safe]
     if options.complete:

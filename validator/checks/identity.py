@@ -136,14 +136,17 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     present = found & figures.available[safe] & scope[safe]
     complete = present.all(axis=0)
 
-    result = Evaluation(checked=int(complete.sum()))
-    for column in np.flatnonzero(~complete):
+    def describe(column: int) -> Unevaluated:
         missing_keys = instances[column] + members[~present[:, column]] * radix
-        result.unevaluated.append(Unevaluated(
+        return Unevaluated(
             reason=figures.missing_reason(missing_keys),
             missing=tuple(figures.key_codes(int(k)) for k in missing_keys),
             context=figures.context(int(instances[column]), without=options.along),
-        ))
+        )
+
+    result = Evaluation(checked=int(complete.sum()))
+    incomplete = np.flatnonzero(~complete)
+    result.skip(incomplete, len(incomplete), describe)
 
     rows = safe[:, complete]
     lo, hi = figures.lo[rows], figures.hi[rows]
