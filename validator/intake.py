@@ -26,7 +26,7 @@ from validator.model import (
     is_period,
     shift_period,
 )
-from validator.numbers import is_number_or_empty, parse_printed
+from validator.numbers import code_positions, is_number_or_empty, is_one_of, parse_printed
 from validator.table import Table
 
 with warnings.catch_warnings():
@@ -60,14 +60,14 @@ def build_schema(rules: RuleSet) -> pa.DataFrameSchema:
     """Columns the rules file names, with the row checks that become input discrepancies."""
     columns: dict[str, pa.Column] = {}
     for dim in rules.dimensions:
-        allowed = set(dim.codes)
+        allowed = dim.codes
         if dim.is_time:
             check = pa.Check(
-                lambda s, allowed=allowed: s.isin(allowed) | s.str.fullmatch(PERIOD_PATTERN),
+                lambda s, allowed=allowed: is_one_of(s, allowed) | s.str.fullmatch(PERIOD_PATTERN),
                 name=UNKNOWN_CODE,
             )
         else:
-            check = pa.Check(lambda s, allowed=allowed: s.isin(allowed), name=UNKNOWN_CODE)
+            check = pa.Check(lambda s, allowed=allowed: is_one_of(s, allowed), name=UNKNOWN_CODE)
         columns[dim.name] = pa.Column(str, check, nullable=False)
     spec = rules.figures
     number = pa.Check(is_number_or_empty, name=MALFORMED_NUMBER)
@@ -76,7 +76,7 @@ def build_schema(rules: RuleSet) -> pa.DataFrameSchema:
         columns[spec.change] = pa.Column(str, number)
     if spec.unit:
         unit_check = (
-            [pa.Check(lambda s, units=set(spec.units): s.isin(units), name=UNKNOWN_UNIT)]
+            [pa.Check(lambda s, units=tuple(spec.units): is_one_of(s, units), name=UNKNOWN_UNIT)]
             if spec.units else []
         )
         columns[spec.unit] = pa.Column(str, unit_check)
@@ -118,13 +118,14 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
 
     codes = np.empty((n, len(dimensions)), dtype=np.int64)
     for i, dim in enumerate(dimensions):
-        codes[:, i] = pd.Index(dim.codes).get_indexer(pd.Index(frame[dim.name]))
+        codes[:, i] = code_positions(frame[dim.name], dim.codes)
     keyed = (codes >= 0).all(axis=1)
 
     scale: np.ndarray = np.ones(n)
     unit_text = frame[spec.unit] if spec.unit else pd.Series([""] * n, dtype="str")
     if spec.units:
-        scale = unit_text.map(dict(spec.units)).to_numpy(dtype=np.float64, na_value=np.nan)
+        scales = np.append(np.array(list(spec.units.values()), dtype=np.float64), np.nan)
+        scale = scales[code_positions(unit_text, list(spec.units))]
     value = parse_printed(frame[spec.value], spec.rounding, spec.trailing_zeros, scale)
     if spec.change:
         rate = parse_printed(frame[spec.change], spec.rounding, spec.trailing_zeros)

@@ -9,6 +9,7 @@ width of the interval.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,6 +111,18 @@ def parse_printed(
     for bound in (lo, hi, mid):
         bound[malformed] = np.nan
     return Parsed(lo=lo, hi=hi, mid=mid, decimals=-unit_exponent, empty=empty, malformed=malformed)
+
+
+def code_positions(text: pd.Series, codes: Sequence[str]) -> np.ndarray:
+    """Position of each cell's text in `codes`; -1 where it is not one of them."""
+    found = pc.index_in(pa.array(text.astype("str").array), value_set=pa.array(list(codes),
+                                                                              pa.string()))
+    return _np(found.fill_null(-1), np.int64)
+
+
+def is_one_of(text: pd.Series, codes: Sequence[str]) -> pd.Series:
+    """True where the cell's text is one of `codes` (a vectorised isin for text columns)."""
+    return pd.Series(code_positions(text, codes) >= 0, index=text.index)
 
 
 def is_number_or_empty(text: pd.Series) -> pd.Series:
