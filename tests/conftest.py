@@ -1,4 +1,4 @@
-"""Shared fixtures: paths of the bundled example, and a helper to run the CLI in-process."""
+"""Shared fixtures: the bundled example, the CLI run in-process, hand-built reports."""
 
 from __future__ import annotations
 
@@ -8,10 +8,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reporter_cases import clean_report, problem_report
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "korea-ict-2020" / "figures.csv"
 KOREA_RULES = ROOT / "rules" / "korea-ict.yaml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here rather than in pyproject.toml so the marker lives with the tests using it.
+    config.addinivalue_line(
+        "markers",
+        "browser: renders the HTML report in headless Chromium (deselect: -m 'not browser')",
+    )
+
+
+@pytest.fixture
+def clean_records() -> dict[str, Any]:
+    return clean_report().to_records()
+
+
+@pytest.fixture
+def problem_records() -> dict[str, Any]:
+    return problem_report().to_records()
 
 
 @pytest.fixture

@@ -9,13 +9,23 @@ import enum
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from validator.reporters.github import GithubReporter
+from validator.reporters.html_report import HtmlReporter
 from validator.reporters.json_report import JsonReporter
+from validator.reporters.junit import JunitReporter
+from validator.reporters.markdown import MarkdownReporter
+from validator.reporters.sarif import SarifReporter
 from validator.reporters.text import TextReporter
 
 
 class Format(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    GITHUB = "github"
 
 
 class Reporter(Protocol):
@@ -25,6 +35,11 @@ class Reporter(Protocol):
 REPORTERS: dict[Format, type[Reporter]] = {
     Format.TEXT: TextReporter,
     Format.JSON: JsonReporter,
+    Format.MARKDOWN: MarkdownReporter,
+    Format.HTML: HtmlReporter,
+    Format.JUNIT: JunitReporter,
+    Format.SARIF: SarifReporter,
+    Format.GITHUB: GithubReporter,
 }
 
 

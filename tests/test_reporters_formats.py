@@ -1,0 +1,306 @@
+"""Output formats: exact output pinned in tests/golden/, plus structural checks per format.
+
+Regenerate the golden files after an intended change with
+`UPDATE_GOLDEN=1 pytest tests/test_reporters_formats.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from reporter_cases import EVIL_REASON, EVIL_REGION, clean_report, problem_report
+
+from validator.report import Discrepancy, FigureRef, Report, RuleSummary, Severity
+from validator.reporters import REPORTERS, Format, render
+from validator.reporters.github import escape_data, escape_property
+from validator.reporters.html_report import _ENV
+from validator.reporters.markdown import escape_md
+from validator.reporters.sarif import table_uri
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden"
+SARIF_SCHEMA = json.loads((HERE / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+
+NEW_FORMATS = {
+    Format.MARKDOWN: "md",
+    Format.HTML: "html",
+    Format.JUNIT: "junit.xml",
+    Format.SARIF: "sarif.json",
+    Format.GITHUB: "github.txt",
+}
+CASES = {"clean": clean_report, "problems": problem_report}
+
+
+def records_of(case: str) -> dict[str, Any]:
+    return CASES[case]().to_records()
+
+
+# ---------------------------------------------------------------- registry and golden files
+
+
+def test_every_format_has_a_reporter() -> None:
+    assert set(REPORTERS) == set(Format)
+    assert {f.value for f in NEW_FORMATS} <= {f.value for f in Format}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("fmt", list(NEW_FORMATS), ids=str)
+def test_golden_output(case: str, fmt: Format) -> None:
+    output = render(fmt, records_of(case))
+    path = GOLDEN / f"{case}.{NEW_FORMATS[fmt]}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(output, encoding="utf-8")
+    assert output == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", list(NEW_FORMATS), ids=str)
+def test_output_ends_with_newline_and_is_deterministic(fmt: Format) -> None:
+    first = render(fmt, records_of("problems"))
+    assert first.endswith("\n")
+    assert first == render(fmt, records_of("problems"))
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def test_markdown_escapes_user_text() -> None:
+    md = render(Format.MARKDOWN, records_of("problems"))
+    assert "<script" not in md and "<img" not in md
+    assert r"&lt;script&gt;alert(1)&lt;/script&gt; \| A, B: C" in md
+    assert r"\$995 million" in md  # `$` would start math on GitHub
+    # Every table row has as many unescaped pipes as its header.
+    for block in re.split(r"\n\n", md):
+        rows = [line for line in block.splitlines() if line.startswith("|")]
+        widths = {len(re.findall(r"(?<!\\)\|", row)) for row in rows}
+        assert len(widths) <= 1, block
+
+
+def test_markdown_summary_and_rule_table() -> None:
+    md = render(Format.MARKDOWN, records_of("problems"))
+    assert md.startswith("### Failed: ")
+    assert "**1 error, 1 warning; 3 checks of 6 figures, 1 not evaluated.**" in md
+    assert "| balance | Trade balance equals exports minus imports | error | 2 | 1 | 1 |" in md
+    clean = render(Format.MARKDOWN, records_of("clean"))
+    assert clean.startswith("### Clean: ") and "Discrepancies" not in clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("a|b", r"a\|b"),
+        ("<b>&", "&lt;b&gt;&amp;"),
+        ("*x* _y_ `z` [l](u) ~s~", r"\*x\* \_y\_ \`z\` \[l\](u) \~s\~"),
+        ("line\nbreak", "line break"),
+        ("back\\slash", "back\\\\slash"),
+    ],
+)
+def test_escape_md(raw: str, escaped: str) -> None:
+    assert escape_md(raw) == escaped
+
+
+@given(st.text())
+def test_escape_md_leaves_no_markup(text: str) -> None:
+    out = escape_md(text)
+    assert "<" not in out and ">" not in out and "\n" not in out
+    assert not re.search(r"(?<!\\)(\\\\)*[|*_`\[\]]", out.replace("&lt;", "").replace("&gt;", ""))
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_html_escapes_all_user_text() -> None:
+    page = render(Format.HTML, records_of("problems"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; | A, B: C" in page
+    assert "<script>alert" not in page
+    assert "<img" not in page and "&lt;img src=x onerror=" in page
+    assert "Trade release &lt;September&gt; &amp; co" in page
+    # Only our own inline script; nothing loaded from elsewhere.
+    assert page.count("<script") == 1 and "<script>\n" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    assert "<link" not in page and "@import" not in page
+
+
+def test_html_template_autoescapes() -> None:
+    assert _ENV.autoescape is True
+
+
+def test_html_summary_and_breakdown_table() -> None:
+    page = render(Format.HTML, records_of("problems"))
+    assert '<strong id="count-errors">1</strong>' in page
+    assert '<strong id="count-warnings">1</strong>' in page
+    assert "2 problems found." in page
+    # The breakdown table lists the total first, then its parts, whatever the engine's order.
+    breakdown = page.split('id="problem-2"')[1]
+    rows = re.findall(r'<tr class="role-(\w+)">', breakdown)
+    assert rows == ["total", "part", "part"]
+    clean = render(Format.HTML, records_of("clean"))
+    assert "No problems found" in clean and 'class="banner clean"' in clean
+    assert 'id="problems"' not in clean
+
+
+# ---------------------------------------------------------------- JUnit
+
+
+def test_junit_structure() -> None:
+    root = ET.fromstring(render(Format.JUNIT, records_of("problems")))
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("4", "2", "1")
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert list(suites) == ["balance", "regions"]
+    balance = suites["balance"]
+    cases = balance.findall("testcase")
+    assert len(cases) == int(balance.get("tests", "-1")) == 3
+    failure = cases[0].find("failure")
+    assert failure is not None and failure.get("type") == "error"
+    assert failure.get("message") == "balance 5.3 is not exports 258.4 - imports 206.0 = 52.4"
+    assert "row 4" in (failure.text or "")
+    assert cases[1].get("name") == "balance: 1 instance passed" and len(cases[1]) == 0
+    skipped = cases[2].find("skipped")
+    assert skipped is not None and EVIL_REASON in (skipped.get("message") or "")
+    regions_failure = suites["regions"].find("testcase/failure")
+    assert regions_failure is not None and EVIL_REGION in (regions_failure.text or "")
+
+
+def test_junit_clean_has_only_passing_cases() -> None:
+    root = ET.fromstring(render(Format.JUNIT, records_of("clean")))
+    assert root.get("failures") == "0" and root.findall(".//failure") == []
+    assert [c.get("name") for c in root.iter("testcase")] == ["balance: 1 instance passed"]
+
+
+def _one_discrepancy(message: str, label: str, rule: str = "r1", row: int | None = 3) -> Report:
+    figure = FigureRef(key={"item": label}, value="1.0", row=row, unit="EUR m", role="figure")
+    return Report(
+        title=label,
+        table="t.csv",
+        rules_file="rules.yaml",
+        figures=1,
+        rules=(RuleSummary(rule, "bounds", "desc", Severity.ERROR, 1, 1, 0),),
+        discrepancies=(Discrepancy(rule, "bounds", Severity.ERROR, "desc", message, (figure,)),),
+        not_evaluated=(),
+    )
+
+
+@given(message=st.text(), label=st.text())
+def test_junit_parses_for_any_text(message: str, label: str) -> None:
+    root = ET.fromstring(render(Format.JUNIT, _one_discrepancy(message, label).to_records()))
+    failure = root.find(".//failure")
+    assert failure is not None
+    assert failure.get("message") is not None
+
+
+# ---------------------------------------------------------------- SARIF
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_sarif_validates_against_official_schema(case: str) -> None:
+    log = json.loads(render(Format.SARIF, records_of(case)))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+
+
+def test_sarif_results_point_at_rows() -> None:
+    log = json.loads(render(Format.SARIF, records_of("problems")))
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-schema-2.1.0.json")
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert run["tool"]["driver"]["name"] == "validator"
+    assert [r["defaultConfiguration"]["level"] for r in rules] == ["error", "warning"]
+    results = run["results"]
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    assert [r["level"] for r in results] == ["error", "warning"]
+    # The breakdown points at its total (row 2), not at the first part the engine listed.
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]
+    assert lines == [4, 2]
+    uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "data/trade%2C2024%3A09.csv"
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert notes[0]["associatedRule"] == {"id": "balance", "index": 0}
+
+
+def test_sarif_rule_without_summary_and_figure_without_row() -> None:
+    records = _one_discrepancy("bad code", "x", rule="input.unknown-code", row=None).to_records()
+    records["rules"] = []  # built-in input checks may come without a summary
+    records["inputs"]["table"] = "/abs path/table.csv"
+    log = json.loads(render(Format.SARIF, records))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    run = log["runs"][0]
+    assert run["tool"]["driver"]["rules"][0]["id"] == "input.unknown-code"
+    location = run["results"][0]["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": "file:///abs%20path/table.csv"}}
+
+
+def test_table_uri() -> None:
+    assert table_uri("data/t.csv") == "data/t.csv"
+    assert table_uri("a b:c.csv") == "a%20b%3Ac.csv"
+    assert table_uri("/x/y.csv") == "file:///x/y.csv"
+
+
+@given(message=st.text(), label=st.text())
+def test_sarif_valid_for_any_text(message: str, label: str) -> None:
+    log = json.loads(render(Format.SARIF, _one_discrepancy(message, label).to_records()))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    assert log["runs"][0]["results"][0]["message"]["text"] == message
+
+
+# ---------------------------------------------------------------- GitHub workflow commands
+
+_COMMAND = re.compile(r"^::(\w+)(?: ([^:]*))?::(.*)$")
+
+
+def _unescape(text: str, props: bool) -> str:
+    pairs = [("%0D", "\r"), ("%0A", "\n")] + ([("%3A", ":"), ("%2C", ",")] if props else [])
+    for escaped, raw in [*pairs, ("%25", "%")]:
+        text = text.replace(escaped, raw)
+    return text
+
+
+def parse_command(line: str) -> tuple[str, dict[str, str], str]:
+    """Parse a workflow command the way the Actions runner does."""
+    match = _COMMAND.match(line)
+    assert match, line
+    name, props, data = match.groups()
+    properties = {}
+    for pair in (props or "").split(","):
+        key, _, value = pair.partition("=")
+        properties[key] = _unescape(value, props=True)
+    return name, properties, _unescape(data, props=False)
+
+
+def test_github_escaping_rules() -> None:
+    assert escape_data("50% up\r\nnext") == "50%25 up%0D%0Anext"
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert escape_data("a:b,c") == "a:b,c"
+
+
+def test_github_annotations() -> None:
+    lines = render(Format.GITHUB, records_of("problems")).split("\n")[:-1]
+    assert len(lines) == 3
+    name, props, message = parse_command(lines[0])
+    assert name == "error"
+    assert props == {"file": "data/trade,2024:09.csv", "line": "4", "title": "balance"}
+    assert message.splitlines()[0] == "balance 5.3 is not exports 258.4 - imports 206.0 = 52.4"
+    name, props, message = parse_command(lines[1])
+    assert (name, props["line"], props["title"]) == ("warning", "2", "regions")
+    assert EVIL_REGION in message and "(46.8% of the total)" in message
+    assert parse_command(lines[2])[0] == "notice"
+    clean = render(Format.GITHUB, records_of("clean")).splitlines()
+    assert len(clean) == 1 and clean[0].startswith("::notice title=validator::clean: ")
+
+
+@given(message=st.text(), label=st.text(), rule=st.text(min_size=1))
+def test_github_round_trips_any_text(message: str, label: str, rule: str) -> None:
+    line = render(Format.GITHUB, _one_discrepancy(message, label, rule=rule).to_records())
+    # The runner reads its output line by line at \n (str.splitlines would also split at \x1e).
+    first = line.split("\n")[0]
+    name, props, data = parse_command(first)
+    assert (name, props["title"], props["line"]) == ("error", rule, "3")
+    assert data.startswith(message + "\n")

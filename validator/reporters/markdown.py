@@ -1,0 +1,128 @@
+"""Markdown for a pull-request comment: a verdict, a table of rules, then each discrepancy
+with its message and a small table of the figures involved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from validator.reporters.common import (
+    arithmetic_lines,
+    counts_sentence,
+    describe_key,
+    ordered_figures,
+    other_extra,
+    role_label,
+    source_of,
+)
+
+# Backslash-escape the characters that are Markdown syntax wherever user text lands inside a
+# line: emphasis, code, links (`(` only matters after `]`), table cells, strikethrough, math
+# (`$`) and mentions. User text never starts a line, so `#`, `-`, `+`, `1.` need nothing.
+# `<`, `>` and `&` become entities so that no tag or entity of the user's reaches the page.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~@$])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+_STATUS_HEADLINE: Mapping[str, str] = {
+    "clean": "Clean",
+    "warnings": "Warnings",
+    "failed": "Failed",
+}
+
+
+def escape_md(text: object) -> str:
+    """Escape user text for inline Markdown; line breaks become spaces so a table cell or a
+    heading stays on one line."""
+    s = str(text)
+    s = "".join(_HTML_SPECIAL.get(ch, ch) for ch in s)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return " ".join(s.splitlines())
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    align = ["---:" if i in right else "---" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _figure_table(figures: Sequence[Mapping[str, Any]]) -> list[str]:
+    rows = []
+    for f in ordered_figures(figures):
+        extra = "; ".join(f"{k}: {v}" for k, v in other_extra(f).items())
+        source = source_of(f)
+        rows.append(
+            [
+                role_label(str(f.get("role", "figure"))),
+                escape_md(describe_key(f["key"])),
+                escape_md(f.get("value") or "(empty)"),
+                escape_md(f.get("unit", "")),
+                escape_md(f"{f['change']}%" if f.get("change") else ""),
+                str(f["row"]) if f.get("row") is not None else "",
+                escape_md("; ".join(t for t in (source, extra) if t)),
+            ]
+        )
+    return _table(
+        ["Role", "Figure", "Value", "Unit", "Change", "Row", "Source"], rows, right={2, 5}
+    )
+
+
+class MarkdownReporter:
+    def render(self, records: Mapping[str, Any]) -> str:
+        s = records["summary"]
+        title = records.get("title") or "Release check"
+        out: list[str] = [
+            f"### {_STATUS_HEADLINE.get(s['status'], s['status'])}: {escape_md(title)}",
+            "",
+            f"**{counts_sentence(s)}**",
+            "",
+            f"Table {escape_md(records['inputs']['table'])},"
+            f" rules {escape_md(records['inputs']['rules'])}.",
+            "",
+        ]
+        rule_rows = [
+            [
+                escape_md(r["id"]),
+                escape_md(r.get("description", "")),
+                escape_md(r["severity"]),
+                str(r["checked"]),
+                str(r["failed"]),
+                str(r["not_evaluated"]),
+            ]
+            for r in records["rules"]
+        ]
+        out += _table(
+            ["Rule", "Description", "Severity", "Checked", "Failed", "Not evaluated"],
+            rule_rows,
+            right={3, 4, 5},
+        )
+        if records["discrepancies"]:
+            out += ["", "#### Discrepancies"]
+        for i, d in enumerate(records["discrepancies"], start=1):
+            out += [
+                "",
+                f"**{i}. {d['severity'].upper()}** in rule {escape_md(d['rule'])}:"
+                f" {escape_md(d['message'])}",
+                "",
+            ]
+            details = []
+            if d.get("description"):
+                details.append(f"Rule: {escape_md(d['description'])}.")
+            if d.get("context"):
+                details.append(f"Where: {escape_md(describe_key(d['context']))}.")
+            arithmetic = arithmetic_lines(d)
+            if arithmetic:
+                text = escape_md("; ".join(arithmetic))
+                details.append(text[:1].upper() + text[1:] + ".")
+            if details:
+                out += [" ".join(details), ""]
+            out += _figure_table(d["figures"])
+        if records["not_evaluated"]:
+            out += ["", "#### Not evaluated", ""]
+            for n in records["not_evaluated"]:
+                where = f" ({escape_md(describe_key(n['context']))})" if n.get("context") else ""
+                missing = "; ".join(describe_key(m) for m in n.get("missing", []))
+                tail = f"; missing: {escape_md(missing)}" if missing else ""
+                out.append(f"- {escape_md(n['rule'])}{where}: {escape_md(n['reason'])}{tail}")
+        return "\n".join(out) + "\n"
