@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import generate  # noqa: E402
+from synthetic import generate
 
 
 def run_once(figures: Path, rules: Path, report: Path) -> tuple[float, float, int]:
