@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +27,7 @@ from validator.extract.periods import (
     find_periods,
     resolve,
 )
+from validator.extract.readers import read_release
 from validator.extract.sentences import split_sentences
 
 UP = (
@@ -45,13 +48,15 @@ _DIRECTION_RE = re.compile(rf"\b(?:{UP}|{DOWN})\b", re.IGNORECASE)
 _YOY = r"(?:year-on-year|year-over-year|on-year|on\s+year|annual|y/y|yoy)"
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MINUS = r"[-−–]"
+_MINUS = r"[-\u2212\u2013]"
 _PERCENT = re.compile(
-    rf"(?<![\w.,])(?P<sign>[-+−–])?(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent(?![a-z])|per\s+cent\b|pct\b)",
+    r"(?<![\w.,])(?P<sign>[-+\u2212\u2013])?(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent(?![a-z])|per\s+cent\b|pct\b)",
     re.IGNORECASE,
 )
-_POINTS = re.compile(r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b)", re.IGNORECASE)
-_BARE_NUMBER = re.compile(rf"(?<![\w.,\-−$€£¥₩])(?:{_NUMBER})(?![\w\-]|[.,]\d)")
+_POINTS = re.compile(
+    r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b)", re.IGNORECASE
+)
+_BARE_NUMBER = re.compile(rf"(?<![\w.,\-\u2212$€£¥₩])(?:{_NUMBER})(?![\w\-]|[.,]\d)")
 
 # Words around an amount that make it something other than a level of the figure named.
 _DIFFERENCE_BEFORE = re.compile(
@@ -123,12 +128,22 @@ class Unplaced:
     reason: str
 
 
+@dataclass(frozen=True)
+class StatedChange:
+    """A % change as one sentence states it, signed by its direction word."""
+
+    sentence: int
+    key: tuple[str, ...]
+    change: str
+
+
 @dataclass
 class Extraction:
     table: pd.DataFrame
     unplaced: list[Unplaced]
     release_date: datetime.date | None
     sentences: list[str] = field(default_factory=list)
+    changes: list[StatedChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -212,8 +227,9 @@ class _Scanner:
         ]
         self.ignore = [re.compile(re.escape(p), re.IGNORECASE) for p in lexicon.ignore_phrases]
 
-    def amounts(self, text: str, masked: list[tuple[int, int]]
-                ) -> tuple[list[_Amount], list[tuple[int, int, str]]]:
+    def amounts(
+        self, text: str, masked: list[tuple[int, int]]
+    ) -> tuple[list[_Amount], list[tuple[int, int, str]]]:
         found: list[_Amount] = []
         unknown: list[tuple[int, int, str]] = []
         for m in self.amount.finditer(text):
@@ -225,7 +241,9 @@ class _Scanner:
             negative = bool(m.group("m0") or m.group("m1"))
             unit = self.lexicon.unit_for(prefix, suffix)
             if unit is None:
-                unknown.append((m.start(), m.end(), f"unit not in the rules: {prefix} {suffix}".strip()))
+                unknown.append(
+                    (m.start(), m.end(), f"unit not in the rules: {prefix} {suffix}".strip())
+                )
                 continue
             found.append(_Amount(m.start(), m.end(), ("-" if negative else "") + number, unit))
         return found, unknown
@@ -237,8 +255,9 @@ class _Scanner:
             for m in pattern.finditer(text):
                 if not _overlaps(m.start(), m.end(), taken):
                     taken.append((m.start(), m.end()))
-                    found.append(_Mention(m.start(), m.end(), alias.dimension, alias.code,
-                                          alias.negative))
+                    found.append(
+                        _Mention(m.start(), m.end(), alias.dimension, alias.code, alias.negative)
+                    )
         return sorted(found, key=lambda x: x.start)
 
 
@@ -255,7 +274,7 @@ def _paren_groups(text: str) -> list[tuple[int, int]]:
 
 
 def _resolve_codes(dim: Dimension, codes: list[str]) -> tuple[str | None, str]:
-    """One code for several mentions of a dimension: the same code, or the most specific of a chain."""
+    """One code for a dimension named several times: the same code, or the deepest of a chain."""
     distinct = list(dict.fromkeys(codes))
     if len(distinct) == 1:
         return distinct[0], ""
@@ -265,8 +284,9 @@ def _resolve_codes(dim: Dimension, codes: list[str]) -> tuple[str | None, str]:
     return None, f"several {dim.name} codes named ({', '.join(distinct)})"
 
 
-def _rate_sign(sentence: str, rate_start: int, rate_end: int, window_start: int, explicit: str | None
-               ) -> str | None:
+def _rate_sign(
+    sentence: str, rate_start: int, rate_end: int, window_start: int, explicit: str | None
+) -> str | None:
     """'-' or '' from an explicit sign, a direction noun right after, or the nearest verb before."""
     if explicit:
         return "" if explicit == "+" else "-"
@@ -282,8 +302,9 @@ def _rate_sign(sentence: str, rate_start: int, rate_end: int, window_start: int,
 class _SentenceWork:
     """The tokens of one sentence and the reasons for numbers that are not figures."""
 
-    def __init__(self, number: int, text: str, scanner: _Scanner,
-                 release: datetime.date | None) -> None:
+    def __init__(
+        self, number: int, text: str, scanner: _Scanner, release: datetime.date | None
+    ) -> None:
         self.number = number
         self.text = text
         self.unplaced: list[Unplaced] = []
@@ -293,8 +314,11 @@ class _SentenceWork:
         for start, end, reason in unknown_units:
             self._unplace(start, end, reason)
         masked += [(s, e) for s, e, _ in unknown_units] + [(a.start, a.end) for a in amounts]
-        points = [(m.start(), m.end()) for m in _POINTS.finditer(text)
-                  if not _overlaps(m.start(), m.end(), masked)]
+        points = [
+            (m.start(), m.end())
+            for m in _POINTS.finditer(text)
+            if not _overlaps(m.start(), m.end(), masked)
+        ]
         for start, end in points:
             self._unplace(start, end, "change in percentage points")
         masked += points
@@ -311,8 +335,14 @@ class _SentenceWork:
         self.levels = [a for a in amounts if self._is_level(a)]
         self.rates: list[_Rate] = []
         for m in percents:
-            previous_end = max((b for b in [*(a.end for a in amounts), *(p.end() for p in percents)]
-                                if b <= m.start()), default=0)
+            previous_end = max(
+                (
+                    b
+                    for b in [*(a.end for a in amounts), *(p.end() for p in percents)]
+                    if b <= m.start()
+                ),
+                default=0,
+            )
             rate = self._rate(m, previous_end)
             if rate is not None:
                 self.rates.append(rate)
@@ -368,12 +398,18 @@ class _SentenceWork:
         while i < len(tokens):
             token = tokens[i]
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if isinstance(token, _Rate) and isinstance(nxt, _Amount) and self._rate_then_amount(token, nxt):
+            if (
+                isinstance(token, _Rate)
+                and isinstance(nxt, _Amount)
+                and self._rate_then_amount(token, nxt)
+            ):
                 candidates.append(_Candidate(nxt, token))
                 i += 2
                 continue
-            if isinstance(token, _Amount) and isinstance(nxt, _Rate) and _AMOUNT_THEN_RATE.match(
-                self.text[token.end : nxt.start]
+            if (
+                isinstance(token, _Amount)
+                and isinstance(nxt, _Rate)
+                and _AMOUNT_THEN_RATE.match(self.text[token.end : nxt.start])
             ):
                 after = tokens[i + 2] if i + 2 < len(tokens) else None
                 if not (isinstance(after, _Amount) and self._rate_then_amount(nxt, after)):
@@ -401,6 +437,7 @@ class _Placer:
         self.previous: _Context = {}
         self.current_period: str | None = None
         self.rows: list[_Row] = []
+        self.changes: list[StatedChange] = []
         self.unplaced: list[Unplaced] = []
 
     def _defaults(self) -> _Context:
@@ -416,12 +453,16 @@ class _Placer:
         return next((c for c in reversed(codes) if c is not None), None)
 
     def _unresolved_periods(self, mentions: list[PeriodMention]) -> list[str]:
-        return [p.text for p in mentions if not p.is_base and resolve(p, self.current_period) is None]
+        return [
+            p.text for p in mentions if not p.is_base and resolve(p, self.current_period) is None
+        ]
 
     def place(self, work: _SentenceWork) -> None:
         text = work.text
         outside_figures = [c for c in work.candidates if not self._in_paren(text, c)]
-        continues = bool(_CONTINUATION.match(text)) or (bool(work.candidates) and not outside_figures)
+        continues = bool(_CONTINUATION.match(text)) or (
+            bool(work.candidates) and not outside_figures
+        )
         main: _Context = dict(self.previous) if continues else self._defaults()
         if self.time:
             main.pop(self.time, None)
@@ -430,11 +471,16 @@ class _Placer:
 
         boundary = 0
         for index, cand in enumerate(work.candidates):
-            following = work.candidates[index + 1].start if index + 1 < len(work.candidates) else len(text)
+            following = (
+                work.candidates[index + 1].start if index + 1 < len(work.candidates) else len(text)
+            )
             attached, attached_end = self._attached_after(work, cand.end, following)
-            trailing_periods = [p for p in work.periods
-                                if cand.end <= p.start < following
-                                and not re.search(r"[,;(]", text[cand.end : p.start])]
+            trailing_periods = [
+                p
+                for p in work.periods
+                if cand.end <= p.start < following
+                and not re.search(r"[,;(]", text[cand.end : p.start])
+            ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
             segment_periods = [p for p in work.periods if boundary <= p.start < cand.start]
             paren = self._paren_of(text, cand)
@@ -444,7 +490,9 @@ class _Placer:
             if paren is not None:
                 outside = [m for m in segment if m.start < paren]
                 head = outside[-1:] if outside else []
-                self._update(main, [m for m in outside if head and m.dimension != head[0].dimension])
+                self._update(
+                    main, [m for m in outside if head and m.dimension != head[0].dimension]
+                )
                 own = head + [m for m in segment if m.start > paren] + attached
                 outside_periods = [p for p in segment_periods if p.start < paren]
                 if (period := self._period_of(outside_periods)) and self.time:
@@ -489,15 +537,19 @@ class _Placer:
             ctx[name] = (code, any(m.negative for m in found if m.code == code))
         return problems
 
-    def _attached_after(self, work: _SentenceWork, end: int, limit: int) -> tuple[list[_Mention], int]:
-        """Mentions tied to the figure by a preposition right after it: "$7.3 billion in trade surplus"."""
+    def _attached_after(
+        self, work: _SentenceWork, end: int, limit: int
+    ) -> tuple[list[_Mention], int]:
+        """Mentions a preposition ties to the figure: "$7.3 billion in trade surplus"."""
         attached: list[_Mention] = []
         position = end
         while True:
             prep = _ATTACH_PREPOSITION.match(work.text, position)
             if prep is None:
                 break
-            mention = next((m for m in work.mentions if m.start == prep.end() and m.end <= limit), None)
+            mention = next(
+                (m for m in work.mentions if m.start == prep.end() and m.end <= limit), None
+            )
             if mention is None:
                 break
             attached.append(mention)
@@ -516,13 +568,22 @@ class _Placer:
     def _inside_any_paren(text: str, position: int) -> bool:
         return any(o < position < c for o, c in _paren_groups(text))
 
-    def _emit(self, work: _SentenceWork, cand: _Candidate, ctx: _Context, problems: list[str]) -> None:
+    def _emit(
+        self, work: _SentenceWork, cand: _Candidate, ctx: _Context, problems: list[str]
+    ) -> None:
         for dim in self.lexicon.dimensions:
             if dim.name not in ctx:
                 problems.append(f"no {dim.name} named and no default")
         if problems:
-            self.unplaced.append(Unplaced(work.number, work.text[cand.start : cand.end], cand.start,
-                                          cand.end, "; ".join(dict.fromkeys(problems))))
+            self.unplaced.append(
+                Unplaced(
+                    work.number,
+                    work.text[cand.start : cand.end],
+                    cand.start,
+                    cand.end,
+                    "; ".join(dict.fromkeys(problems)),
+                )
+            )
             return
         key = tuple(ctx[d.name][0] for d in self.lexicon.dimensions)
         negative = any(neg for _, neg in ctx.values())
@@ -532,6 +593,8 @@ class _Placer:
             if negative:  # a deficit printed as a positive amount
                 value = value[1:] if value.startswith("-") else "-" + value
         change = cand.rate.digits if cand.rate is not None else ""
+        if change:
+            self.changes.append(StatedChange(work.number, key, change))
         self._add_row(_Row(key, value, unit, change, [work.number]))
 
     def _add_row(self, new: _Row) -> None:
@@ -550,8 +613,9 @@ class _Placer:
         self.rows.append(new)
 
 
-def extract_figures(text: str, lexicon: Lexicon, *, release_date: datetime.date | None = None
-                    ) -> Extraction:
+def extract_figures(
+    text: str, lexicon: Lexicon, *, release_date: datetime.date | None = None
+) -> Extraction:
     """The figures of a release as a table (all columns str) and the numbers left unplaced."""
     release = release_date or detect_release_date(text)
     sentences = split_sentences(text)
@@ -565,9 +629,25 @@ def extract_figures(text: str, lexicon: Lexicon, *, release_date: datetime.date 
     unplaced += placer.unplaced
     unplaced.sort(key=lambda u: (u.sentence, u.start))
     records = [
-        [*row.key, row.value, row.unit, row.change, ",".join(map(str, row.sources)),
-         sentences[row.sources[0] - 1]]
+        [
+            *row.key,
+            row.value,
+            row.unit,
+            row.change,
+            ",".join(map(str, row.sources)),
+            sentences[row.sources[0] - 1],
+        ]
         for row in placer.rows
     ]
     table = pd.DataFrame(records, columns=lexicon.columns, dtype=str)
-    return Extraction(table=table, unplaced=unplaced, release_date=release, sentences=sentences)
+    return Extraction(table, unplaced, release, sentences, placer.changes)
+
+
+def extract_to_csv(
+    path: str | Path, rules_data: Mapping[str, Any], release_date: datetime.date | None = None
+) -> str:
+    """The figures table of a release file as CSV text, for `validator extract`."""
+    extraction = extract_figures(
+        read_release(path), Lexicon.from_rules_data(rules_data), release_date=release_date
+    )
+    return str(extraction.table.to_csv(index=False, lineterminator="\n"))

@@ -134,7 +134,9 @@ def _codes_of(spec: Any) -> tuple[tuple[str, ...], dict[str, str]]:
         return tuple(codes), parent
     if isinstance(spec, list | tuple):
         return tuple(str(c) for c in spec), {}
-    raise ValueError(f"a dimension must be a list of codes or a mapping parent: [children], got {spec!r}")
+    raise ValueError(
+        f"a dimension must be a list of codes or a mapping parent: [children], got {spec!r}"
+    )
 
 
 def _unit_forms(unit_code: str) -> list[tuple[str, str]]:
@@ -187,7 +189,14 @@ class Lexicon:
     @property
     def columns(self) -> list[str]:
         dims = [d.name for d in self.dimensions]
-        return [*dims, self.value_column, self.unit_column, self.change_column, "source", "sentence"]
+        return [
+            *dims,
+            self.value_column,
+            self.unit_column,
+            self.change_column,
+            "source",
+            "sentence",
+        ]
 
     def default_code(self, name: str) -> str | None:
         """The code assumed when a sentence names none: the rules' default, else the single root."""
@@ -221,7 +230,9 @@ class Lexicon:
             dim_labels: Mapping[str, Any] = labels.get(dim.name) or {}
             unknown = set(map(str, dim_labels)) - set(dim.codes)
             if unknown:
-                raise ValueError(f"labels.{dim.name} names codes not in the dimension: {sorted(unknown)}")
+                raise ValueError(
+                    f"labels.{dim.name} names codes not in the dimension: {sorted(unknown)}"
+                )
             for code in dim.codes:
                 entry: Mapping[str, Any] = dim_labels.get(code) or {}
                 phrases = [code.replace("_", " ")]
@@ -229,13 +240,15 @@ class Lexicon:
                     phrases.append(str(entry["label"]))
                 phrases += [str(a) for a in entry.get("aliases") or []]
                 aliases += [Alias(p, dim.name, code) for p in dict.fromkeys(phrases)]
-                aliases += [Alias(str(p), dim.name, code, negative=True)
-                            for p in entry.get("negative_aliases") or []]
+                aliases += [
+                    Alias(str(p), dim.name, code, negative=True)
+                    for p in entry.get("negative_aliases") or []
+                ]
 
         defaults = {str(k): str(v) for k, v in (data.get("defaults") or {}).items()}
         for name, code in defaults.items():
-            dim = next((d for d in dims if d.name == name), None)
-            if dim is None or code not in dim.codes:
+            target = next((d for d in dims if d.name == name), None)
+            if target is None or code not in target.codes:
                 raise ValueError(f"defaults.{name}: {code!r} is not a code of that dimension")
 
         unit_forms: dict[tuple[str, str], str] = {}

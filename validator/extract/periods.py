@@ -80,14 +80,20 @@ def find_dates(text: str) -> list[DateSpan]:
         if int(m.group(2)) <= 31:
             month = MONTH_NUMBERS[m.group(1).rstrip(".").lower()]
             year = int(m.group(3)) if m.group(3) else None
-            spans.append(DateSpan(m.start(), m.end(),
-                                  _safe_date(year, month, int(m.group(2))) if year else None))
+            spans.append(
+                DateSpan(
+                    m.start(), m.end(), _safe_date(year, month, int(m.group(2))) if year else None
+                )
+            )
     for m in _DAY_MONTH.finditer(text):
         if 1 <= int(m.group(1)) <= 31:
             month = MONTH_NUMBERS[m.group(2).rstrip(".").lower()]
             year = int(m.group(3)) if m.group(3) else None
-            spans.append(DateSpan(m.start(), m.end(),
-                                  _safe_date(year, month, int(m.group(1))) if year else None))
+            spans.append(
+                DateSpan(
+                    m.start(), m.end(), _safe_date(year, month, int(m.group(1))) if year else None
+                )
+            )
     return _non_overlapping(spans)
 
 
@@ -101,11 +107,13 @@ def month_code(year: int, month: int) -> str:
 
 
 def _month_before(date: datetime.date) -> str:
-    return month_code(date.year - 1, 12) if date.month == 1 else month_code(date.year, date.month - 1)
+    return (
+        month_code(date.year - 1, 12) if date.month == 1 else month_code(date.year, date.month - 1)
+    )
 
 
 def _latest_year_of(month: int, release: datetime.date | None) -> int | None:
-    """The year of the most recent `month` up to the release (a January release's December is last year's)."""
+    """The year of the latest `month` by the release (a January release's December: last year)."""
     if release is None:
         return None
     return release.year if month <= release.month else release.year - 1
@@ -126,8 +134,9 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
     return None
 
 
-def find_periods(text: str, release: datetime.date | None, masked: list[tuple[int, int]]
-                 ) -> list[PeriodMention]:
+def find_periods(
+    text: str, release: datetime.date | None, masked: list[tuple[int, int]]
+) -> list[PeriodMention]:
     """Period mentions outside `masked` spans, each marked when it is only a comparison base."""
     found: list[tuple[int, int, str | None, str]] = []  # start, end, code, relative
 
@@ -135,20 +144,31 @@ def find_periods(text: str, release: datetime.date | None, masked: list[tuple[in
         found.append((m.start(), m.end(), code, relative))
 
     month_of = MONTH_NUMBERS
-    for m in re.finditer(rf"\b({_MONTH_ANY})\s*(?:-|–|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?",
-                         text):
+    for m in re.finditer(
+        rf"\b({_MONTH_ANY})\s*(?:-|\u2013|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?", text
+    ):
         first, last = (month_of[g.rstrip(".").lower()] for g in (m.group(1), m.group(2)))
         year = int(m.group(3)) if m.group(3) else _latest_year_of(last, release)
         add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
-    for m in re.finditer(r"\b(?:the\s+)?first\s+(\w+)\s+months(?:\s+of\s+(?:(" + _YEAR
-                         + r")|the\s+year|this\s+year))?", text, re.IGNORECASE):
-        count = COUNT_WORDS.get(m.group(1).lower()) or (int(m.group(1)) if m.group(1).isdigit() else 0)
+    for m in re.finditer(
+        r"\b(?:the\s+)?first\s+(\w+)\s+months(?:\s+of\s+(?:("
+        + _YEAR
+        + r")|the\s+year|this\s+year))?",
+        text,
+        re.IGNORECASE,
+    ):
+        count = COUNT_WORDS.get(m.group(1).lower()) or (
+            int(m.group(1)) if m.group(1).isdigit() else 0
+        )
         year = int(m.group(2)) if m.group(2) else (release.year if release else None)
         if release and not m.group(2) and count >= release.month:
             year = release.year - 1
         add(m, f"{year}-01/{month_code(year, count)}" if year and 1 < count <= 12 else None)
-    for m in re.finditer(rf"\b(?:the\s+)?(first|second|third|fourth)\s+quarter(?:\s+of\s+({_YEAR}))?",
-                         text, re.IGNORECASE):
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(first|second|third|fourth)\s+quarter(?:\s+of\s+({_YEAR}))?",
+        text,
+        re.IGNORECASE,
+    ):
         q = QUARTER_WORDS[m.group(1).lower()]
         year = int(m.group(2)) if m.group(2) else _latest_year_of(q * 3, release)
         add(m, f"{year}-Q{q}" if year else None)
@@ -157,21 +177,32 @@ def find_periods(text: str, release: datetime.date | None, masked: list[tuple[in
         add(m, f"{year}-Q{m.group(1)}" if year else None)
     for m in re.finditer(rf"\b({_MONTH_ANY})\s+({_YEAR})\b", text):
         add(m, month_code(int(m.group(2)), month_of[m.group(1).rstrip(".").lower()]))
-    for m in re.finditer(rf"\b{_MONTH}(?!\w)|(?:(?<=\bin )|(?<=\bIn )|(?<=\bof )|(?<=\bfor )|(?<=\bFor ))May\b", text):
+    for m in re.finditer(
+        rf"\b{_MONTH}(?!\w)|(?:(?<=\bin )|(?<=\bIn )|(?<=\bof )|(?<=\bfor )|(?<=\bFor ))May\b", text
+    ):
         month = month_of[m.group().rstrip(".").lower()]
         year = _latest_year_of(month, release)
         add(m, month_code(year, month) if year else None)
     for m in re.finditer(rf"(?<![\w.$€£¥₩,-])({_YEAR})(?![\w%]|[.,]\d|-\d)", text):
         add(m, m.group(1))
     relative: list[tuple[str, str | None, str]] = [
-        (r"last\s+year|the\s+previous\s+year|the\s+prior\s+year",
-         str(release.year - 1) if release else None, ""),
+        (
+            r"last\s+year|the\s+previous\s+year|the\s+prior\s+year",
+            str(release.year - 1) if release else None,
+            "",
+        ),
         (r"this\s+year", str(release.year) if release else None, ""),
-        (r"last\s+month|the\s+previous\s+month|the\s+prior\s+month|a\s+month\s+(?:earlier|ago)",
-         _month_before(release) if release else None, ""),
+        (
+            r"last\s+month|the\s+previous\s+month|the\s+prior\s+month|a\s+month\s+(?:earlier|ago)",
+            _month_before(release) if release else None,
+            "",
+        ),
         (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
-        (r"a\s+year\s+(?:earlier|ago|before)|the\s+same\s+(?:period|month|quarter)\s+(?:of\s+)?last\s+year",
-         None, "year_before"),
+        (
+            r"a\s+year\s+(?:earlier|ago|before)|the\s+same\s+(?:period|month|quarter)\s+(?:of\s+)?last\s+year",
+            None,
+            "year_before",
+        ),
         (r"year[\s-]+to[\s-]+date|so\s+far\s+this\s+year", None, "year_to_date"),
     ]
     for pattern, code, rel in relative:
@@ -184,7 +215,7 @@ def find_periods(text: str, release: datetime.date | None, masked: list[tuple[in
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        is_base = bool(_BASE_BEFORE.search(text[max(0, start - 40):start]))
+        is_base = bool(_BASE_BEFORE.search(text[max(0, start - 40) : start]))
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     return sorted(mentions, key=lambda p: p.start)
 

@@ -9,8 +9,11 @@ _ABBREVIATIONS = re.compile(
     r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Ms|Mrs|Dr|St|Inc|Corp|Co|Ltd|No|vs|approx|est|e\.g|i\.e"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"
 )
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘]?[A-Z0-9$€£])")
-_BULLET = re.compile(r"^\s*(?:[•*\-–#]+|\d+[.)])\s+")
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[\"\u201c\u2018]?[A-Z0-9$€£])"
+)
+_CLOSERS = '"\u201d\u2019)'
+_BULLET = re.compile(r"^\s*(?:[•*\-\u2013#]+|\d+[.)])\s+")
 
 
 def _paragraph_lines(text: str) -> list[str]:
@@ -22,8 +25,10 @@ def _paragraph_lines(text: str) -> list[str]:
             line = raw.strip()
             if not line:
                 continue
-            continues = bool(current) and not _BULLET.match(raw) and (
-                re.match(r"[a-z0-9$€£(]", line) is not None or current.endswith((",", ";"))
+            continues = (
+                bool(current)
+                and not _BULLET.match(raw)
+                and (re.match(r"[a-z0-9$€£(]", line) is not None or current.endswith((",", ";")))
             )
             if continues:
                 current += " " + line
@@ -43,7 +48,7 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for m in _SENTENCE_END.finditer(block):
             head = block[start : m.start()]
-            if _ABBREVIATIONS.search(head.rstrip("\"”’)")):
+            if _ABBREVIATIONS.search(head.rstrip(_CLOSERS)):
                 continue
             sentences.append(block[start : m.start()].strip())
             start = m.end()
