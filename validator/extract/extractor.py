@@ -84,6 +84,9 @@ _FORECAST_NEAR = re.compile(
 _COMPARISON_BEFORE = re.compile(
     r"\b(?:from|than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:an?\s+)?$", re.IGNORECASE
 )
+_COMPARISON_IN = re.compile(
+    r"\b(?:compared\s+(?:to|with)|versus|against)\b|\bfrom\s+(?:an?\s+)?$", re.IGNORECASE
+)
 _SHARE_BEFORE = re.compile(
     r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*)\s+(?:an?\s+)?$",
     re.IGNORECASE,
@@ -101,7 +104,7 @@ _RATE_THEN_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT_THEN_RATE = re.compile(
-    rf"^\s*(?:[,(]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+)?)?"
+    rf"^\s*(?:[,(]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
     rf"|(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
     re.IGNORECASE,
 )
@@ -482,7 +485,8 @@ class _Placer:
                 and not re.search(r"[,;(]", text[cand.end : p.start])
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
-            segment_periods = [p for p in work.periods if boundary <= p.start < cand.start]
+            # "$14.2 billion in March, up 3.4%": a period inside the figure's own span is its own.
+            segment_periods = [p for p in work.periods if boundary <= p.start < cand.end]
             paren = self._paren_of(text, cand)
             own: list[_Mention]
             own_periods: list[PeriodMention]
@@ -508,8 +512,10 @@ class _Placer:
                 ctx[self.time] = (period, False)
             if self.time and not period and (missing := self._unresolved_periods(own_periods)):
                 problems.append(f"period {missing[-1]!r} cannot be resolved without a release date")
-            if paren is None:
-                main = {k: v for k, v in ctx.items()}
+            # "compared with a deficit of EUR 471.0 million in March 2023" is not what the text is
+            # about next, so a comparison figure leaves the main clause as it was.
+            if paren is None and not _COMPARISON_IN.search(text[boundary : cand.start]):
+                main = dict(ctx)
             self._emit(work, cand, ctx, problems)
             boundary = max(attached_end, cand.end)
 
