@@ -577,8 +577,9 @@ class _Placer:
     def _emit(
         self, work: _SentenceWork, cand: _Candidate, ctx: _Context, problems: list[str]
     ) -> None:
+        unresolved_period = any("cannot be resolved" in p for p in problems)
         for dim in self.lexicon.dimensions:
-            if dim.name not in ctx:
+            if dim.name not in ctx and not (dim.is_time and unresolved_period):
                 problems.append(f"no {dim.name} named and no default")
         if problems:
             self.unplaced.append(
