@@ -1,4 +1,4 @@
-"""Extraction measured on the fixtures: per release, figures expected, found, placed right, missed, wrong.
+"""Extraction measured on the fixtures: figures expected, found, placed right, missed, wrong.
 
 A figure is placed right when its key, value, unit and change all equal a row of the expected
 table. Run from the project root: `python benchmarks/extraction.py` (prints a Markdown table).
