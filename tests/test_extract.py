@@ -176,7 +176,7 @@ def test_change_without_direction_word_is_unplaced(seed_lexicon: Lexicon) -> Non
 def test_direction_findings_report_sign_disagreement(seed_lexicon: Lexicon) -> None:
     text = (
         "Exports of ICT goods in 2020 rose 3.8 percent to $183.6 billion. "
-        "Those of mobile phones fell 6.0 percent to $11.3 billion."
+        "Those of handsets slid 6.0 percent to $11.3 billion."
     )
     table = pd.DataFrame(
         [
@@ -189,7 +189,7 @@ def test_direction_findings_report_sign_disagreement(seed_lexicon: Lexicon) -> N
     assert len(findings) == 1
     finding = findings[0]
     assert finding.sentence == 2
-    assert finding.text.startswith("Those of mobile phones fell")
+    assert finding.text.startswith("Those of handsets slid")
     assert finding.key == {
         "flow": "exports",
         "product": "mobile_phones",
