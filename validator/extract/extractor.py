@@ -42,7 +42,6 @@ DOWN = (
     r"|shr(?:ank|unk|inks?|inking)|slump(?:ed|s)?|plung(?:ed|es|e)|plummet(?:ed|s)?|tumbl(?:ed|es)"
     r"|lower|lost|eased|retreat(?:ed|s)?|sank|narrow(?:ed|ing|s)?"
 )
-_UP_RE = re.compile(rf"\b(?:{UP})\b", re.IGNORECASE)
 _DOWN_RE = re.compile(rf"\b(?:{DOWN})\b", re.IGNORECASE)
 _DIRECTION_RE = re.compile(rf"\b(?:{UP}|{DOWN})\b", re.IGNORECASE)
 _YOY = r"(?:year-on-year|year-over-year|on-year|on\s+year|annual|y/y|yoy)"
@@ -203,12 +202,10 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def _words_pattern(words: Iterable[str], spaced: bool) -> str:
-    parts = []
-    for w in sorted(words, key=len, reverse=True):
-        escaped = re.escape(w) if not spaced else r"\s*".join(re.escape(c) for c in w.split())
-        parts.append(escaped.replace(r"\ ", r"\s+"))
-    return "|".join(parts)
+def _words_pattern(words: Iterable[str]) -> str:
+    """An alternation of phrases, longest first, with any spacing between their words."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(r"\s*".join(map(re.escape, w.split())) for w in ordered)
 
 
 class _Scanner:
@@ -216,8 +213,8 @@ class _Scanner:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        prefixes = _words_pattern(lexicon.prefix_words(), spaced=False)
-        suffixes = _words_pattern(lexicon.suffix_words(), spaced=True)
+        prefixes = _words_pattern(lexicon.prefix_words())
+        suffixes = _words_pattern(lexicon.suffix_words())
         self.amount = re.compile(
             rf"(?<![\w$€£¥₩])(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
             rf"(?P<num1>{_NUMBER})(?:\s?(?P<suf1>{suffixes})(?![\w$]))?"
@@ -462,7 +459,7 @@ class _Placer:
 
     def place(self, work: _SentenceWork) -> None:
         text = work.text
-        outside_figures = [c for c in work.candidates if not self._in_paren(text, c)]
+        outside_figures = [c for c in work.candidates if self._paren_of(text, c) is None]
         continues = bool(_CONTINUATION.match(text)) or (
             bool(work.candidates) and not outside_figures
         )
@@ -566,9 +563,6 @@ class _Placer:
     def _paren_of(text: str, cand: _Candidate) -> int | None:
         inside = [o for o, c in _paren_groups(text) if o < cand.start and cand.end <= c]
         return max(inside) if inside else None
-
-    def _in_paren(self, text: str, cand: _Candidate) -> bool:
-        return self._paren_of(text, cand) is not None
 
     @staticmethod
     def _inside_any_paren(text: str, position: int) -> bool:
