@@ -1,0 +1,27 @@
+"""Figures extracted from the prose of a release, placed on the codes of its rules file.
+
+See docs/extract.md for the lexicon format and the measured results.
+"""
+
+from validator.extract.direction import DirectionFinding, direction_findings
+from validator.extract.extractor import (
+    Extraction,
+    StatedChange,
+    Unplaced,
+    extract_figures,
+    extract_to_csv,
+)
+from validator.extract.lexicon import Lexicon
+from validator.extract.readers import read_release
+
+__all__ = [
+    "DirectionFinding",
+    "Extraction",
+    "Lexicon",
+    "StatedChange",
+    "Unplaced",
+    "direction_findings",
+    "extract_figures",
+    "extract_to_csv",
+    "read_release",
+]

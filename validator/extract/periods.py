@@ -1,0 +1,228 @@
+"""Dates and periods named in prose, as codes of the rules' time dimension.
+
+Codes: "2020" (year), "2020-12" (month), "2021-Q1" (quarter), "2021-01/2021-03" (a run of months,
+e.g. year to date). Relative periods ("last year", "last month") resolve against the release date;
+"a year earlier" and "year to date" resolve against the period the text is currently about.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+MONTH_NUMBERS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+COUNT_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+# Month names keep their capital; "May" alone needs a year or a preposition (it is also a verb).
+_MONTH = (
+    r"(?:January|February|March|April|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_MONTH_ANY = rf"(?:{_MONTH}|May)"
+_YEAR = r"(?:19|20)\d{2}"
+
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_MONTH_DAY = re.compile(
+    rf"\b({_MONTH_ANY})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*({_YEAR}))?(?![\d.,]\d|\s*(?:%|percent))"
+)
+_DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}))?\b")
+
+# A period after these words is what a change is measured against, not what a figure is for.
+_BASE_BEFORE = re.compile(
+    r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
+    r"|\bsince|\bon)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    start: int
+    end: int
+    date: datetime.date | None
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """A period named in a sentence. `code` is None while it depends on the current period."""
+
+    start: int
+    end: int
+    text: str
+    code: str | None
+    relative: str = ""  # "year_before" or "year_to_date" when code is None
+    is_base: bool = False
+
+
+def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[DateSpan]:
+    """Calendar dates (2021-01-18, January 18, 18 January 2021); they are never periods."""
+    spans: list[DateSpan] = []
+    for m in _ISO_DATE.finditer(text):
+        spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
+    for m in _MONTH_DAY.finditer(text):
+        if int(m.group(2)) <= 31:
+            month = MONTH_NUMBERS[m.group(1).rstrip(".").lower()]
+            year = int(m.group(3)) if m.group(3) else None
+            spans.append(
+                DateSpan(
+                    m.start(), m.end(), _safe_date(year, month, int(m.group(2))) if year else None
+                )
+            )
+    for m in _DAY_MONTH.finditer(text):
+        if 1 <= int(m.group(1)) <= 31:
+            month = MONTH_NUMBERS[m.group(2).rstrip(".").lower()]
+            year = int(m.group(3)) if m.group(3) else None
+            spans.append(
+                DateSpan(
+                    m.start(), m.end(), _safe_date(year, month, int(m.group(1))) if year else None
+                )
+            )
+    return _non_overlapping(spans)
+
+
+def detect_release_date(text: str) -> datetime.date | None:
+    """The first full date in the text (a dateline or the date beside the title)."""
+    return next((d.date for d in sorted(find_dates(text), key=lambda d: d.start) if d.date), None)
+
+
+def month_code(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def _month_before(date: datetime.date) -> str:
+    return (
+        month_code(date.year - 1, 12) if date.month == 1 else month_code(date.year, date.month - 1)
+    )
+
+
+def _latest_year_of(month: int, release: datetime.date | None) -> int | None:
+    """The year of the latest `month` by the release (a January release's December: last year)."""
+    if release is None:
+        return None
+    return release.year if month <= release.month else release.year - 1
+
+
+def shift_year(code: str, years: int) -> str:
+    return re.sub(r"\d{4}", lambda m: str(int(m.group()) + years), code)
+
+
+def resolve(mention: PeriodMention, current: str | None) -> str | None:
+    if mention.code is not None or current is None:
+        return mention.code
+    if mention.relative == "year_before":
+        return shift_year(current, -1)
+    if mention.relative == "year_to_date":
+        month = re.fullmatch(r"(\d{4})-(\d{2})", current)
+        return f"{month.group(1)}-01/{current}" if month else (current if "/" in current else None)
+    return None
+
+
+def find_periods(
+    text: str, release: datetime.date | None, masked: list[tuple[int, int]]
+) -> list[PeriodMention]:
+    """Period mentions outside `masked` spans, each marked when it is only a comparison base."""
+    found: list[tuple[int, int, str | None, str]] = []  # start, end, code, relative
+
+    def add(m: re.Match[str], code: str | None, relative: str = "") -> None:
+        found.append((m.start(), m.end(), code, relative))
+
+    month_of = MONTH_NUMBERS
+    for m in re.finditer(
+        rf"\b({_MONTH_ANY})\s*(?:-|\u2013|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?", text
+    ):
+        first, last = (month_of[g.rstrip(".").lower()] for g in (m.group(1), m.group(2)))
+        year = int(m.group(3)) if m.group(3) else _latest_year_of(last, release)
+        add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
+    for m in re.finditer(
+        r"\b(?:the\s+)?first\s+(\w+)\s+months(?:\s+of\s+(?:("
+        + _YEAR
+        + r")|the\s+year|this\s+year))?",
+        text,
+        re.IGNORECASE,
+    ):
+        count = COUNT_WORDS.get(m.group(1).lower()) or (
+            int(m.group(1)) if m.group(1).isdigit() else 0
+        )
+        year = int(m.group(2)) if m.group(2) else (release.year if release else None)
+        if release and not m.group(2) and count >= release.month:
+            year = release.year - 1
+        add(m, f"{year}-01/{month_code(year, count)}" if year and 1 < count <= 12 else None)
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(first|second|third|fourth)\s+quarter(?:\s+of\s+({_YEAR}))?",
+        text,
+        re.IGNORECASE,
+    ):
+        q = QUARTER_WORDS[m.group(1).lower()]
+        year = int(m.group(2)) if m.group(2) else _latest_year_of(q * 3, release)
+        add(m, f"{year}-Q{q}" if year else None)
+    for m in re.finditer(rf"\bQ([1-4])\s*({_YEAR})?\b", text):
+        year = int(m.group(2)) if m.group(2) else _latest_year_of(int(m.group(1)) * 3, release)
+        add(m, f"{year}-Q{m.group(1)}" if year else None)
+    for m in re.finditer(rf"\b({_MONTH_ANY})\s+({_YEAR})\b", text):
+        add(m, month_code(int(m.group(2)), month_of[m.group(1).rstrip(".").lower()]))
+    for m in re.finditer(
+        rf"\b{_MONTH}(?!\w)|(?:(?<=\bin )|(?<=\bIn )|(?<=\bof )|(?<=\bfor )|(?<=\bFor ))May\b", text
+    ):
+        month = month_of[m.group().rstrip(".").lower()]
+        year = _latest_year_of(month, release)
+        add(m, month_code(year, month) if year else None)
+    for m in re.finditer(rf"(?<![\w.$€£¥₩,-])({_YEAR})(?![\w%]|[.,]\d|-\d)", text):
+        add(m, m.group(1))
+    relative: list[tuple[str, str | None, str]] = [
+        (
+            r"last\s+year|the\s+previous\s+year|the\s+prior\s+year",
+            str(release.year - 1) if release else None,
+            "",
+        ),
+        (r"this\s+year", str(release.year) if release else None, ""),
+        (
+            r"last\s+month|the\s+previous\s+month|the\s+prior\s+month|a\s+month\s+(?:earlier|ago)",
+            _month_before(release) if release else None,
+            "",
+        ),
+        (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
+        (
+            r"a\s+year\s+(?:earlier|ago|before)|the\s+same\s+(?:period|month|quarter)\s+(?:of\s+)?last\s+year",
+            None,
+            "year_before",
+        ),
+        (r"year[\s-]+to[\s-]+date|so\s+far\s+this\s+year", None, "year_to_date"),
+    ]
+    for pattern, code, rel in relative:
+        for m in re.finditer(rf"\b(?:{pattern})\b", text, re.IGNORECASE):
+            add(m, code, rel)
+
+    mentions: list[PeriodMention] = []
+    taken = list(masked)
+    for start, end, code, rel in found:  # earlier patterns are more specific and win overlaps
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        is_base = bool(_BASE_BEFORE.search(text[max(0, start - 40) : start]))
+        mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
+    return sorted(mentions, key=lambda p: p.start)
+
+
+def _non_overlapping(spans: list[DateSpan]) -> list[DateSpan]:
+    kept: list[DateSpan] = []
+    for span in spans:
+        if not any(span.start < k.end and k.start < span.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
