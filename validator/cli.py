@@ -6,8 +6,10 @@ or usage. Nothing below this module exits the process.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,6 +17,7 @@ import click
 from validator import __version__
 from validator.engine import check as run_check
 from validator.errors import InputError
+from validator.prose import is_release, read_release_figures, table_results, unplaced_result
 from validator.reporters import REPORTERS, Format, render
 from validator.rules import load_rules
 from validator.table import FORMATS, read_table
@@ -47,19 +50,38 @@ def cli() -> None:
               help="Write the report of the matching --format to FILE instead of stdout.")
 @click.option("--table-format", type=click.Choice(FORMATS),
               help="Format of TABLE when its name does not tell (stdin is read as CSV).")
+@click.option("--table", "figures_table", metavar="FIGURES",
+              help="With a press release as TABLE: also check its figures against this table.")
+@click.option("--date", "release_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="With a press release: its date, for 'last year' and 'last month'.")
 def check_command(table: str, rules_path: str, formats: tuple[str, ...],
-                  outputs: tuple[str, ...], table_format: str | None) -> int:
-    """Check TABLE (CSV, TSV, XLSX or Parquet; '-' for stdin) against RULES."""
+                  outputs: tuple[str, ...], table_format: str | None,
+                  figures_table: str | None, release_date: datetime | None) -> int:
+    """Check TABLE against RULES.
+
+    TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
+    (.txt, .md, .html, .docx), whose figures are extracted first.
+    """
     if len(outputs) > max(len(formats), 1):
         raise click.UsageError("more --output files than --format options")
     chosen = [Format(f) for f in formats] or [Format.TEXT]
     targets = list(outputs) + [None] * (len(chosen) - len(outputs))
     if targets.count(None) > 1:
         raise click.UsageError("only one report can go to stdout; give --output for the others")
+    if figures_table and not is_release(table):
+        raise click.UsageError("--table goes with a press release as TABLE (.txt, .md, .html, "
+                               ".docx)")
     try:
         rules = load_rules(rules_path)
-        figures = read_table(table, table_format)
-        report = run_check(figures, rules)
+        if is_release(table):
+            release = read_release_figures(table, rules,
+                                           release_date.date() if release_date else None)
+            builtins = [unplaced_result(release)]
+            if figures_table:
+                builtins += table_results(release, read_table(figures_table), rules)
+            report = run_check(release.table, rules, builtins)
+        else:
+            report = run_check(read_table(table, table_format), rules)
     except InputError as exc:
         raise BadInput(str(exc)) from None
     records = report.to_records()
@@ -75,6 +97,29 @@ def check_command(table: str, rules_path: str, formats: tuple[str, ...],
     return EXIT_DISCREPANCIES if report.count_failing() else EXIT_CLEAN
 
 
+@cli.command("extract")
+@click.argument("release", metavar="RELEASE")
+@click.option("--rules", "rules_path", required=True, metavar="RULES.yaml",
+              help="The rules file: its dimensions, and labels with the words for each code.")
+@click.option("--date", "release_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="The release's date, for 'last year' and 'last month' (else found in the text).")
+def extract_command(release: str, rules_path: str, release_date: datetime | None) -> int:
+    """Write the figures stated in RELEASE (.txt, .md, .html, .docx) as a CSV table.
+
+    Numbers that cannot be placed on codes are listed on stderr, never dropped silently.
+    """
+    try:
+        rules = load_rules(rules_path)
+        found = read_release_figures(release, rules, release_date.date() if release_date else None)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    click.echo(found.table.frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    for unplaced in found.extraction.unplaced:
+        click.echo(f"validator: unplaced: sentence {unplaced.sentence}: '{unplaced.text}': "
+                   f"{unplaced.reason}", err=True)
+    return EXIT_CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -87,6 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code if exc.exit_code != 1 else EXIT_BAD_INPUT
     except click.exceptions.Abort:
         click.echo("validator: aborted", err=True)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        if os.environ.get("VALIDATOR_DEBUG"):
+            raise
+        click.echo(f"validator: internal error: {type(exc).__name__}: {exc} (please report it; "
+                   "set VALIDATOR_DEBUG=1 for details)", err=True)
         return EXIT_BAD_INPUT
     return result if isinstance(result, int) else EXIT_CLEAN
 

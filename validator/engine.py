@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from validator.checks import CHECKS
 from validator.figures import Figures
@@ -55,7 +56,18 @@ class FigureRefs:
         )
 
 
-def check(table: Table, rules: RuleSet) -> Report:
+@dataclass(frozen=True)
+class BuiltinResult:
+    """The outcome of a check that is not in the rules file (on prose, against another table)."""
+
+    rule_id: str
+    kind: str
+    description: str
+    severity: Severity
+    evaluation: Evaluation
+
+
+def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) -> Report:
     intake = take_in(table, rules)
     refs = FigureRefs(table, rules)
     runner = RuleRunner(rules)
@@ -88,6 +100,14 @@ def check(table: Table, rules: RuleSet) -> Report:
         failed = stamp(rule_id, "input", Severity.ERROR, description, found)
         summaries.append(RuleSummary(rule_id, "input", description, Severity.ERROR,
                                      intake.checked[rule_id], failed, 0))
+    for builtin in builtins:
+        failed = stamp(builtin.rule_id, builtin.kind, builtin.severity, builtin.description,
+                       builtin.evaluation.findings)
+        not_evaluated.extend(NotEvaluated(builtin.rule_id, u.reason, u.missing, u.context)
+                             for u in builtin.evaluation.unevaluated)
+        summaries.append(RuleSummary(builtin.rule_id, builtin.kind, builtin.description,
+                                     builtin.severity, builtin.evaluation.checked, failed,
+                                     builtin.evaluation.not_evaluated))
 
     for rule in rules.rules:
         evaluation = runner.run(rule.id, intake.figures)

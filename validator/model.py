@@ -138,7 +138,7 @@ class Finding:
     """A failing rule instance, before the engine stamps rule id and severity onto it."""
 
     message: str
-    figures: tuple[FigureRole, ...]
+    figures: tuple[FigureRole, ...] = ()
     context: Mapping[str, str] = field(default_factory=dict)
     expected: tuple[float, float] | None = None
     reported: tuple[float, float] | None = None
@@ -176,4 +176,5 @@ class Evaluation:
     def extend(self, other: Evaluation) -> None:
         self.checked += other.checked
         self.findings.extend(other.findings)
-        self.skip(other.unevaluated, other.not_evaluated, lambda i: other.unevaluated[i])
+        self.skip(range(len(other.unevaluated)), other.not_evaluated,
+                  lambda i: other.unevaluated[i])

@@ -19,9 +19,12 @@ from validator.numbers import Rounding, TrailingZeros
 from validator.report import Severity
 from validator.yamlpos import Path, YamlError, load_located
 
+# labels, defaults, ignore_phrases and figures.unit_words are the lexicon for reading prose,
+# checked by validator.extract.Lexicon when a release is read.
 TOP_KEYS = ("version", "title", "description", "figures", "dimensions", "rules", "labels",
-            "defaults")
-FIGURE_KEYS = ("value", "change", "unit", "units", "time", "rounding", "trailing_zeros")
+            "defaults", "ignore_phrases")
+FIGURE_KEYS = ("value", "change", "unit", "units", "time", "rounding", "trailing_zeros",
+               "unit_words")
 COMMON_RULE_KEYS = ("id", "description", "severity", "where", "tolerance")
 TOLERANCE_KEYS = ("abs", "rel", "unit")
 SUPPORTED_VERSIONS = ("1",)

@@ -68,9 +68,8 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         result.findings.extend(
             replace(f, message=f"[{rule_id}] {PRIOR_PREFIX}{f.message}") for f in inner.findings
         )
-        result.skip(range(len(inner.unevaluated)), inner.not_evaluated,
-                    lambda i, inner=inner, rule_id=rule_id: replace(
-                        inner.unevaluated[i], reason=f"[{rule_id}] {inner.unevaluated[i].reason}"))
+        labelled = [replace(u, reason=f"[{rule_id}] {u.reason}") for u in inner.unevaluated]
+        result.skip(range(len(labelled)), inner.not_evaluated, labelled.__getitem__)
     scope = figures.in_scope(rule.where)
     result.extend(_impossible_rates(figures, scope))
     result.extend(_against_reported(rule, figures, prior, scope))

@@ -1,0 +1,127 @@
+"""Checking the press release itself: extraction wired into `validator check` and `extract`."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import EXAMPLE, KOREA_RULES, ROOT
+from validator.cli import main
+from validator.model import Evaluation, Unevaluated
+
+SEED = ROOT.parent / "shared" / "seeds" / "000_3e0d9022ac969422.txt"
+needs_seed = pytest.mark.skipif(not SEED.exists(), reason="the seed release is not beside the "
+                                "project (../shared/seeds)")
+
+
+def planted_release(tmp_path: Path, old: str, new: str) -> Path:
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / "release.txt"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
+    code = main(["check", *args, "--rules", str(KOREA_RULES), "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def rules_failed(report: dict[str, object]) -> dict[str, int]:
+    rules = report["rules"]
+    assert isinstance(rules, list)
+    return {r["id"]: r["failed"] for r in rules if r["failed"]}
+
+
+@needs_seed
+def test_the_seed_release_checks_clean_on_its_own_and_against_the_table(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = run(capsys, str(SEED))
+    assert code == 0
+    assert rules_failed(report) == {}
+    code, report = run(capsys, str(SEED), "--table", str(EXAMPLE))
+    assert code == 0
+    assert rules_failed(report) == {}
+    checked = {r["id"]: r["checked"] for r in report["rules"]}  # type: ignore[union-attr]
+    assert checked["prose.matches-table"] == 36
+    # The one number that is not a figure is listed, not dropped.
+    (unplaced,) = [n for n in report["not_evaluated"]  # type: ignore[union-attr]
+                   if n["rule"] == "prose.unplaced"]
+    assert "'$10.0 billion' was not placed on codes" in unplaced["reason"]
+
+
+@needs_seed
+def test_extract_writes_the_figures_table_of_the_example(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["extract", str(SEED), "--rules", str(KOREA_RULES)]) == 0
+    out, err = capsys.readouterr()
+    extracted = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    expected = pd.read_csv(EXAMPLE, dtype=str, keep_default_na=False)
+    columns = ["flow", "product", "partner", "period", "value", "unit", "change_pct"]
+    key = ["flow", "product", "partner", "period"]
+    assert (extracted[columns].sort_values(key).reset_index(drop=True)
+            .equals(expected[columns].sort_values(key).reset_index(drop=True)))
+    assert list(extracted.columns[-2:]) == ["source", "sentence"]
+    assert "validator: unplaced: sentence" in err
+
+
+@needs_seed
+def test_a_typo_in_the_text_is_caught_by_the_rules_and_against_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = planted_release(tmp_path, "trade surplus of $71.0 billion",
+                              "trade surplus of $17.0 billion")
+    code, report = run(capsys, str(release), "--table", str(EXAMPLE))
+    assert code == 1
+    assert rules_failed(report) == {"balance": 1, "prose.matches-table": 1}
+    (mismatch,) = [d for d in report["discrepancies"]  # type: ignore[union-attr]
+                   if d["rule"] == "prose.matches-table"]
+    assert mismatch["message"].endswith(
+        "the text gives balance, ICT, World, 2020 as 17.0 USD bn, but the table "
+        f"{EXAMPLE} (row 4) has 71.0 USD bn")
+    assert mismatch["figures"][0]["extra"]["sentence"].startswith("Imports by the ICT sector")
+
+
+@needs_seed
+def test_a_direction_word_that_contradicts_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = planted_release(tmp_path, "mobile phones fell 6.0 percent",
+                              "mobile phones rose 6.0 percent")
+    code, report = run(capsys, str(release), "--table", str(EXAMPLE))
+    assert code == 1
+    failed = rules_failed(report)
+    assert failed["prose.direction"] == 1
+    assert failed["prose.matches-table"] == 1
+    (direction,) = [d for d in report["discrepancies"]  # type: ignore[union-attr]
+                    if d["rule"] == "prose.direction"]
+    assert "the text reports a rise for exports, mobile_phones, World, 2020, but the table's " \
+           "change is -6.0%" in direction["message"]
+
+
+def test_table_option_needs_a_release(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(EXAMPLE), "--rules", str(KOREA_RULES), "--table", str(EXAMPLE)])
+    assert code == 2
+    assert "--table goes with a press release" in capsys.readouterr().err
+
+
+def test_unreadable_release_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(tmp_path / "missing.txt"), "--rules", str(KOREA_RULES)])
+    assert code == 2
+    assert "missing.txt: cannot read the release" in capsys.readouterr().err
+
+
+def test_evaluation_counts_every_skipped_instance_but_lists_a_bounded_number() -> None:
+    inner = Evaluation()
+    inner.skip(range(1500), 1500, lambda i: Unevaluated(reason=f"r{i}"))
+    outer = Evaluation(checked=2)
+    outer.extend(inner)
+    assert outer.not_evaluated == 1500
+    assert len(outer.unevaluated) == 1000
+    assert outer.unevaluated[-1].reason == "r999"
