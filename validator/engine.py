@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -67,6 +68,18 @@ class BuiltinResult:
     evaluation: Evaluation
 
 
+def _round(amount: float, decimals: int | None) -> float:
+    # Interval ends carry float noise (238.679682195...); past the printed digits it means nothing.
+    return amount if decimals is None or not math.isfinite(amount) else round(amount, decimals)
+
+
+def _rounded(bounds: tuple[float, float] | None,
+             decimals: int | None) -> tuple[float, float] | None:
+    if bounds is None:
+        return None
+    return (_round(bounds[0], decimals), _round(bounds[1], decimals))
+
+
 def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) -> Report:
     intake = take_in(table, rules)
     refs = FigureRefs(table, rules)
@@ -88,9 +101,9 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) 
                 message=finding.message,
                 figures=tuple(refs.ref(role) for role in finding.figures),
                 context=finding.context,
-                expected=finding.expected,
-                reported=finding.reported,
-                gap=finding.gap,
+                expected=_rounded(finding.expected, finding.decimals),
+                reported=_rounded(finding.reported, finding.decimals),
+                gap=None if finding.gap is None else _round(finding.gap, finding.decimals),
                 unit=finding.unit,
             ))
         return count

@@ -144,6 +144,7 @@ class Finding:
     reported: tuple[float, float] | None = None
     gap: float | None = None
     unit: str = ""
+    decimals: int | None = None  # how precisely the amounts mean anything, in `unit`
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ def _finding(options: Options, figures: Figures, position: int, gap: float, lo: 
         reported=(lo / display.scale, hi / display.scale),
         gap=gap / display.scale,
         unit=display.unit,
+        decimals=display.decimals + 2,
     )
 
 

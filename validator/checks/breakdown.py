@@ -163,6 +163,7 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
                   float(figures.hi[total]) / display.scale),
         gap=gap / display.scale,
         unit=display.unit,
+        decimals=display.decimals + 2,
     )
 
 

@@ -204,6 +204,7 @@ def _finding(options: Options, figures: Figures, rows: np.ndarray,
         reported=(left[0] / display.scale, left[1] / display.scale),
         gap=gap / display.scale,
         unit=display.unit,
+        decimals=display.decimals + 2,
     )
 
 

@@ -139,6 +139,7 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
                       float(figures.hi[then]) / display.scale),
             gap=float(gap[i]) / display.scale,
             unit=display.unit,
+            decimals=display.decimals + 2,
         ))
     return result
 
