@@ -108,7 +108,7 @@ def test_a_direction_word_that_contradicts_the_table(
 def test_table_option_needs_a_release(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", str(EXAMPLE), "--rules", str(KOREA_RULES), "--table", str(EXAMPLE)])
     assert code == 2
-    assert "--table goes with a press release" in capsys.readouterr().err
+    assert "--table and --history go with a press release" in capsys.readouterr().err
 
 
 def test_unreadable_release_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,3 +125,43 @@ def test_evaluation_counts_every_skipped_instance_but_lists_a_bounded_number() -
     assert outer.not_evaluated == 1500
     assert len(outer.unevaluated) == 1000
     assert outer.unevaluated[-1].reason == "r999"
+
+
+@needs_seed
+def test_a_claim_about_all_parts_that_the_figures_contradict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = run(capsys, str(SEED))
+    assert {r["id"]: r["checked"] for r in report["rules"]}["prose.all-parts"] == 1  # type: ignore[union-attr]
+    release = planted_release(tmp_path, "Mobile phones jumped 48.3 percent",
+                              "Mobile phones fell 48.3 percent")
+    code, report = run(capsys, str(release))
+    assert code == 1
+    (claim,) = [d for d in report["discrepancies"]  # type: ignore[union-attr]
+                if d["rule"] == "prose.all-parts"]
+    assert claim["message"].endswith(
+        "the text says 'all four major product categories' rose, but not all did: "
+        "mobile_phones -48.3%")
+
+
+HISTORY = "flow,product,partner,period,value,unit\n" \
+    "exports,computers,World,2019,9.1,USD bn\nexports,computers,World,2018,{2018},USD bn\n"
+
+
+@needs_seed
+@pytest.mark.parametrize(("value_2018", "failed"), [("8.0", 0), ("15.0", 1)])
+def test_a_record_claim_against_the_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value_2018: str, failed: int
+) -> None:
+    history = tmp_path / "history.csv"
+    history.write_text(HISTORY.replace("{2018}", value_2018), encoding="utf-8")
+    code, report = run(capsys, str(SEED), "--history", str(history))
+    (rule,) = [r for r in report["rules"] if r["id"] == "prose.record"]  # type: ignore[union-attr]
+    assert (rule["checked"], rule["failed"]) == (1, failed)
+    assert code == failed
+    if failed:
+        (claim,) = [d for d in report["discrepancies"]  # type: ignore[union-attr]
+                    if d["rule"] == "prose.record"]
+        assert claim["message"] == (
+            "sentence 18: exports, computers, World, 2020 is called the highest in history, but "
+            "in the history table 1 earlier period was higher")

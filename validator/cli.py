@@ -15,12 +15,13 @@ from pathlib import Path
 import click
 
 from validator import __version__
+from validator.claims import ReleaseView, all_parts_result, record_result
 from validator.engine import check as run_check
 from validator.errors import InputError
 from validator.prose import is_release, read_release_figures, table_results, unplaced_result
 from validator.reporters import REPORTERS, Format, render
 from validator.rules import load_rules
-from validator.table import FORMATS, read_table
+from validator.table import FORMATS, read_table, require_columns
 
 EXIT_CLEAN, EXIT_DISCREPANCIES, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -54,9 +55,12 @@ def cli() -> None:
               help="With a press release as TABLE: also check its figures against this table.")
 @click.option("--date", "release_date", type=click.DateTime(["%Y-%m-%d"]),
               help="With a press release: its date, for 'last year' and 'last month'.")
+@click.option("--history", metavar="HISTORY",
+              help="With a press release: a table of earlier periods, to check record claims.")
 def check_command(table: str, rules_path: str, formats: tuple[str, ...],
                   outputs: tuple[str, ...], table_format: str | None,
-                  figures_table: str | None, release_date: datetime | None) -> int:
+                  figures_table: str | None, release_date: datetime | None,
+                  history: str | None) -> int:
     """Check TABLE against RULES.
 
     TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
@@ -68,17 +72,26 @@ def check_command(table: str, rules_path: str, formats: tuple[str, ...],
     targets = list(outputs) + [None] * (len(chosen) - len(outputs))
     if targets.count(None) > 1:
         raise click.UsageError("only one report can go to stdout; give --output for the others")
-    if figures_table and not is_release(table):
-        raise click.UsageError("--table goes with a press release as TABLE (.txt, .md, .html, "
-                               ".docx)")
+    if (figures_table or history) and not is_release(table):
+        raise click.UsageError("--table and --history go with a press release as TABLE (.txt, "
+                               ".md, .html, .docx)")
     try:
         rules = load_rules(rules_path)
         if is_release(table):
             release = read_release_figures(table, rules,
                                            release_date.date() if release_date else None)
             builtins = [unplaced_result(release)]
+            values = release.table.frame
             if figures_table:
-                builtins += table_results(release, read_table(figures_table), rules)
+                other = read_table(figures_table)
+                builtins += table_results(release, other, rules)
+                values = other.frame
+            view = ReleaseView(release.extraction.sentences, release.table.frame)
+            builtins.append(all_parts_result(view, values, rules))
+            if history:
+                past = read_table(history)
+                require_columns(past, rules)
+                builtins.append(record_result(view, past.frame, rules))
             report = run_check(release.table, rules, builtins)
         else:
             report = run_check(read_table(table, table_format), rules)

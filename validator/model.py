@@ -174,6 +174,9 @@ class Evaluation:
         room = max(MAX_LISTED_UNEVALUATED - len(self.unevaluated), 0)
         self.unevaluated.extend(describe(int(i)) for i in islice(instances, room))
 
+    def skip_one(self, entry: Unevaluated) -> None:
+        self.skip([0], 1, lambda _: entry)
+
     def extend(self, other: Evaluation) -> None:
         self.checked += other.checked
         self.findings.extend(other.findings)

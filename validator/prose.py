@@ -26,7 +26,7 @@ from validator.extract import Extraction, Lexicon, direction_findings, extract_f
 from validator.model import Evaluation, FigureRole, Finding, RuleSet, Unevaluated
 from validator.numbers import code_positions, parse_printed
 from validator.report import Severity
-from validator.table import FIRST_DATA_ROW, Table
+from validator.table import FIRST_DATA_ROW, Table, require_columns
 
 PROSE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx"})
 
@@ -93,9 +93,7 @@ def table_results(release: Release, table: Table, rules: RuleSet) -> list[Builti
     """Every figure of the text against the table's figure with the same key."""
     dims = [d.name for d in rules.dimensions]
     prose, other = release.table.frame, table.frame
-    missing = [c for c in dims if c not in other.columns]
-    if missing:
-        raise InputError([f"{table.path}: row 1: required column '{missing[0]}' is missing"])
+    require_columns(table, rules)
     p_lo, p_hi, p_rlo, p_rhi = _intervals(prose, rules)
     t_lo, t_hi, t_rlo, t_rhi = _intervals(other, rules)
     joined = (prose[dims].assign(_p=np.arange(len(prose)))

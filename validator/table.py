@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from validator.errors import InputError
+from validator.model import RuleSet
 
 FIRST_DATA_ROW = 2
 STDIN = "-"
@@ -31,6 +32,15 @@ class Table:
     path: str
     frame: pd.DataFrame  # every column str, index 0..n-1
     rows: np.ndarray  # int64 row number of each record, header = row 1
+
+
+def require_columns(table: Table, rules: RuleSet) -> None:
+    """InputError naming the first column the rules file needs that the table lacks."""
+    spec = rules.figures
+    needed = [d.name for d in rules.dimensions] + [spec.value]
+    missing = [c for c in needed if c not in table.frame.columns]
+    if missing:
+        raise InputError([f"{table.path}: row 1: required column '{missing[0]}' is missing"])
 
 
 def detect_format(path: str) -> str:

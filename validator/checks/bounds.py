@@ -93,7 +93,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     failing = scope & has & fails(gap, rule.tolerance.slack(magnitude), magnitude)
     result = Evaluation(checked=int((scope & has).sum()))
     if options.measure == "value" and not (scope & has).any() and (scope & ~has).any():
-        result.skip([0], 1, lambda _: Unevaluated(reason="no figure in scope has a usable value"))
+        result.skip_one(Unevaluated(reason="no figure in scope has a usable value"))
     for position in np.flatnonzero(failing):
         result.findings.append(_finding(options, figures, int(position), float(gap[position]),
                                         float(lo[position]), float(hi[position])))
