@@ -37,11 +37,18 @@ def fmt_number(x: float) -> str:
     return f"{x:.12g}"
 
 
-def fmt_interval(interval: Sequence[float] | None, unit: str = "") -> str:
+def fmt_interval(interval: Sequence[float | None] | None, unit: str = "") -> str:
     if interval is None:
         return ""
     lo, hi = interval
-    text = fmt_number(lo) if lo == hi else f"{fmt_number(lo)} to {fmt_number(hi)}"
+    if lo is None or hi is None:
+        # An open end: a bound with only a minimum or only a maximum.
+        text = f"at most {fmt_number(hi)}" if lo is None and hi is not None else (
+            f"at least {fmt_number(lo)}" if lo is not None else "any value")
+    elif lo == hi:
+        text = fmt_number(lo)
+    else:
+        text = f"{fmt_number(lo)} to {fmt_number(hi)}"
     return f"{text} {unit}" if unit else text
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from validator.reporters.common import describe_key, plural
+
 NOT_EVALUATED_SHOWN = 3
-
-
-def describe_key(key: Mapping[str, str]) -> str:
-    return ", ".join(f"{dim}={code}" for dim, code in key.items())
 
 
 def describe_figure(figure: Mapping[str, Any]) -> str:
@@ -19,10 +17,6 @@ def describe_figure(figure: Mapping[str, Any]) -> str:
     change = f", change {figure['change']}%" if figure.get("change") else ""
     extra = "".join(f", {name} {text}" for name, text in figure.get("extra", {}).items() if text)
     return f"{where}: {describe_key(figure['key'])} = {value}{unit}{change}{extra}"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class TextReporter:
