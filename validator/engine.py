@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
-
 from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, take_in
-from validator.model import Evaluation, Finding, FigureRole, RuleSet
+from validator.model import Evaluation, FigureRole, Finding, RuleSet
 from validator.report import (
     Discrepancy,
     FigureRef,

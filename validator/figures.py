@@ -76,11 +76,12 @@ class Figures:
 
     @cached_property
     def _index(self) -> pd.Index:
-        return pd.Index(self.key)
+        index: pd.Index = pd.Index(self.key)
+        return index
 
     def positions(self, keys: np.ndarray) -> np.ndarray:
         """Position of each key, -1 where no usable figure has it."""
-        return np.asarray(self._index.get_indexer(keys), dtype=np.int64)
+        return np.asarray(self._index.get_indexer(pd.Index(keys)), dtype=np.int64)
 
     def dim_index(self, name: str) -> int:
         return next(i for i, d in enumerate(self.dimensions) if d.name == name)

@@ -20,8 +20,8 @@ from validator.figures import Figures, key_radix
 from validator.model import (
     PERIOD_PATTERN,
     Dimension,
-    Finding,
     FigureRole,
+    Finding,
     RuleSet,
     is_period,
     shift_period,
@@ -100,8 +100,11 @@ def schema_failures(table: Table, rules: RuleSet) -> pd.DataFrame:
         wrong_type = cases[~cases["check"].astype("str").str.startswith("input.")]
         if len(wrong_type):
             first = wrong_type.iloc[0]
-            raise InputError([f"{table.path}: column '{first['column']}': {first['check']}"]) from None
-        return cases[["column", "check", "failure_case", "index"]]
+            raise InputError(
+                [f"{table.path}: column '{first['column']}': {first['check']}"]
+            ) from None
+        selected: pd.DataFrame = cases[["column", "check", "failure_case", "index"]]
+        return selected
     return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
 
 
@@ -283,7 +286,7 @@ def _printed(table: Table, rules: RuleSet, row: int) -> str:
     spec = rules.figures
     text = str(table.frame.at[row, spec.value])
     if spec.unit:
-        text += f" {table.frame.at[row, spec.unit]}"
+        text += " " + str(table.frame.at[row, spec.unit])
     if spec.change and str(table.frame.at[row, spec.change]).strip():
         text += f" ({format_change(str(table.frame.at[row, spec.change]))})"
     return text

@@ -17,7 +17,7 @@ from validator.model import (
 )
 from validator.numbers import Rounding, TrailingZeros
 from validator.report import Severity
-from validator.yamlpos import Located, Path, YamlError, load_located
+from validator.yamlpos import Path, YamlError, load_located
 
 TOP_KEYS = ("version", "title", "description", "figures", "dimensions", "rules", "labels",
             "defaults")
@@ -262,7 +262,7 @@ def _rules(ctx: ParseContext, data: dict[str, Any]) -> list[Rule]:
         ctx.error(("rules",) if "rules" in data else (), "'rules' must be a list of rules")
         return []
     kinds: dict[str, str] = {}
-    for i, item in enumerate(raw):
+    for item in raw:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             found = [k for k in CHECKS if k in item]
             if len(found) == 1:

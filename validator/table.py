@@ -84,8 +84,11 @@ def _read_delimited(data: bytes, delimiter: str) -> pd.DataFrame:
     )
     table = pacsv.read_csv(io.BytesIO(data), read_options=options, parse_options=parse,
                            convert_options=convert)
-    return table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow")
-                           if t in (pa.string(), pa.large_string()) else None).astype("str")
+    frame: pd.DataFrame = table.to_pandas(
+        types_mapper=lambda t: pd.StringDtype("pyarrow")
+        if t in (pa.string(), pa.large_string()) else None
+    ).astype("str")
+    return frame
 
 
 def _header(data: bytes, delimiter: str) -> list[str]:

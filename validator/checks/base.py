@@ -32,7 +32,8 @@ def interval_gap(
     a_lo: np.ndarray, a_hi: np.ndarray, b_lo: np.ndarray, b_hi: np.ndarray
 ) -> np.ndarray:
     """Distance between two intervals; zero where they overlap."""
-    return np.maximum(np.maximum(a_lo - b_hi, b_lo - a_hi), 0.0)
+    gap: np.ndarray = np.maximum(np.maximum(a_lo - b_hi, b_lo - a_hi), 0.0)
+    return gap
 
 
 def fails(gap: np.ndarray, slack: np.ndarray, magnitude: np.ndarray) -> np.ndarray:

@@ -96,7 +96,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     result = Evaluation(checked=int(evaluable.sum()))
     for i in np.flatnonzero(~evaluable):
         result.unevaluated.append(_unevaluated(options, figures, int(instances[i]),
-                                               bool(total_ok[i]), children_of(i)))
+                                               bool(total_ok[i]), children_of(int(i))))
 
     total_lo, total_hi = figures.lo[safe], figures.hi[safe]
     if options.complete:
@@ -106,7 +106,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     slack = rule.tolerance.slack((total_lo + total_hi) / 2)
     failing = evaluable & fails(gap, slack, magnitude + np.abs(total_hi))
     for i in np.flatnonzero(failing):
-        parts = children_of(i)
+        parts = children_of(int(i))
         parts = parts[figures.available[parts]]
         result.findings.append(_finding(
             options, figures, int(safe[i]), parts,
