@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from validator.numbers import Rounding, TrailingZeros
 from validator.report import Severity
 from validator.yamlpos import Located, Mark, Path
@@ -152,13 +154,21 @@ class Unevaluated:
     context: Mapping[str, str] = field(default_factory=dict)
 
 
+def _no_positions() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
 @dataclass
 class Evaluation:
     checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     unevaluated: list[Unevaluated] = field(default_factory=list)
+    # Figure positions (in the Figures arrays) that took part in an evaluated rule instance;
+    # repeats allowed. The engine turns them into the report's coverage.
+    touched: np.ndarray = field(default_factory=_no_positions)
 
     def extend(self, other: Evaluation) -> None:
         self.checked += other.checked
         self.findings.extend(other.findings)
         self.unevaluated.extend(other.unevaluated)
+        self.touched = np.concatenate([self.touched, other.touched])

@@ -91,7 +91,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     gap = np.nan_to_num(gap)
     magnitude = np.nan_to_num(np.maximum(np.abs(lo), np.abs(hi)))
     failing = scope & has & fails(gap, rule.tolerance.slack(magnitude), magnitude)
-    result = Evaluation(checked=int((scope & has).sum()))
+    result = Evaluation(checked=int((scope & has).sum()), touched=np.flatnonzero(scope & has))
     if options.measure == "value" and not (scope & has).any() and (scope & ~has).any():
         result.unevaluated.append(Unevaluated(reason="no figure in scope has a usable value"))
     for position in np.flatnonzero(failing):

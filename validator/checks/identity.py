@@ -136,7 +136,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     present = found & figures.available[safe] & scope[safe]
     complete = present.all(axis=0)
 
-    result = Evaluation(checked=int(complete.sum()))
+    result = Evaluation(checked=int(complete.sum()), touched=safe[:, complete].ravel())
     for column in np.flatnonzero(~complete):
         missing_keys = instances[column] + members[~present[:, column]] * radix
         result.unevaluated.append(Unevaluated(

@@ -43,6 +43,12 @@ class TextReporter:
                 missing = "; ".join(describe_key(m) for m in n["missing"])
                 lines.append(f"  [{n['rule']}] {n['reason']}" + (f": {missing}" if missing else ""))
             lines.append("")
+        coverage = records.get("coverage")
+        if coverage and coverage["unconstrained"]:
+            lines.append("Not constrained by any rule:")
+            for u in coverage["unconstrained"]:
+                lines.append(f"  - row {u['row']}: {describe_key(u['key'])}")
+            lines.append("")
         lines.append("Rules:")
         width = max((len(r["id"]) for r in records["rules"]), default=4)
         for r in records["rules"]:
@@ -58,4 +64,9 @@ class TextReporter:
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
             f" {s['not_evaluated']} not evaluated."
         )
+        if coverage:
+            lines.append(
+                f"{coverage['figures_checked']} of {plural(s['figures'], 'figure')} checked by at"
+                f" least one rule, {len(coverage['unconstrained'])} not constrained by any."
+            )
         return "\n".join(lines) + "\n"
