@@ -118,7 +118,8 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
 
     codes = np.empty((n, len(dimensions)), dtype=np.int64)
     for i, dim in enumerate(dimensions):
-        codes[:, i] = pd.Categorical(frame[dim.name], categories=list(dim.codes)).codes
+        # -1 for codes not in the list (a Categorical of unknown values is deprecated in pandas).
+        codes[:, i] = pd.Index(list(dim.codes)).get_indexer(pd.Index(frame[dim.name]))
     keyed = (codes >= 0).all(axis=1)
 
     scale: np.ndarray = np.ones(n)

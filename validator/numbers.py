@@ -93,16 +93,18 @@ def parse_printed(
 
     valid = pc.if_else(pa.array(matched), cleaned, pa.scalar(None, pa.large_string()))
     magnitude = _np(pc.cast(valid, pa.float64()).fill_null(np.nan), np.float64)
-    mid = magnitude * scale
-    unit = np.power(10.0, unit_exponent.astype(np.float64)) * np.abs(scale)
-    if rounding is Rounding.HALF_UNIT:
-        lo, hi = mid - unit / 2, mid + unit / 2
-    elif rounding is Rounding.TRUNCATED:
-        # Truncation cuts towards zero, so the true value lies further from zero.
-        lo = np.where(negative, mid - unit, mid)
-        hi = np.where(negative, mid, mid + unit)
-    else:
-        lo, hi = mid.copy(), mid.copy()
+    # "1e999" overflows to inf and is reported as malformed below, not warned about on stderr.
+    with np.errstate(over="ignore", invalid="ignore"):
+        mid = magnitude * scale
+        unit = np.power(10.0, unit_exponent.astype(np.float64)) * np.abs(scale)
+        if rounding is Rounding.HALF_UNIT:
+            lo, hi = mid - unit / 2, mid + unit / 2
+        elif rounding is Rounding.TRUNCATED:
+            # Truncation cuts towards zero, so the true value lies further from zero.
+            lo = np.where(negative, mid - unit, mid)
+            hi = np.where(negative, mid, mid + unit)
+        else:
+            lo, hi = mid.copy(), mid.copy()
     # "1e999" matches the pattern but is no figure anyone printed.
     malformed = ~empty & (~matched | ~np.isfinite(mid))
     for bound in (lo, hi, mid):
@@ -115,5 +117,11 @@ def is_number_or_empty(text: pd.Series) -> pd.Series:
     stripped = pc.utf8_trim_whitespace(
         pc.replace_substring(pa.array(text.astype("str").array), "\u2212", "-")
     )
-    ok = pc.or_(pc.equal(stripped, ""), pc.match_substring_regex(stripped, NUMBER_PATTERN))
-    return pd.Series(_np(ok, bool), index=text.index)
+    matched = pc.match_substring_regex(stripped, NUMBER_PATTERN)
+    # A number too large for a float ("1e999", 400 digits) is no usable figure: parse_printed
+    # leaves it out, so it must be reported here rather than vanish silently.
+    valid = pc.if_else(matched, pc.replace_substring_regex(stripped, _SEPARATORS, ""),
+                       pa.scalar(None, pa.large_string()))
+    finite = np.isfinite(_np(pc.cast(valid, pa.float64()).fill_null(np.nan), np.float64))
+    ok = _np(pc.equal(stripped, ""), bool) | (_np(matched, bool) & finite)
+    return pd.Series(ok, index=text.index)

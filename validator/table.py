@@ -52,8 +52,8 @@ def read_table(path: str, table_format: str | None = None) -> Table:
         raise InputError([f"{name}: the table is empty"])
     try:
         frame = _READERS[fmt](data)
-    except InputError:
-        raise
+    except InputError as exc:
+        raise InputError([f"{name}: {message}" for message in exc.messages]) from None
     except Exception as exc:  # every reader's own error types: the message is what matters
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError([f"{name}: cannot read as {fmt.upper()}: {detail}"]) from None

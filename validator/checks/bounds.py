@@ -67,7 +67,10 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
         try:
             limits[key] = float(spec[key]) * scale
         except (TypeError, ValueError):
-            ctx.error((*where, key), f"'{key}' must be a number")
+            limits[key] = float("nan")
+        if not np.isfinite(limits[key] or 0.0):
+            # NaN would make the rule pass silently; inf is no limit anyone means.
+            ctx.error((*where, key), f"'{key}' must be a finite number")
             return None
     if limits["min"] is None and limits["max"] is None:
         ctx.error(where, "'bounds' needs 'min', 'max' or both")
