@@ -117,6 +117,11 @@ CASES = [
     ("truncated quote", (HEADER + 'exports,"ICT\n').encode(), None, 2),
     ("huge numbers", (HEADER + "exports,ICT,World,2020,1e999,USD bn,\n"
                       f"imports,ICT,World,2020,{'9' * 400},USD bn,nan\n").encode(), None, 1),
+    # was exit 0: the value overflowed to inf and was dropped without a word
+    ("overflowing value alone", (HEADER + "exports,ICT,World,2020,1e999,USD bn,\n").encode(),
+     None, 1),
+    ("400 digits alone", (HEADER + f"exports,ICT,World,2020,{'9' * 400},USD bn,\n").encode(),
+     None, 1),
     ("inf and nan", (HEADER + "exports,ICT,World,2020,inf,USD bn,NaN\n").encode(), None, 1),
     ("duplicate keys disagree", (HEADER + "exports,ICT,World,2020,1.0,USD bn,\n"
                                  "exports,ICT,World,2020,2.0,USD bn,\n").encode(), None, 1),
