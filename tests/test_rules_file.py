@@ -59,7 +59,7 @@ EXPECTED = [
     "r.yaml:20:5: rule 'both' has several kinds (breakdown, bounds): give exactly one of: "
     "identity, breakdown, bounds, implied_prior",
     "r.yaml:24:30: no rule with id 'missing-rule'",
-    "r.yaml:26:19: 'min' must be a number",
+    "r.yaml:26:19: 'min' must be a finite number",
     "r.yaml:27:5: unknown key 'colour' in a rule of kind 'bounds' (expected one of: id, "
     "description, severity, where, tolerance, bounds)",
     "r.yaml:30:29: unknown code 'exprts' in dimension 'flow'",

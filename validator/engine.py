@@ -6,17 +6,22 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, take_in
 from validator.model import Evaluation, FigureRole, Finding, RuleSet
 from validator.report import (
+    Coverage,
     Discrepancy,
     FigureRef,
     NotEvaluated,
     Report,
     RuleSummary,
     Severity,
+    Unconstrained,
 )
 from validator.table import Table
 
@@ -122,8 +127,10 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) 
                                      builtin.severity, builtin.evaluation.checked, failed,
                                      builtin.evaluation.not_evaluated))
 
+    touched: list[np.ndarray] = []
     for rule in rules.rules:
         evaluation = runner.run(rule.id, intake.figures)
+        touched.append(evaluation.touched)
         failed = stamp(rule.id, rule.kind, rule.severity, rule.description,
                        evaluation.findings)
         skipped = [
@@ -150,6 +157,34 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) 
         rules=tuple(summaries),
         discrepancies=tuple(discrepancies),
         not_evaluated=tuple(not_evaluated),
+        coverage=_coverage(table, rules, intake.figures, touched,
+                           {r.row_index for _, f in intake.findings for r in f.figures}),
+    )
+
+
+def _coverage(table: Table, rules: RuleSet, figures: Figures, touched: list[np.ndarray],
+              flagged: set[int]) -> Coverage:
+    """Rows some evaluated rule instance used, and the usable rows none did.
+
+    Rows repeating a figure count with the copy the checks used; rows already named by an input
+    discrepancy (unreadable, unknown code) are not listed again as unconstrained.
+    """
+    n = len(table.frame)
+    positions = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *touched]))
+    dims = [d.name for d in rules.dimensions]
+    keys = pd.MultiIndex.from_frame(table.frame[dims]) if dims else pd.RangeIndex(n)
+    used_rows = figures.frame_index[positions.astype(np.int64)]
+    checked = np.asarray(keys.isin(keys[used_rows]), dtype=bool)
+    flagged_mask = np.zeros(n, dtype=bool)
+    flagged_mask[sorted(flagged)] = True
+    loose = np.flatnonzero(~checked & ~flagged_mask)
+    return Coverage(
+        figures_checked=int(checked.sum()),
+        unconstrained=tuple(
+            Unconstrained(key={d: str(table.frame.at[i, d]) for d in dims},
+                          row=int(table.rows[i]))
+            for i in loose
+        ),
     )
 
 

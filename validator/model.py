@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+import numpy as np
+
 from validator.numbers import Rounding, TrailingZeros
 from validator.report import Severity
 from validator.yamlpos import Located, Mark, Path
@@ -160,12 +162,19 @@ class Unevaluated:
 MAX_LISTED_UNEVALUATED = 1000
 
 
+def _no_positions() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
 @dataclass
 class Evaluation:
     checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     unevaluated: list[Unevaluated] = field(default_factory=list)
     not_evaluated: int = 0  # every instance not evaluated, listed or not
+    # Figure positions (in the Figures arrays) that took part in an evaluated rule instance;
+    # repeats allowed. The engine turns them into the report's coverage.
+    touched: np.ndarray = field(default_factory=_no_positions)
 
     def skip(self, instances: Iterable[int], count: int,
              describe: Callable[[int], Unevaluated]) -> None:
@@ -182,3 +191,4 @@ class Evaluation:
         self.findings.extend(other.findings)
         self.skip(range(len(other.unevaluated)), other.not_evaluated,
                   lambda i: other.unevaluated[i])
+        self.touched = np.concatenate([self.touched, other.touched])

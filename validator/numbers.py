@@ -130,5 +130,11 @@ def is_number_or_empty(text: pd.Series) -> pd.Series:
     stripped = pc.utf8_trim_whitespace(
         pc.replace_substring(pa.array(text.astype("str").array), "\u2212", "-")
     )
-    ok = pc.or_(pc.equal(stripped, ""), pc.match_substring_regex(stripped, NUMBER_PATTERN))
-    return pd.Series(_np(ok, bool), index=text.index)
+    matched = pc.match_substring_regex(stripped, NUMBER_PATTERN)
+    # A number too large for a float ("1e999", 400 digits) is no usable figure: parse_printed
+    # leaves it out, so it must be reported here rather than vanish silently.
+    valid = pc.if_else(matched, pc.replace_substring_regex(stripped, _SEPARATORS, ""),
+                       pa.scalar(None, pa.large_string()))
+    finite = np.isfinite(_np(pc.cast(valid, pa.float64()).fill_null(np.nan), np.float64))
+    ok = _np(pc.equal(stripped, ""), bool) | (_np(matched, bool) & finite)
+    return pd.Series(ok, index=text.index)

@@ -124,6 +124,29 @@ class RuleSummary:
 
 
 @dataclass(frozen=True)
+class Unconstrained:
+    """A usable figure that no evaluated rule instance involved: nothing checks it."""
+
+    key: Mapping[str, str]
+    row: int
+
+    def to_record(self) -> dict[str, Any]:
+        return {"key": dict(self.key), "row": self.row}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    figures_checked: int = 0  # table rows that took part in at least one evaluated rule instance
+    unconstrained: tuple[Unconstrained, ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "figures_checked": self.figures_checked,
+            "unconstrained": [u.to_record() for u in self.unconstrained],
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     table: str
@@ -132,6 +155,7 @@ class Report:
     rules: tuple[RuleSummary, ...]
     discrepancies: tuple[Discrepancy, ...]
     not_evaluated: tuple[NotEvaluated, ...]
+    coverage: Coverage = field(default_factory=Coverage)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -165,4 +189,5 @@ class Report:
             "rules": [r.to_record() for r in self.rules],
             "discrepancies": [d.to_record() for d in self.discrepancies],
             "not_evaluated": [n.to_record() for n in self.not_evaluated],
+            "coverage": self.coverage.to_record(),
         }

@@ -16,6 +16,9 @@ Path = tuple[str | int, ...]
 
 # Anchors and aliases share nodes; expanding them into plain data could explode ("billion laughs").
 MAX_NODES = 200_000
+# A node inside itself (`a: &a [*a]`) or nesting this deep is no rules file; Python's recursion
+# limit must not be what stops it.
+MAX_DEPTH = 200
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ _NULL = "tag:yaml.org,2002:null"
 def load_located(text: str, file: str) -> Located:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise YamlError(Mark(file, 1, 1), f"nested more than {MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(file, mark.line + 1, mark.column + 1) if mark else Mark(file, 1, 1)
@@ -80,6 +85,11 @@ def _mark(node: yaml.Node, file: str) -> Mark:
 
 def _convert(node: yaml.Node, path: Path, located: Located, budget: list[int]) -> Any:
     budget[0] -= 1
+    if len(path) > MAX_DEPTH:
+        raise YamlError(
+            _mark(node, located.file),
+            f"nested more than {MAX_DEPTH} levels deep (an alias inside its own anchor?)",
+        )
     if budget[0] < 0:
         raise YamlError(
             _mark(node, located.file),

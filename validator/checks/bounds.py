@@ -67,7 +67,10 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
         try:
             limits[key] = float(spec[key]) * scale
         except (TypeError, ValueError):
-            ctx.error((*where, key), f"'{key}' must be a number")
+            limits[key] = float("nan")
+        if not np.isfinite(limits[key] or 0.0):
+            # NaN would make the rule pass silently; inf is no limit anyone means.
+            ctx.error((*where, key), f"'{key}' must be a finite number")
             return None
     if limits["min"] is None and limits["max"] is None:
         ctx.error(where, "'bounds' needs 'min', 'max' or both")
@@ -91,7 +94,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     gap = np.nan_to_num(gap)
     magnitude = np.nan_to_num(np.maximum(np.abs(lo), np.abs(hi)))
     failing = scope & has & fails(gap, rule.tolerance.slack(magnitude), magnitude)
-    result = Evaluation(checked=int((scope & has).sum()))
+    result = Evaluation(checked=int((scope & has).sum()), touched=np.flatnonzero(scope & has))
     if options.measure == "value" and not (scope & has).any() and (scope & ~has).any():
         result.skip_one(Unevaluated(reason="no figure in scope has a usable value"))
     for position in np.flatnonzero(failing):

@@ -93,7 +93,10 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     def children_of(i: int) -> np.ndarray:
         return children[order[bounds[i]:bounds[i + 1]]]
 
-    result = Evaluation(checked=int(evaluable.sum()))
+    # A part counts as checked when it was summed in an evaluated instance, and so does its total.
+    summed = usable & evaluable[group]
+    touched = np.concatenate([safe[evaluable], children[summed]])
+    result = Evaluation(checked=int(evaluable.sum()), touched=touched)
     skipped = np.flatnonzero(~evaluable)
     result.skip(skipped, len(skipped), lambda i: _unevaluated(
         options, figures, int(instances[i]), bool(total_ok[i]), children_of(i)))

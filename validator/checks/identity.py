@@ -144,7 +144,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
             context=figures.context(int(instances[column]), without=options.along),
         )
 
-    result = Evaluation(checked=int(complete.sum()))
+    result = Evaluation(checked=int(complete.sum()), touched=safe[:, complete].ravel())
     incomplete = np.flatnonzero(~complete)
     result.skip(incomplete, len(incomplete), describe)
 

@@ -65,6 +65,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     for rule_id in options.rules:
         inner = ctx.run(rule_id, prior)
         result.checked += inner.checked
+        result.touched = np.concatenate([result.touched, inner.touched])
         result.findings.extend(
             replace(f, message=f"[{rule_id}] {PRIOR_PREFIX}{f.message}") for f in inner.findings
         )
@@ -80,7 +81,7 @@ def _impossible_rates(figures: Figures, scope: np.ndarray) -> Evaluation:
     with_rate = scope & figures.available & np.isfinite(figures.rate_lo)
     nonzero = (figures.lo > 0) | (figures.hi < 0)
     impossible = with_rate & nonzero & (figures.rate_hi <= -100)
-    result = Evaluation(checked=int(with_rate.sum()))
+    result = Evaluation(checked=int(with_rate.sum()), touched=np.flatnonzero(with_rate))
     for position in np.flatnonzero(impossible):
         display = figures.display([int(position)])
         lead = figures.lead(int(figures.key[position]))
@@ -118,7 +119,7 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
                        figures.hi[reported])
     slack = rule.tolerance.slack(figures.hi[reported])
     failing = fails(gap, slack, np.abs(figures.hi[reported]))
-    result = Evaluation(checked=len(pairs))
+    result = Evaluation(checked=len(pairs), touched=np.concatenate([pairs, reported]))
     for i in np.flatnonzero(failing):
         now, then = int(pairs[i]), int(reported[i])
         display = figures.display([then, now])

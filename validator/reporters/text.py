@@ -47,6 +47,12 @@ class TextReporter:
                     lines.append(f"  [{rule}] ... and {count - NOT_EVALUATED_SHOWN} more "
                                  "(--format json lists them all)")
             lines.append("")
+        coverage = records.get("coverage")
+        if coverage and coverage["unconstrained"]:
+            lines.append("Not constrained by any rule:")
+            for u in coverage["unconstrained"]:
+                lines.append(f"  - row {u['row']}: {describe_key(u['key'])}")
+            lines.append("")
         lines.append("Rules:")
         width = max((len(r["id"]) for r in records["rules"]), default=4)
         for r in records["rules"]:
@@ -62,4 +68,9 @@ class TextReporter:
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
             f" {s['not_evaluated']} not evaluated."
         )
+        if coverage:
+            lines.append(
+                f"{coverage['figures_checked']} of {plural(s['figures'], 'figure')} checked by at"
+                f" least one rule, {len(coverage['unconstrained'])} not constrained by any."
+            )
         return "\n".join(lines) + "\n"
