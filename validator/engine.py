@@ -7,11 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from validator.checks import CHECKS
 from validator.figures import Figures
-from validator.intake import INPUT_RULES, take_in
+from validator.intake import INPUT_RULES, Intake, take_in
 from validator.model import Evaluation, FigureRole, Finding, RuleSet
 from validator.report import (
     Coverage,
@@ -157,26 +156,26 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) 
         rules=tuple(summaries),
         discrepancies=tuple(discrepancies),
         not_evaluated=tuple(not_evaluated),
-        coverage=_coverage(table, rules, intake.figures, touched,
-                           {r.row_index for _, f in intake.findings for r in f.figures}),
+        coverage=_coverage(table, rules, intake, touched),
     )
 
 
-def _coverage(table: Table, rules: RuleSet, figures: Figures, touched: list[np.ndarray],
-              flagged: set[int]) -> Coverage:
+def _coverage(table: Table, rules: RuleSet, intake: Intake,
+              touched: list[np.ndarray]) -> Coverage:
     """Rows some evaluated rule instance used, and the usable rows none did.
 
     Rows repeating a figure count with the copy the checks used; rows already named by an input
     discrepancy (unreadable, unknown code) are not listed again as unconstrained.
     """
     n = len(table.frame)
-    positions = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *touched]))
+    used = np.zeros(len(intake.figures.key), dtype=bool)
+    for positions in touched:  # one array per rule; a mask avoids sorting millions of positions
+        used[positions.astype(np.int64)] = True
     dims = [d.name for d in rules.dimensions]
-    keys = pd.MultiIndex.from_frame(table.frame[dims]) if dims else pd.RangeIndex(n)
-    used_rows = figures.frame_index[positions.astype(np.int64)]
-    checked = np.asarray(keys.isin(keys[used_rows]), dtype=bool)
+    used_keys = intake.figures.key[used]
+    checked = (intake.row_keys >= 0) & np.isin(intake.row_keys, used_keys)
     flagged_mask = np.zeros(n, dtype=bool)
-    flagged_mask[sorted(flagged)] = True
+    flagged_mask[[r.row_index for _, f in intake.findings for r in f.figures]] = True
     loose = np.flatnonzero(~checked & ~flagged_mask)
     return Coverage(
         figures_checked=int(checked.sum()),

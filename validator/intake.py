@@ -52,6 +52,7 @@ INPUT_RULES = {
 @dataclass
 class Intake:
     figures: Figures
+    row_keys: np.ndarray  # the key of every row of the table, -1 where a code is unknown
     findings: list[tuple[str, Finding]] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
 
@@ -196,7 +197,7 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
         frame_index=keep,
         unusable=unusable_reason,
     )
-    return Intake(figures=figures, findings=intake_findings, checked=checked)
+    return Intake(figures=figures, row_keys=key, findings=intake_findings, checked=checked)
 
 
 def _place(values: pd.Series, rows: np.ndarray, n: int, fill: float = np.nan) -> np.ndarray:
