@@ -35,6 +35,8 @@ NUMBER_PATTERN = (
     r"^[+\-]?(?:\d{1,3}(?:" + _SEPARATORS + r"\d{3})+|\d+|\d*\.\d+|\d+\.\d*"
     r"|\d{1,3}(?:" + _SEPARATORS + r"\d{3})+\.\d*)(?:[eE][+\-]?\d{1,3})?$"
 )
+# Most cells of a table are plain ("183.6", "-5.1"); the full pattern runs only on the rest.
+_PLAIN_NUMBER = r"^-?\d+(?:\.\d+)?$"
 _EXPONENT_PARTS = r"^(?P<mantissa>[^eE]*)[eE](?P<exp>[+\-]?\d+)$"
 
 
@@ -54,6 +56,34 @@ def _np(array: pa.Array | pa.ChunkedArray, dtype: type) -> np.ndarray:
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=dtype)
 
 
+@dataclass(frozen=True)
+class _Cells:
+    stripped: pa.Array  # trimmed text with the Unicode minus as "-"
+    cleaned: pa.Array  # ... and without thousands separators
+    empty: np.ndarray
+    matched: np.ndarray  # the text is a printed number
+    magnitude: np.ndarray  # its value as a float (NaN where not a number, inf when too large)
+
+
+def _cells(text: pd.Series) -> _Cells:
+    raw = pa.array(text.astype("str").array)
+    stripped = pc.utf8_trim_whitespace(pc.replace_substring(raw, "\u2212", "-"))
+    matched = _np(pc.match_substring_regex(stripped, _PLAIN_NUMBER), bool)
+    rest = np.flatnonzero(~matched)
+    if len(rest):
+        matched[rest] = _np(pc.match_substring_regex(pc.take(stripped, pa.array(rest)),
+                                                     NUMBER_PATTERN), bool)
+    cleaned = pc.replace_substring_regex(stripped, _SEPARATORS, "") if len(rest) else stripped
+    valid = pc.if_else(pa.array(matched), cleaned, pa.scalar(None, cleaned.type))
+    return _Cells(
+        stripped=stripped,
+        cleaned=cleaned,
+        empty=_np(pc.equal(stripped, ""), bool),
+        matched=matched,
+        magnitude=_np(pc.cast(valid, pa.float64()).fill_null(np.nan), np.float64),
+    )
+
+
 def parse_printed(
     text: pd.Series,
     rounding: Rounding = Rounding.HALF_UNIT,
@@ -61,15 +91,12 @@ def parse_printed(
     scale: np.ndarray | float = 1.0,
 ) -> Parsed:
     """Parse printed numbers into intervals, multiplied by `scale` (one per row or one for all)."""
-    raw = pa.array(text.astype("str").array)
-    stripped = pc.utf8_trim_whitespace(pc.replace_substring(raw, "\u2212", "-"))
-    empty = _np(pc.equal(stripped, ""), bool)
-    matched = _np(pc.match_substring_regex(stripped, NUMBER_PATTERN), bool)
-    cleaned = pc.replace_substring_regex(stripped, _SEPARATORS, "")
+    cells = _cells(text)
+    empty, matched, cleaned = cells.empty, cells.matched, cells.cleaned
     unsigned = pc.utf8_ltrim(cleaned, characters="+-")
     negative = _np(pc.starts_with(cleaned, "-"), bool)
 
-    exponent = np.zeros(len(raw), dtype=np.int64)
+    exponent = np.zeros(len(text), dtype=np.int64)
     mantissa = unsigned
     with_exponent = _np(pc.match_substring_regex(unsigned, "[eE]"), bool) & matched
     if with_exponent.any():
@@ -85,15 +112,14 @@ def parse_printed(
     has_frac = dot >= 0
     frac_len = np.where(has_frac, length - dot - 1, 0)
     if trailing_zeros is TrailingZeros.SIGNIFICANT:
-        zeros = np.zeros(len(raw), dtype=np.int64)
+        zeros = np.zeros(len(text), dtype=np.int64)
     else:
         # "130" may be rounded to tens; "0" on its own is simply zero to the unit.
         zeros = length - _np(pc.utf8_length(pc.utf8_rtrim(mantissa, characters="0")), np.int64)
         zeros = np.where(zeros >= length, 0, zeros)
     unit_exponent = np.where(has_frac, exponent - frac_len, exponent + zeros)
 
-    valid = pc.if_else(pa.array(matched), cleaned, pa.scalar(None, pa.large_string()))
-    magnitude = _np(pc.cast(valid, pa.float64()).fill_null(np.nan), np.float64)
+    magnitude = cells.magnitude
     # Huge exponents overflow to inf; such cells are flagged as malformed below.
     with np.errstate(over="ignore", invalid="ignore"):
         mid = magnitude * scale
@@ -127,14 +153,8 @@ def is_one_of(text: pd.Series, codes: Sequence[str]) -> pd.Series:
 
 def is_number_or_empty(text: pd.Series) -> pd.Series:
     """True where the text is empty or a printed number this module can read."""
-    stripped = pc.utf8_trim_whitespace(
-        pc.replace_substring(pa.array(text.astype("str").array), "\u2212", "-")
-    )
-    matched = pc.match_substring_regex(stripped, NUMBER_PATTERN)
+    cells = _cells(text)
     # A number too large for a float ("1e999", 400 digits) is no usable figure: parse_printed
     # leaves it out, so it must be reported here rather than vanish silently.
-    valid = pc.if_else(matched, pc.replace_substring_regex(stripped, _SEPARATORS, ""),
-                       pa.scalar(None, pa.large_string()))
-    finite = np.isfinite(_np(pc.cast(valid, pa.float64()).fill_null(np.nan), np.float64))
-    ok = _np(pc.equal(stripped, ""), bool) | (_np(matched, bool) & finite)
+    ok = cells.empty | (cells.matched & np.isfinite(cells.magnitude))
     return pd.Series(ok, index=text.index)
