@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from validator.checks import CHECKS
 from validator.figures import Figures
-from validator.intake import INPUT_RULES, take_in
+from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, take_in
 from validator.model import Evaluation, Finding, FigureRole, RuleSet
 from validator.report import (
     Discrepancy,
@@ -85,7 +85,8 @@ def check(table: Table, rules: RuleSet) -> Report:
             ))
         return count
 
-    for rule_id, description in INPUT_RULES.items():
+    optional = {r: d for r, d in OPTIONAL_INPUT_RULES.items() if r in intake.checked}
+    for rule_id, description in {**INPUT_RULES, **optional}.items():
         found = [f for r, f in intake.findings if r == rule_id]
         failed = stamp(rule_id, "input", Severity.ERROR, description, found)
         summaries.append(RuleSummary(rule_id, "input", description, Severity.ERROR,

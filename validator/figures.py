@@ -65,6 +65,14 @@ class Figures:
     frame_index: np.ndarray  # int64 row position in the table frame
     unusable: Mapping[int, str]  # key -> why a figure printed in the table cannot be used
     implied: bool = False  # values are prior-period values implied by the rates
+    # Real-release columns (None when the rules file names no such column).
+    share_lo: np.ndarray | None = None  # share in % of a whole; NaN where none
+    share_hi: np.ndarray | None = None
+    share_text: np.ndarray | None = None
+    abs_lo: np.ndarray | None = None  # change in amount, in base units; NaN where none
+    abs_hi: np.ndarray | None = None
+    abs_text: np.ndarray | None = None
+    signed: np.ndarray | None = None  # bool: a figure of a code declared `signed`
 
     @property
     def verb(self) -> str:
@@ -135,6 +143,11 @@ class Figures:
         if float(self.scale[position]) == display.scale:
             return str(self.value_text[position]).strip()
         return display.format((self.lo[position] + self.hi[position]) / 2)
+
+    def is_signed(self) -> np.ndarray:
+        if self.signed is None:
+            return np.zeros(len(self.key), dtype=bool)
+        return self.signed
 
     def rate_text(self, position: int) -> str:
         text = str(self.change_text[position]).strip()
