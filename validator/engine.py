@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
-
 from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, take_in
-from validator.model import Evaluation, Finding, FigureRole, RuleSet
+from validator.model import Evaluation, FigureRole, Finding, RuleSet
 from validator.report import (
     Discrepancy,
     FigureRef,
@@ -18,6 +16,7 @@ from validator.report import (
     RuleSummary,
     Severity,
 )
+from validator.signs import SIGN_CHANGE, SIGN_CHANGE_DESCRIPTION, evaluate_sign_changes
 from validator.table import Table
 
 
@@ -105,6 +104,13 @@ def check(table: Table, rules: RuleSet) -> Report:
         not_evaluated.extend(skipped)
         summaries.append(RuleSummary(rule.id, rule.kind, rule.description, rule.severity,
                                      evaluation.checked, failed, len(skipped)))
+
+    if rules.figures.signed:
+        signs = evaluate_sign_changes(intake.figures)
+        failed = stamp(SIGN_CHANGE, "sign", Severity.WARNING, SIGN_CHANGE_DESCRIPTION,
+                       signs.findings)
+        summaries.append(RuleSummary(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION,
+                                     Severity.WARNING, signs.checked, failed, 0))
 
     return Report(
         title=rules.title,

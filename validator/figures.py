@@ -172,8 +172,10 @@ class Figures:
         """
         lo, hi = implied_prior_interval(self.lo, self.hi, self.rate_lo, self.rate_hi)
         available = self.available & np.isfinite(lo) & np.isfinite(hi)
+        # Shares and changes in amount describe the current period, not the implied one.
         return replace(self, lo=lo, hi=hi, available=available, implied=True,
-                       decimals=self.decimals + 1)
+                       decimals=self.decimals + 1, share_lo=None, share_hi=None, abs_lo=None,
+                       abs_hi=None)
 
 
 def key_radix(dimensions: Sequence[Dimension]) -> np.ndarray:

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from validator.model import Finding, FigureRole, FiguresSpec
+from validator.model import FigureRole, FiguresSpec, Finding
 from validator.table import Table
 
 UNIT_CONFLICT = "input.unit-conflict"

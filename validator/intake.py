@@ -21,9 +21,9 @@ from validator.formats import UNIT_CONFLICT, UNIT_CONFLICT_DESCRIPTION, normalis
 from validator.model import (
     PERIOD_PATTERN,
     Dimension,
-    Finding,
     FigureRole,
     FiguresSpec,
+    Finding,
     RuleSet,
     is_period,
     shift_period,

@@ -18,7 +18,7 @@ from validator.model import (
 from validator.numbers import Rounding, TrailingZeros
 from validator.real_figures import REAL_FIGURE_KEYS, parse_real_figures, parse_revisions
 from validator.report import Severity
-from validator.yamlpos import Located, Path, YamlError, load_located
+from validator.yamlpos import Path, YamlError, load_located
 
 TOP_KEYS = ("version", "title", "description", "figures", "dimensions", "rules", "labels",
             "defaults", "revisions")
