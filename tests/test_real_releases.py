@@ -3,8 +3,6 @@ the previous release. Each test plants the error a kind exists to catch and name
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import ROOT, found, rows
@@ -418,4 +416,77 @@ rules:
         parse_rules(text, "r.yaml")
     assert error.value.messages == (
         "r.yaml:6:27: 'compare' must be one of: year, previous (got 'month')",
+    )
+
+
+# --- 5. the previous release ------------------------------------------------------------------
+
+PREVIOUS = ROOT / "examples/monthly-trade-deficit/previous-release.csv"
+PREVIOUS_CSV = PREVIOUS.read_text(encoding="utf-8")
+
+
+def test_previous_release_reconciles(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(EXAMPLE), "--rules", str(ROOT / "rules/monthly-trade.yaml"),
+                 "--prior", str(PREVIOUS)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "clean: 0 errors, 0 warnings" in out and "revision.dropped" in out
+
+
+def test_revised_figure_names_both_values(runner) -> None:  # type: ignore[no-untyped-def]
+    previous = plant(PREVIOUS_CSV, "exports,World,2020-10,", "182.0", "181.2")
+    report = runner(EXAMPLE_RULES, EXAMPLE_CSV, previous)
+    (revision,) = found(report, "revision")
+    assert revision.severity is Severity.WARNING
+    assert rows(revision) == [line_of(EXAMPLE_CSV, "exports,World,2020-10,"),
+                              line_of(previous, "exports,World,2020-10,")]
+    assert [f.role for f in revision.figures] == ["figure", "previous release"]
+    assert revision.message == (
+        "exports, World, 2020-10: the previous release published 181.2, this release 182.0: "
+        "revised by +0.8 (0.7 beyond rounding)")
+    assert report.count_failing() == 0
+
+
+def test_implied_prior_against_the_previous_release(runner) -> None:  # type: ignore[no-untyped-def]
+    previous = plant(PREVIOUS_CSV, "imports,World,2019-11,", "219.4", "291.4")
+    report = runner(EXAMPLE_RULES.replace("title:", "revisions: {severity: error}\ntitle:"),
+                    EXAMPLE_CSV, previous)
+    (revision,) = found(report, "revision")
+    assert revision.severity is Severity.ERROR
+    assert rows(revision) == [line_of(EXAMPLE_CSV, "imports,World,2020-11,"),
+                              line_of(previous, "imports,World,2019-11,")]
+    assert "this release implies 219.39 +/- 0.139 (from 252.3 +15.0% in 2020-11)" in (
+        revision.message)
+    assert report.count_failing() == 1
+
+
+def test_dropped_and_added_figures(runner) -> None:  # type: ignore[no-untyped-def]
+    previous = PREVIOUS_CSV + "exports,Canada,2020-10,28.3,USD bn,,,\n"
+    current = "\n".join(x for x in EXAMPLE_CSV.splitlines()
+                        if not x.startswith("deficit,World,2020-09,")) + "\n"
+    report = runner(EXAMPLE_RULES, current, previous)
+    deficit, canada = found(report, "revision.dropped")
+    assert rows(deficit) == [line_of(previous, "deficit,World,2020-09")]
+    assert rows(canada) == [line_of(previous, "exports,Canada,2020-10")]
+    assert canada.message == ("exports, Canada, 2020-10 (28.3 USD bn) was published in the "
+                              "previous release but is not in this one")
+    assert canada.severity is Severity.WARNING
+    assert found(report, "revision.added") == []
+    report = runner(EXAMPLE_RULES, EXAMPLE_CSV, "\n".join(
+        x for x in PREVIOUS_CSV.splitlines() if not x.startswith("imports,World,2020Q3")) + "\n")
+    (added,) = found(report, "revision.added")
+    assert rows(added) == [line_of(EXAMPLE_CSV, "imports,World,2020Q3")]
+
+
+def test_revisions_rules_file_errors() -> None:
+    text = """revisions: {severity: fatal, by: 1}
+dimensions:
+  flow: [exports]
+rules: []
+"""
+    with pytest.raises(InputError) as error:
+        parse_rules(text, "r.yaml")
+    assert error.value.messages == (
+        "r.yaml:1:23: 'severity' must be one of: error, warning (got 'fatal')",
+        "r.yaml:1:30: unknown key 'by' in 'revisions' (expected: severity)",
     )

@@ -43,8 +43,11 @@ def cli() -> None:
               help="Write the report of the matching --format to FILE instead of stdout.")
 @click.option("--table-format", type=click.Choice(FORMATS),
               help="Format of TABLE when its name does not tell (stdin is read as CSV).")
+@click.option("--prior", "prior_path", metavar="LAST", default=None,
+              help="The previous release's table: revisions and dropped figures are reported.")
 def check_command(table: str, rules_path: str, formats: tuple[str, ...],
-                  outputs: tuple[str, ...], table_format: str | None) -> int:
+                  outputs: tuple[str, ...], table_format: str | None,
+                  prior_path: str | None = None) -> int:
     """Check TABLE (CSV, TSV, XLSX or Parquet; '-' for stdin) against RULES."""
     if len(outputs) > max(len(formats), 1):
         raise click.UsageError("more --output files than --format options")
@@ -55,7 +58,8 @@ def check_command(table: str, rules_path: str, formats: tuple[str, ...],
     try:
         rules = load_rules(rules_path)
         figures = read_table(table, table_format)
-        report = run_check(figures, rules)
+        prior = read_table(prior_path) if prior_path else None
+        report = run_check(figures, rules, prior)
     except InputError as exc:
         raise BadInput(str(exc)) from None
     records = report.to_records()

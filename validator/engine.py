@@ -16,6 +16,7 @@ from validator.report import (
     RuleSummary,
     Severity,
 )
+from validator.revisions import DESCRIPTIONS, PREVIOUS_ROLE, compare
 from validator.signs import SIGN_CHANGE, SIGN_CHANGE_DESCRIPTION, evaluate_sign_changes
 from validator.table import Table
 
@@ -56,9 +57,17 @@ class FigureRefs:
         )
 
 
-def check(table: Table, rules: RuleSet) -> Report:
+def check(table: Table, rules: RuleSet, prior: Table | None = None) -> Report:
+    """Check a table; with `prior` (the previous release) also report revisions."""
     intake = take_in(table, rules)
     refs = FigureRefs(table, rules)
+    prior_refs = FigureRefs(prior, rules) if prior is not None else None
+
+    def resolve(role: FigureRole) -> FigureRef:
+        if role.role == PREVIOUS_ROLE and prior_refs is not None:
+            return prior_refs.ref(role)
+        return refs.ref(role)
+
     runner = RuleRunner(rules)
     summaries: list[RuleSummary] = []
     discrepancies: list[Discrepancy] = []
@@ -75,7 +84,7 @@ def check(table: Table, rules: RuleSet) -> Report:
                 severity=severity,
                 description=description,
                 message=finding.message,
-                figures=tuple(refs.ref(role) for role in finding.figures),
+                figures=tuple(resolve(role) for role in finding.figures),
                 context=finding.context,
                 expected=finding.expected,
                 reported=finding.reported,
@@ -111,6 +120,15 @@ def check(table: Table, rules: RuleSet) -> Report:
                        signs.findings)
         summaries.append(RuleSummary(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION,
                                      Severity.WARNING, signs.checked, failed, 0))
+
+    if prior is not None:
+        previous = take_in(prior, rules).figures
+        for result in compare(intake.figures, previous, rules.revision_severity):
+            description = DESCRIPTIONS[result.rule]
+            failed = stamp(result.rule, "revision", result.severity, description,
+                           result.evaluation.findings)
+            summaries.append(RuleSummary(result.rule, "revision", description, result.severity,
+                                         result.evaluation.checked, failed, 0))
 
     return Report(
         title=rules.title,
