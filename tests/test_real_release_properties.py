@@ -191,7 +191,7 @@ forms = st.sampled_from(["${} billion", "USD {} bn", "{}|USD bn", "${} million",
 
 
 def written(x: float, d: int, form: str) -> str:
-    if "million" in form or "mn" in form and "USD" not in form:
+    if "million" in form or ("mn" in form and "USD" not in form):
         x, d = x * 1000, max(d - 3, 0)
     number = printed(x, d)
     if x < 0 and form.startswith("{}|"):
