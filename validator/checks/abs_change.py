@@ -13,9 +13,9 @@ the same period a year earlier), it must match v - v / (1 + g/100) from the rate
 an interval from its printed digits. Rates on balances whose sign changed (see `figures.signed`)
 are not used. An instance with neither the comparison figure nor a rate is not evaluated.
 
-Passes: exports 184.2 in 2020-11, 182.0 in 2020-10, change printed 2.2 (2.2 +/- 0.1).
-Fails:  change printed 12.2: "exports, World: 2020-11 is 184.2 and 2020-10 is 182.0, a change of
-        2.2 +/- 0.1, but the change is printed as 12.2: 9.9 beyond rounding".
+Passes: imports 252.3 in 2020-11, 245.0 in 2020-10, change printed 7.2 (7.3 +/- 0.1).
+Fails:  change printed 17.2: "imports, World: 2020-11 is 252.3 and 2020-10 is 245.0, a change of
+        7.3 +/- 0.1, but the change is printed as 17.2: 9.8 beyond rounding".
 """
 
 from __future__ import annotations

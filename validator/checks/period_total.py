@@ -14,10 +14,10 @@ missing is not evaluated and names them. First-10-day and first-20-day figures (
 the month): use `where` to keep balances out. Quarters to the year and months to the quarter are
 a `breakdown` on the time dimension with a hierarchy declared in `dimensions`.
 
-Passes: 2020-01 .. 2020-11 exports printed 208.6 ... 184.2 and 2020-11-YTD printed 1,941.0 (the
-        sum of the printed months is 1,940.7 +/- 0.55).
-Fails:  2020-11-YTD printed 1,914.0: "exports, World: the months 2020-01 to 2020-11 reported
-        (...) add up to 1940.7 +/- 0.55, but 2020-11-YTD is reported as 1914.0: 26.2 beyond
+Passes: 2020-01 .. 2020-11 exports printed 208.6 ... 184.2 and 2020-11-YTD printed 1940.5 (the
+        sum of the printed months is 1940.7 +/- 0.55).
+Fails:  2020-11-YTD printed 1914.0: "exports, World: the months 2020-01 to 2020-11 reported
+        (...) add up to 1940.7 +/- 0.55, but 2020-11-YTD is reported as 1914.0: 26.1 beyond
         rounding".
 """
 

@@ -18,7 +18,7 @@ given to the wrong partner, shows up here.
 
 Passes: exports to China_HK 86.9 of World 183.6, share printed 47.3 (47.33 +/- 0.04%).
 Fails:  share printed 46.8: "exports, ICT, 2020: China_HK 86.9 is 47.33 +/- 0.04% of World 183.6,
-        but its share is printed as 46.8%: 0.48 points beyond rounding".
+        but its share is printed as 46.8%: 0.44 points beyond rounding".
 """
 
 from __future__ import annotations
