@@ -55,9 +55,9 @@ EXPECTED = [
     "r.yaml:16:9: rule id 'balance' is used twice",
     "r.yaml:17:16: dimension 'flow' has no hierarchy to break down",
     "r.yaml:18:5: rule 'nothing' has no kind: give exactly one of: identity, breakdown, bounds, "
-    "implied_prior",
+    "implied_prior, share, abs_change, period_total",
     "r.yaml:20:5: rule 'both' has several kinds (breakdown, bounds): give exactly one of: "
-    "identity, breakdown, bounds, implied_prior",
+    "identity, breakdown, bounds, implied_prior, share, abs_change, period_total",
     "r.yaml:24:30: no rule with id 'missing-rule'",
     "r.yaml:26:19: 'min' must be a finite number",
     "r.yaml:27:5: unknown key 'colour' in a rule of kind 'bounds' (expected one of: id, "
@@ -103,7 +103,7 @@ def test_unknown_top_level_key_is_named() -> None:
         parse_rules("dimensions: {flow: [a]}\nrules: []\ncolour: red\n", "r.yaml")
     assert caught.value.messages == (
         "r.yaml:3:1: unknown key 'colour' in rules file (expected one of: version, title, "
-        "description, figures, dimensions, rules, labels, defaults, ignore_phrases)",
+        "description, figures, dimensions, rules, labels, defaults, ignore_phrases, revisions)",
     )
 
 

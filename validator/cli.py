@@ -51,6 +51,8 @@ def cli() -> None:
               help="Write the report of the matching --format to FILE instead of stdout.")
 @click.option("--table-format", type=click.Choice(FORMATS),
               help="Format of TABLE when its name does not tell (stdin is read as CSV).")
+@click.option("--prior", "prior_path", metavar="LAST", default=None,
+              help="The previous release's table: revisions and dropped figures are reported.")
 @click.option("--table", "figures_table", metavar="FIGURES",
               help="With a press release as TABLE: also check its figures against this table.")
 @click.option("--date", "release_date", type=click.DateTime(["%Y-%m-%d"]),
@@ -60,7 +62,7 @@ def cli() -> None:
 def check_command(table: str, rules_path: str, formats: tuple[str, ...],
                   outputs: tuple[str, ...], table_format: str | None,
                   figures_table: str | None, release_date: datetime | None,
-                  history: str | None) -> int:
+                  history: str | None, prior_path: str | None) -> int:
     """Check TABLE against RULES.
 
     TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
@@ -80,6 +82,7 @@ def check_command(table: str, rules_path: str, formats: tuple[str, ...],
         if is_release(table):
             release = read_release_figures(table, rules,
                                            release_date.date() if release_date else None)
+            checked = release.table
             builtins = [unplaced_result(release)]
             values = release.table.frame
             if figures_table:
@@ -92,9 +95,11 @@ def check_command(table: str, rules_path: str, formats: tuple[str, ...],
                 past = read_table(history)
                 require_columns(past, rules)
                 builtins.append(record_result(view, past.frame, rules))
-            report = run_check(release.table, rules, builtins)
         else:
-            report = run_check(read_table(table, table_format), rules)
+            checked = read_table(table, table_format)
+            builtins = []
+        prior = read_table(prior_path) if prior_path else None
+        report = run_check(checked, rules, builtins, prior)
     except InputError as exc:
         raise BadInput(str(exc)) from None
     records = report.to_records()

@@ -10,7 +10,7 @@ import numpy as np
 
 from validator.checks import CHECKS
 from validator.figures import Figures
-from validator.intake import INPUT_RULES, Intake, take_in
+from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
 from validator.model import Evaluation, FigureRole, Finding, RuleSet
 from validator.report import (
     Coverage,
@@ -22,6 +22,8 @@ from validator.report import (
     Severity,
     Unconstrained,
 )
+from validator.revisions import DESCRIPTIONS, PREVIOUS_ROLE, compare
+from validator.signs import SIGN_CHANGE, SIGN_CHANGE_DESCRIPTION, evaluate_sign_changes
 from validator.table import Table
 
 
@@ -84,9 +86,19 @@ def _rounded(bounds: tuple[float, float] | None,
     return (_round(bounds[0], decimals), _round(bounds[1], decimals))
 
 
-def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) -> Report:
+def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
+          prior: Table | None = None) -> Report:
+    """Check a table; `builtins` are checks made outside the rules file (on prose); with
+    `prior` (the previous release's table) revisions are reported too."""
     intake = take_in(table, rules)
     refs = FigureRefs(table, rules)
+    prior_refs = FigureRefs(prior, rules) if prior is not None else None
+
+    def resolve(role: FigureRole) -> FigureRef:
+        if role.role == PREVIOUS_ROLE and prior_refs is not None:
+            return prior_refs.ref(role)
+        return refs.ref(role)
+
     runner = RuleRunner(rules)
     summaries: list[RuleSummary] = []
     discrepancies: list[Discrepancy] = []
@@ -103,7 +115,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) 
                 severity=severity,
                 description=description,
                 message=finding.message,
-                figures=tuple(refs.ref(role) for role in finding.figures),
+                figures=tuple(resolve(role) for role in finding.figures),
                 context=finding.context,
                 expected=_rounded(finding.expected, finding.decimals),
                 reported=_rounded(finding.reported, finding.decimals),
@@ -112,7 +124,8 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) 
             ))
         return count
 
-    for rule_id, description in INPUT_RULES.items():
+    optional = {r: d for r, d in OPTIONAL_INPUT_RULES.items() if r in intake.checked}
+    for rule_id, description in {**INPUT_RULES, **optional}.items():
         found = [f for r, f in intake.findings if r == rule_id]
         failed = stamp(rule_id, "input", Severity.ERROR, description, found)
         summaries.append(RuleSummary(rule_id, "input", description, Severity.ERROR,
@@ -147,6 +160,22 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = ()) 
         not_evaluated.extend(skipped)
         summaries.append(RuleSummary(rule.id, rule.kind, rule.description, rule.severity,
                                      evaluation.checked, failed, count))
+
+    if rules.figures.signed:
+        signs = evaluate_sign_changes(intake.figures)
+        failed = stamp(SIGN_CHANGE, "sign", Severity.WARNING, SIGN_CHANGE_DESCRIPTION,
+                       signs.findings)
+        summaries.append(RuleSummary(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION,
+                                     Severity.WARNING, signs.checked, failed, 0))
+
+    if prior is not None:
+        previous = take_in(prior, rules).figures
+        for result in compare(intake.figures, previous, rules.revision_severity):
+            description = DESCRIPTIONS[result.rule]
+            failed = stamp(result.rule, "revision", result.severity, description,
+                           result.evaluation.findings)
+            summaries.append(RuleSummary(result.rule, "revision", description, result.severity,
+                                         result.evaluation.checked, failed, 0))
 
     return Report(
         title=rules.title,

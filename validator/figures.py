@@ -65,6 +65,14 @@ class Figures:
     frame_index: np.ndarray  # int64 row position in the table frame
     unusable: Mapping[int, str]  # key -> why a figure printed in the table cannot be used
     implied: bool = False  # values are prior-period values implied by the rates
+    # Real-release columns (None when the rules file names no such column).
+    share_lo: np.ndarray | None = None  # share in % of a whole; NaN where none
+    share_hi: np.ndarray | None = None
+    share_text: np.ndarray | None = None
+    abs_lo: np.ndarray | None = None  # change in amount, in base units; NaN where none
+    abs_hi: np.ndarray | None = None
+    abs_text: np.ndarray | None = None
+    signed: np.ndarray | None = None  # bool: a figure of a code declared `signed`
 
     @property
     def verb(self) -> str:
@@ -142,6 +150,11 @@ class Figures:
             return str(self.value_text[position]).strip()
         return display.format((self.lo[position] + self.hi[position]) / 2)
 
+    def is_signed(self) -> np.ndarray:
+        if self.signed is None:
+            return np.zeros(len(self.key), dtype=bool)
+        return self.signed
+
     def rate_text(self, position: int) -> str:
         text = str(self.change_text[position]).strip()
         return text if text.startswith(("-", "+", "\u2212")) else f"+{text}"
@@ -165,8 +178,10 @@ class Figures:
         """
         lo, hi = implied_prior_interval(self.lo, self.hi, self.rate_lo, self.rate_hi)
         available = self.available & np.isfinite(lo) & np.isfinite(hi)
+        # Shares and changes in amount describe the current period, not the implied one.
         return replace(self, lo=lo, hi=hi, available=available, implied=True,
-                       decimals=self.decimals + 1)
+                       decimals=self.decimals + 1, share_lo=None, share_hi=None, abs_lo=None,
+                       abs_hi=None)
 
 
 def key_radix(dimensions: Sequence[Dimension]) -> np.ndarray:

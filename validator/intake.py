@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,16 +17,18 @@ import pandas as pd
 
 from validator.errors import InputError
 from validator.figures import Figures, key_radix
+from validator.formats import UNIT_CONFLICT, UNIT_CONFLICT_DESCRIPTION, normalise
 from validator.model import (
     PERIOD_PATTERN,
     Dimension,
     FigureRole,
+    FiguresSpec,
     Finding,
     RuleSet,
     is_period,
     shift_period,
 )
-from validator.numbers import code_positions, is_number_or_empty, is_one_of, parse_printed
+from validator.numbers import Rounding, code_positions, is_number_or_empty, is_one_of, parse_printed
 from validator.table import Table
 
 with warnings.catch_warnings():
@@ -47,6 +49,8 @@ INPUT_RULES = {
     UNKNOWN_UNIT: "Every unit is declared in the rules file",
     DUPLICATE: "A figure printed twice has values that can both be right",
 }
+# Reported only when the rules file asks for what they check (`figures.unit_words`).
+OPTIONAL_INPUT_RULES = {UNIT_CONFLICT: UNIT_CONFLICT_DESCRIPTION}
 
 
 @dataclass
@@ -73,8 +77,9 @@ def build_schema(rules: RuleSet) -> pa.DataFrameSchema:
     spec = rules.figures
     number = pa.Check(is_number_or_empty, name=MALFORMED_NUMBER)
     columns[spec.value] = pa.Column(str, number)
-    if spec.change:
-        columns[spec.change] = pa.Column(str, number)
+    for extra in (spec.change, spec.share, spec.abs_change):
+        if extra:
+            columns[extra] = pa.Column(str, number)
     if spec.unit:
         unit_check = (
             [pa.Check(lambda s, units=tuple(spec.units): is_one_of(s, units), name=UNKNOWN_UNIT)]
@@ -110,9 +115,12 @@ def schema_failures(table: Table, rules: RuleSet) -> pd.DataFrame:
 
 
 def take_in(table: Table, rules: RuleSet) -> Intake:
+    spec = rules.figures
+    # Currency signs, unit words and parentheses become plain numbers before the schema runs.
+    normalised = normalise(table, spec)
+    table = normalised.table
     failures = schema_failures(table, rules)
     frame = table.frame
-    spec = rules.figures
     n = len(frame)
     dimensions = tuple(_with_observed_periods(d, frame[d.name]) for d in rules.dimensions)
     _check_key_space(dimensions)
@@ -127,20 +135,26 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     if spec.units:
         scales = np.append(np.array(list(spec.units.values()), dtype=np.float64), np.nan)
         scale = scales[code_positions(unit_text, list(spec.units))]
-    value = parse_printed(frame[spec.value], spec.rounding, spec.trailing_zeros, scale)
+    value = parse_printed(frame[spec.value], spec.rounding_of("value"), spec.trailing_zeros,
+                          scale)
     if spec.change:
-        rate = parse_printed(frame[spec.change], spec.rounding, spec.trailing_zeros)
+        rate = parse_printed(frame[spec.change], spec.rounding_of("change"), spec.trailing_zeros)
         rate_lo, rate_hi, rate_bad = rate.lo, rate.hi, rate.malformed
     else:
         rate_lo = rate_hi = np.full(n, np.nan)
         rate_bad = np.zeros(n, dtype=bool)
-    usable = ~value.malformed & ~value.empty & np.isfinite(scale)
+    usable = ~value.malformed & ~value.empty & np.isfinite(scale) & ~normalised.unusable
+    share = _optional(frame, spec.share, spec.rounding_of("share"), spec, 1.0)
+    amount = _optional(frame, spec.abs_change, spec.rounding_of("abs_change"), spec, scale)
     # A malformed rate costs only the checks that need a rate, not the value itself.
     rate_lo = np.where(rate_bad, np.nan, rate_lo)
     rate_hi = np.where(rate_bad, np.nan, rate_hi)
 
     intake_findings = list(_row_findings(failures, table, rules))
+    intake_findings.extend(normalised.findings)
     checked = {rule: n for rule in INPUT_RULES}
+    if spec.unit_words:
+        checked[UNIT_CONFLICT] = normalised.checked
 
     # One figure per key: agreeing duplicates narrow each other, conflicting ones are unusable.
     multiplier = key_radix(dimensions)
@@ -154,6 +168,8 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     unusable_reason: dict[int, str] = {}
     for row in np.flatnonzero(keyed & ~usable & ~value.empty):
         unusable_reason[int(key[row])] = f"row {table.rows[row]} has an unreadable number or unit"
+    for row in np.flatnonzero(keyed & normalised.unusable):
+        unusable_reason[int(key[row])] = f"row {table.rows[row]} has two different units"
 
     keep = np.flatnonzero(keyed)
     frame_keys = pd.Series(key[keep])
@@ -196,8 +212,37 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
                      else np.full(n, "", dtype=object))[keep],
         frame_index=keep,
         unusable=unusable_reason,
+        share_lo=None if share is None else share[0][keep],
+        share_hi=None if share is None else share[1][keep],
+        share_text=None if share is None else frame[spec.share].to_numpy(dtype=object)[keep],
+        abs_lo=None if amount is None else amount[0][keep],
+        abs_hi=None if amount is None else amount[1][keep],
+        abs_text=(None if amount is None
+                  else frame[spec.abs_change].to_numpy(dtype=object)[keep]),
+        signed=_signed(codes[keep], dimensions, spec.signed) if spec.signed else None,
     )
     return Intake(figures=figures, row_keys=key, findings=intake_findings, checked=checked)
+
+
+def _optional(
+    frame: pd.DataFrame, column: str | None, rounding: Rounding, spec: FiguresSpec,
+    scale: np.ndarray | float,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Interval of an optional number column (shares, changes in amount); NaN where unusable."""
+    if column is None:
+        return None
+    parsed = parse_printed(frame[column], rounding, spec.trailing_zeros, scale)
+    return parsed.lo, parsed.hi
+
+
+def _signed(codes: np.ndarray, dimensions: tuple[Dimension, ...],
+            signed: Mapping[str, frozenset[str]]) -> np.ndarray:
+    mask = np.zeros(len(codes), dtype=bool)
+    for i, dim in enumerate(dimensions):
+        if dim.name in signed:
+            wanted = [dim.codes.index(c) for c in signed[dim.name] if c in dim.codes]
+            mask |= np.isin(codes[:, i], wanted)
+    return mask
 
 
 def _place(values: pd.Series, rows: np.ndarray, n: int, fill: float = np.nan) -> np.ndarray:
@@ -267,7 +312,8 @@ def _row_findings(failures: pd.DataFrame, table: Table, rules: RuleSet) -> Itera
             message = f"row {line}: {shown} is not declared in the rules file ({declared})"
         else:
             rule = MALFORMED_NUMBER
-            what = "value" if column == spec.value else "% change"
+            what = {spec.value: "value", spec.share: "share",
+                    spec.abs_change: "change in amount"}.get(str(column), "% change")
             message = f"row {line}: {what} '{text}' in column '{column}' is not a number"
         yield rule, Finding(message=message, figures=(FigureRole(row, "figure"),), context=key)
 

@@ -21,8 +21,11 @@ _PERIOD_FORMS = [
     (re.compile(r"^(\d{4})-?(H[12]|S[12])$"), "{year}{sep}{rest}"),
     (re.compile(r"^(\d{4})-(W\d{2})$"), "{year}-{rest}"),
     (re.compile(r"^(\d{4})-(\d{2})-(D1|D2|10d|20d)$"), "{year}-{rest}"),
+    (re.compile(r"^(\d{4})-(\d{2})-YTD$"), "{year}-{rest}"),  # January to that month
 ]
-PERIOD_PATTERN = r"^\d{4}(?:-\d{2}(?:-(?:D1|D2|10d|20d))?|-?Q[1-4]|-?H[12]|-?S[12]|-W\d{2})?$"
+PERIOD_PATTERN = (
+    r"^\d{4}(?:-\d{2}(?:-(?:D1|D2|10d|20d|YTD))?|-?Q[1-4]|-?H[12]|-?S[12]|-W\d{2})?$"
+)
 
 
 def is_period(code: str) -> bool:
@@ -37,6 +40,26 @@ def shift_period(code: str, years: int = -1) -> str | None:
     if not 0 < year < 10000:
         return None
     return f"{year:04d}{code[4:]}"
+
+
+def previous_period(code: str) -> str | None:
+    """The period just before: 2020-01 -> 2019-12, 2020Q1 -> 2019Q4, 2020H1 -> 2019H2, 2020 ->
+    2019. None for periods without a predecessor of the same length (weeks, days, year to date)."""
+    if re.fullmatch(r"\d{4}", code):
+        return shift_period(code)
+    match = re.fullmatch(r"(\d{4})(-?)([QHS]?)(\d{1,2})", code)
+    if match is None or not is_period(code):
+        return None
+    year, sep, letter, number = int(match[1]), match[2], match[3], int(match[4])
+    last = {"Q": 4, "H": 2, "S": 2, "": 12}[letter]
+    if number > 1:
+        year_code, number = year, number - 1
+    else:
+        year_code, number = year - 1, last
+    if not 0 < year_code < 10000:
+        return None
+    digits = f"{number:02d}" if letter == "" else str(number)
+    return f"{year_code:04d}{sep}{letter}{digits}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,17 @@ class FiguresSpec:
     time: str | None = None
     rounding: Rounding = Rounding.HALF_UNIT
     trailing_zeros: TrailingZeros = TrailingZeros.INSIGNIFICANT
+    # Real-release options (validator/real_figures.py reads them from the rules file).
+    share: str | None = None  # column of shares in % of a whole ("46.8")
+    abs_change: str | None = None  # column of changes in amount, in the value's unit
+    column_rounding: Mapping[str, Rounding] = field(default_factory=dict)  # role -> rounding
+    signed: Mapping[str, frozenset[str]] = field(default_factory=dict)  # dim -> balance codes
+    unit_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # unit -> forms
+    negatives: str = "minus"  # or "parentheses": "(9.4)" is -9.4
+
+    def rounding_of(self, role: str) -> Rounding:
+        """Rounding of one column role (value, change, share, abs_change)."""
+        return self.column_rounding.get(role, self.rounding)
 
 
 @dataclass(frozen=True)
@@ -90,6 +124,7 @@ class RuleSet:
     dimensions: tuple[Dimension, ...]
     rules: tuple[Rule, ...]
     raw: Mapping[str, Any]  # the whole file as data, for sections read elsewhere (labels)
+    revision_severity: Severity = Severity.WARNING  # `revisions: {severity: ...}`, for --prior
 
     def dimension(self, name: str) -> Dimension:
         return next(d for d in self.dimensions if d.name == name)

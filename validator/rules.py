@@ -16,15 +16,16 @@ from validator.model import (
     Tolerance,
 )
 from validator.numbers import Rounding, TrailingZeros
+from validator.real_figures import REAL_FIGURE_KEYS, parse_real_figures, parse_revisions
 from validator.report import Severity
 from validator.yamlpos import Path, YamlError, load_located
 
 # labels, defaults, ignore_phrases and figures.unit_words are the lexicon for reading prose,
 # checked by validator.extract.Lexicon when a release is read.
 TOP_KEYS = ("version", "title", "description", "figures", "dimensions", "rules", "labels",
-            "defaults", "ignore_phrases")
+            "defaults", "ignore_phrases", "revisions")
 FIGURE_KEYS = ("value", "change", "unit", "units", "time", "rounding", "trailing_zeros",
-               "unit_words")
+               *REAL_FIGURE_KEYS)
 COMMON_RULE_KEYS = ("id", "description", "severity", "where", "tolerance")
 TOLERANCE_KEYS = ("abs", "rel", "unit")
 SUPPORTED_VERSIONS = ("1",)
@@ -59,6 +60,7 @@ def parse_rules(text: str, path: str) -> RuleSet:
     figures = _figures(ctx, data.get("figures", {}), dimensions)
     ctx.units = dict(figures.units)
     rules = _rules(ctx, data)
+    revision_severity = parse_revisions(ctx, data.get("revisions"))
     _raise(ctx)
     title = data.get("title")
     return RuleSet(
@@ -68,6 +70,7 @@ def parse_rules(text: str, path: str) -> RuleSet:
         dimensions=dimensions,
         rules=tuple(rules),
         raw=data,
+        revision_severity=revision_severity,
     )
 
 
@@ -118,7 +121,9 @@ def _figures(ctx: ParseContext, raw: Any, dimensions: tuple[Dimension, ...]) -> 
     if time is not None and time not in names:
         ctx.error((*path, "time"), f"'time' must name a dimension (one of: {', '.join(names)})")
         time = None
-    rounding = _enum(ctx, raw, path, "rounding", Rounding, Rounding.HALF_UNIT)
+    # A mapping gives one rounding per column (read with the other real-release keys).
+    rounding = (Rounding.HALF_UNIT if isinstance(raw.get("rounding"), dict)
+                else _enum(ctx, raw, path, "rounding", Rounding, Rounding.HALF_UNIT))
     zeros = _enum(ctx, raw, path, "trailing_zeros", TrailingZeros, TrailingZeros.INSIGNIFICANT)
     spec = FiguresSpec(
         value=columns["value"] or "value",
@@ -128,8 +133,9 @@ def _figures(ctx: ParseContext, raw: Any, dimensions: tuple[Dimension, ...]) -> 
         time=time,
         rounding=rounding,
         trailing_zeros=zeros,
+        **parse_real_figures(ctx, raw, path, dimensions, units),
     )
-    clash = {spec.value, spec.change, spec.unit} & set(names)
+    clash = {spec.value, spec.change, spec.unit, spec.share, spec.abs_change} & set(names)
     if clash:
         ctx.error(path, f"column '{sorted(c for c in clash if c)[0]}' is both a dimension and a "
                   "figures column")

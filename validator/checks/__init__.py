@@ -5,7 +5,15 @@ The registry is a plain dict from the key that names the kind in a rules file to
 
 from __future__ import annotations
 
-from validator.checks import bounds, breakdown, identity, implied_prior
+from validator.checks import (
+    abs_change,
+    bounds,
+    breakdown,
+    identity,
+    implied_prior,
+    period_total,
+    share,
+)
 from validator.checks.base import Check
 
 CHECKS: dict[str, Check] = {
@@ -13,4 +21,7 @@ CHECKS: dict[str, Check] = {
     "breakdown": breakdown.CHECK,
     "bounds": bounds.CHECK,
     "implied_prior": implied_prior.CHECK,
+    "share": share.CHECK,
+    "abs_change": abs_change.CHECK,
+    "period_total": period_total.CHECK,
 }

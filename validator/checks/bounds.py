@@ -27,6 +27,7 @@ import numpy as np
 from validator.checks.base import Check, EvalContext, fails
 from validator.figures import Display, Figures, format_amount
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.signs import sign_changed
 from validator.yamlpos import Path
 
 MEASURES = ("value", "change")
@@ -83,7 +84,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     scope = figures.in_scope(rule.where)
     if options.measure == "change":
         lo, hi = figures.rate_lo, figures.rate_hi
-        has = figures.available & np.isfinite(lo)
+        has = figures.available & np.isfinite(lo) & ~sign_changed(figures)
     else:
         lo, hi, has = figures.lo, figures.hi, figures.available
     gap = np.zeros(len(lo))

@@ -31,6 +31,7 @@ from validator.model import (
     Rule,
     shift_period,
 )
+from validator.signs import sign_changed
 from validator.yamlpos import Path
 
 PRIOR_PREFIX = "on the prior-period values implied by the % changes, "
@@ -60,7 +61,9 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
 
 def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     options: Options = rule.options
+    # A balance whose sign changed has a meaningless rate (the `sign-change` warning says so).
     prior = figures.implied_prior()
+    prior = replace(prior, available=prior.available & ~sign_changed(figures))
     result = Evaluation()
     for rule_id in options.rules:
         inner = ctx.run(rule_id, prior)
@@ -79,6 +82,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
 
 def _impossible_rates(figures: Figures, scope: np.ndarray) -> Evaluation:
     with_rate = scope & figures.available & np.isfinite(figures.rate_lo)
+    with_rate &= ~figures.is_signed()  # balances: sign changes are warnings, not impossible
     nonzero = (figures.lo > 0) | (figures.hi < 0)
     impossible = with_rate & nonzero & (figures.rate_hi <= -100)
     result = Evaluation(checked=int(with_rate.sum()), touched=np.flatnonzero(with_rate))

@@ -1,0 +1,154 @@
+"""share: printed shares ("46.8% of the total") against part / whole of the reported values.
+
+    figures: {share: share_pct, ...}   # the column of shares, in % and printed like values
+
+    - id: partner-shares
+      share: partner            # a share is of the parent in the partner hierarchy
+    - id: shares-of-world
+      share: partner
+      of: World                 # or: of an explicit code of that dimension
+
+Every figure in scope with a printed share is checked against 100 x part / whole, where the whole
+is the same figure with the dimension's code replaced by the parent (or by `of`). Part and whole
+are intervals from their printed digits, so the quotient is an interval (interval division), and
+the share fails only when its own printed interval lies outside it by more than the tolerance
+(`tolerance: {abs: ...}` is in percentage points here). A whole that is not reported, or whose
+interval reaches zero, leaves the share not evaluated. A figure in the wrong unit or currency, or
+given to the wrong partner, shows up here.
+
+Passes: exports to China_HK 86.9 of World 183.6, share printed 47.3 (47.33 +/- 0.04%).
+Fails:  share printed 46.8: "exports, ICT, 2020: China_HK 86.9 is 47.33 +/- 0.04% of World 183.6,
+        but its share is printed as 46.8%: 0.44 points beyond rounding".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from validator.checks.base import Check, EvalContext, fails, interval_gap, parse_dimension
+from validator.figures import Display, Figures
+from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.yamlpos import Path
+
+
+@dataclass(frozen=True)
+class Options:
+    dimension: str
+    of: str | None  # an explicit whole; None: the parent in the hierarchy
+
+
+def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
+    dimension = parse_dimension(ctx, raw, path, "share")
+    if dimension is None:
+        return None
+    of = raw.get("of")
+    if of is not None:
+        codes = ctx.codes_of(dimension, (*path, "of"), of)
+        if codes is None:
+            return None
+        if len(codes) != 1:
+            ctx.error((*path, "of"), "'of' must be one code")
+            return None
+        return Options(dimension=dimension, of=next(iter(codes)))
+    if not ctx.dimensions[dimension].children:
+        ctx.error((*path, "share"), f"dimension '{dimension}' has no hierarchy: name the whole "
+                  "with 'of'")
+        return None
+    return Options(dimension=dimension, of=None)
+
+
+def divide(lo: np.ndarray, hi: np.ndarray, d_lo: np.ndarray,
+           d_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Interval division; NaN where the divisor reaches zero."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        candidates = np.stack([lo / d_lo, lo / d_hi, hi / d_lo, hi / d_hi])
+        q_lo, q_hi = candidates.min(axis=0), candidates.max(axis=0)
+    undefined = ~((d_lo > 0) | (d_hi < 0))
+    q_lo[undefined] = np.nan
+    q_hi[undefined] = np.nan
+    return q_lo, q_hi
+
+
+def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
+    options: Options = rule.options
+    if figures.share_lo is None or figures.share_hi is None:
+        return Evaluation()  # no share column: the engine says the rule applied to nothing
+    d = figures.dim_index(options.dimension)
+    dimension = figures.dimensions[d]
+    radix = int(figures.radix[d])
+    whole_of = np.full(len(dimension.codes), -1, dtype=np.int64)
+    if options.of is not None:
+        whole_of[:] = dimension.codes.index(options.of)
+    else:
+        for child, parent in dimension.parent_of().items():
+            whole_of[dimension.codes.index(child)] = dimension.codes.index(parent)
+
+    code = figures.codes[:, d]
+    with_share = figures.in_scope(rule.where) & np.isfinite(figures.share_lo)
+    has_whole = with_share & (whole_of[code] >= 0)
+    parts = np.flatnonzero(has_whole & figures.available)
+    whole_keys = figures.key[parts] + (whole_of[code[parts]] - code[parts]) * radix
+    wholes = figures.positions(whole_keys)
+    safe = np.where(wholes >= 0, wholes, 0)
+    q_lo, q_hi = divide(figures.lo[parts], figures.hi[parts], figures.lo[safe], figures.hi[safe])
+    evaluable = (wholes >= 0) & figures.available[safe] & np.isfinite(q_lo)
+
+    result = Evaluation(checked=int(evaluable.sum()))
+    for i in np.flatnonzero(~evaluable):
+        key = int(whole_keys[i])
+        reason = (figures.missing_reason(np.array([key])) if wholes[i] < 0
+                  or not figures.available[safe[i]] else "the whole may be zero")
+        result.unevaluated.append(Unevaluated(
+            reason=f"{reason} (the whole of a share)",
+            missing=(figures.key_codes(key),),
+            context=figures.context(int(figures.key[parts[i]])),
+        ))
+    for position in np.flatnonzero(with_share & ~has_whole):
+        result.unevaluated.append(Unevaluated(
+            reason=f"a share on a code without a parent in '{options.dimension}'",
+            context=figures.context(int(figures.key[position])),
+        ))
+
+    share_lo, share_hi = figures.share_lo[parts], figures.share_hi[parts]
+    expected_lo, expected_hi = 100 * q_lo, 100 * q_hi
+    gap = np.nan_to_num(interval_gap(share_lo, share_hi, expected_lo, expected_hi))
+    magnitude = np.nan_to_num(np.abs(share_hi))
+    failing = evaluable & fails(gap, rule.tolerance.slack(share_hi), magnitude)
+    for i in np.flatnonzero(failing):
+        result.findings.append(_finding(
+            options, figures, int(parts[i]), int(wholes[i]),
+            (float(expected_lo[i]), float(expected_hi[i])), float(gap[i]),
+        ))
+    return result
+
+
+def _finding(options: Options, figures: Figures, part: int, whole: int,
+             expected: tuple[float, float], gap: float) -> Finding:
+    assert figures.share_lo is not None and figures.share_hi is not None
+    assert figures.share_text is not None
+    display = figures.display([part, whole])
+    percent = Display(unit="%", scale=1.0, decimals=2)
+    dim = options.dimension
+    where = ", ".join(figures.context(int(figures.key[part]), without=dim).values())
+    printed = str(figures.share_text[part]).strip()
+    message = (
+        f"{where}: {figures.code_of(part, dim)} {figures.shown(part, display)} is "
+        f"{percent.format_interval(*expected)}% of {figures.code_of(whole, dim)} "
+        f"{figures.shown(whole, display)}, but its share is printed as {printed}%: "
+        f"{percent.format(gap)} points beyond rounding"
+    )
+    return Finding(
+        message=message,
+        figures=(figures.role(part, "part"), figures.role(whole, "whole")),
+        context=figures.context(int(figures.key[part])),
+        expected=expected,
+        reported=(float(figures.share_lo[part]), float(figures.share_hi[part])),
+        gap=gap,
+        unit="%",
+    )
+
+
+CHECK = Check(keys=("of",), parse=parse, evaluate=evaluate)
