@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 import numpy as np
@@ -39,8 +40,12 @@ class Display:
 
 
 def format_amount(amount: float, decimals: int) -> str:
+    """Round half up, after dropping float noise: 53.849999999 from interval ends is 53.85."""
     decimals = min(max(decimals, 0), 9)
-    text = f"{amount:.{decimals}f}"
+    if not math.isfinite(amount):
+        return str(amount)
+    exact = Decimal(repr(round(float(amount), decimals + 6)))
+    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
     return "0" if text.lstrip("-").strip("0.") == "" and decimals == 0 else text
 
 

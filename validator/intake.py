@@ -28,7 +28,13 @@ from validator.model import (
     is_period,
     shift_period,
 )
-from validator.numbers import Rounding, code_positions, is_number_or_empty, is_one_of, parse_printed
+from validator.numbers import (
+    Parsed,
+    code_positions,
+    is_number_or_empty,
+    is_one_of,
+    parse_printed,
+)
 from validator.table import Table
 
 with warnings.catch_warnings():
@@ -61,12 +67,52 @@ class Intake:
     checked: dict[str, int] = field(default_factory=dict)
 
 
-def build_schema(rules: RuleSet) -> pa.DataFrameSchema:
-    """Columns the rules file names, with the row checks that become input discrepancies."""
+class ParsedColumns:
+    """Each column parsed once: the schema's row checks and the intake share the result."""
+
+    def __init__(self, frame: pd.DataFrame, rules: RuleSet) -> None:
+        self.frame = frame
+        self.spec = rules.figures
+        self.dimensions = {d.name: d for d in rules.dimensions}
+        self._numbers: dict[str, Parsed] = {}
+        self._codes: dict[str, np.ndarray] = {}
+
+    def dimension(self, name: str) -> Dimension:
+        """The dimension, a time dimension with the periods the table uses added."""
+        dim = self.dimensions[name]
+        if dim.is_time and name not in self._codes:
+            self.dimensions[name] = dim = _with_observed_periods(dim, self.frame[name])
+        return dim
+
+    def codes(self, name: str) -> np.ndarray:
+        if name not in self._codes:
+            dim = self.dimension(name)
+            self._codes[name] = code_positions(self.frame[name], dim.codes)
+        return self._codes[name]
+
+    def number(self, column: str, role: str) -> Parsed:
+        """The column read as printed numbers in its own unit (scale 1)."""
+        if column not in self._numbers:
+            self._numbers[column] = parse_printed(self.frame[column], self.spec.rounding_of(role),
+                                                  self.spec.trailing_zeros)
+        return self._numbers[column]
+
+
+def build_schema(rules: RuleSet, parsed: ParsedColumns | None = None) -> pa.DataFrameSchema:
+    """Columns the rules file names, with the row checks that become input discrepancies.
+
+    With `parsed`, the row checks reuse the intake's parse of each column instead of reading
+    the text a second time.
+    """
     columns: dict[str, pa.Column] = {}
+    spec = rules.figures
     for dim in rules.dimensions:
         allowed = dim.codes
-        if dim.is_time:
+        if parsed is not None:
+            check = pa.Check(lambda s, name=dim.name: pd.Series(parsed.codes(name) >= 0,
+                                                                index=s.index),
+                             name=UNKNOWN_CODE)
+        elif dim.is_time:
             check = pa.Check(
                 lambda s, allowed=allowed: is_one_of(s, allowed) | s.str.fullmatch(PERIOD_PATTERN),
                 name=UNKNOWN_CODE,
@@ -74,12 +120,13 @@ def build_schema(rules: RuleSet) -> pa.DataFrameSchema:
         else:
             check = pa.Check(lambda s, allowed=allowed: is_one_of(s, allowed), name=UNKNOWN_CODE)
         columns[dim.name] = pa.Column(str, check, nullable=False)
-    spec = rules.figures
-    number = pa.Check(is_number_or_empty, name=MALFORMED_NUMBER)
-    columns[spec.value] = pa.Column(str, number)
-    for extra in (spec.change, spec.share, spec.abs_change):
-        if extra:
-            columns[extra] = pa.Column(str, number)
+    for column, role in number_columns(spec).items():
+        if parsed is not None:
+            number = pa.Check(lambda s, c=column, r=role: pd.Series(
+                ~parsed.number(c, r).malformed, index=s.index), name=MALFORMED_NUMBER)
+        else:
+            number = pa.Check(is_number_or_empty, name=MALFORMED_NUMBER)
+        columns[column] = pa.Column(str, number)
     if spec.unit:
         unit_check = (
             [pa.Check(lambda s, units=tuple(spec.units): is_one_of(s, units), name=UNKNOWN_UNIT)]
@@ -89,10 +136,18 @@ def build_schema(rules: RuleSet) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
 
 
-def schema_failures(table: Table, rules: RuleSet) -> pd.DataFrame:
+def number_columns(spec: FiguresSpec) -> dict[str, str]:
+    """Column -> role of every column of printed numbers."""
+    roles = {"value": spec.value, "change": spec.change, "share": spec.share,
+             "abs_change": spec.abs_change}
+    return {column: role for role, column in roles.items() if column}
+
+
+def schema_failures(table: Table, rules: RuleSet,
+                    parsed: ParsedColumns | None = None) -> pd.DataFrame:
     """Failure cases (column, check, failure_case, index); InputError for missing columns."""
     try:
-        build_schema(rules).validate(table.frame, lazy=True)
+        build_schema(rules, parsed).validate(table.frame, lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
         missing = cases[cases["check"].astype("str") == "column_in_dataframe"]
@@ -119,15 +174,16 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     # Currency signs, unit words and parentheses become plain numbers before the schema runs.
     normalised = normalise(table, spec)
     table = normalised.table
-    failures = schema_failures(table, rules)
     frame = table.frame
+    parsed = ParsedColumns(frame, rules)
+    failures = schema_failures(table, rules, parsed)
     n = len(frame)
-    dimensions = tuple(_with_observed_periods(d, frame[d.name]) for d in rules.dimensions)
+    dimensions = tuple(parsed.dimension(d.name) for d in rules.dimensions)
     _check_key_space(dimensions)
 
     codes = np.empty((n, len(dimensions)), dtype=np.int64)
     for i, dim in enumerate(dimensions):
-        codes[:, i] = code_positions(frame[dim.name], dim.codes)
+        codes[:, i] = parsed.codes(dim.name)
     keyed = (codes >= 0).all(axis=1)
 
     scale: np.ndarray = np.ones(n)
@@ -135,17 +191,16 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     if spec.units:
         scales = np.append(np.array(list(spec.units.values()), dtype=np.float64), np.nan)
         scale = scales[code_positions(unit_text, list(spec.units))]
-    value = parse_printed(frame[spec.value], spec.rounding_of("value"), spec.trailing_zeros,
-                          scale)
+    value = parsed.number(spec.value, "value").scaled(scale)
     if spec.change:
-        rate = parse_printed(frame[spec.change], spec.rounding_of("change"), spec.trailing_zeros)
+        rate = parsed.number(spec.change, "change")
         rate_lo, rate_hi, rate_bad = rate.lo, rate.hi, rate.malformed
     else:
         rate_lo = rate_hi = np.full(n, np.nan)
         rate_bad = np.zeros(n, dtype=bool)
     usable = ~value.malformed & ~value.empty & np.isfinite(scale) & ~normalised.unusable
-    share = _optional(frame, spec.share, spec.rounding_of("share"), spec, 1.0)
-    amount = _optional(frame, spec.abs_change, spec.rounding_of("abs_change"), spec, scale)
+    share = _optional(parsed, spec.share, "share", 1.0)
+    amount = _optional(parsed, spec.abs_change, "abs_change", scale)
     # A malformed rate costs only the checks that need a rate, not the value itself.
     rate_lo = np.where(rate_bad, np.nan, rate_lo)
     rate_hi = np.where(rate_bad, np.nan, rate_hi)
@@ -158,7 +213,10 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
 
     # One figure per key: agreeing duplicates narrow each other, conflicting ones are unusable.
     multiplier = key_radix(dimensions)
-    key = np.where(keyed, codes @ multiplier, -1)
+    packed = np.zeros(n, dtype=np.int64)
+    for i in range(len(dimensions)):  # integer matmul has no BLAS path; a sum per column does
+        packed += codes[:, i] * multiplier[i]
+    key = np.where(keyed, packed, -1)
     lo, hi = value.lo.copy(), value.hi.copy()
     lo[~usable] = np.nan
     hi[~usable] = np.nan
@@ -224,15 +282,13 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     return Intake(figures=figures, row_keys=key, findings=intake_findings, checked=checked)
 
 
-def _optional(
-    frame: pd.DataFrame, column: str | None, rounding: Rounding, spec: FiguresSpec,
-    scale: np.ndarray | float,
-) -> tuple[np.ndarray, np.ndarray] | None:
+def _optional(parsed: ParsedColumns, column: str | None, role: str,
+              scale: np.ndarray | float) -> tuple[np.ndarray, np.ndarray] | None:
     """Interval of an optional number column (shares, changes in amount); NaN where unusable."""
     if column is None:
         return None
-    parsed = parse_printed(frame[column], rounding, spec.trailing_zeros, scale)
-    return parsed.lo, parsed.hi
+    numbers = parsed.number(column, role).scaled(scale)
+    return numbers.lo, numbers.hi
 
 
 def _signed(codes: np.ndarray, dimensions: tuple[Dimension, ...],

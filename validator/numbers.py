@@ -51,6 +51,13 @@ class Parsed:
     empty: np.ndarray  # bool
     malformed: np.ndarray  # bool
 
+    def scaled(self, scale: np.ndarray | float) -> Parsed:
+        """The same figures in base units (scale > 0, one per row or one for all)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            lo, hi, mid = self.lo * scale, self.hi * scale, self.mid * scale
+        return Parsed(lo=lo, hi=hi, mid=mid, decimals=self.decimals, empty=self.empty,
+                      malformed=self.malformed)
+
 
 def _np(array: pa.Array | pa.ChunkedArray, dtype: type) -> np.ndarray:
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=dtype)
