@@ -201,14 +201,23 @@ def key_radix(dimensions: Sequence[Dimension]) -> np.ndarray:
 def implied_prior_interval(
     lo: np.ndarray, hi: np.ndarray, rate_lo: np.ndarray, rate_hi: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Interval division of [lo, hi] by [1 + rate_lo/100, 1 + rate_hi/100]; NaN where undefined."""
+    """[lo, hi] / [1 + rate_lo/100, 1 + rate_hi/100]; NaN where a rate reaches -100% or less,
+    which leaves no prior value of the same sign."""
     d_lo = 1 + rate_lo / 100
-    d_hi = 1 + rate_hi / 100
-    with np.errstate(divide="ignore", invalid="ignore"):
-        candidates = np.stack([lo / d_lo, lo / d_hi, hi / d_lo, hi / d_hi])
-        prior_lo = candidates.min(axis=0)
-        prior_hi = candidates.max(axis=0)
+    prior_lo, prior_hi = interval_divide(lo, hi, d_lo, 1 + rate_hi / 100)
     undefined = ~(d_lo > 0)
     prior_lo[undefined] = np.nan
     prior_hi[undefined] = np.nan
     return prior_lo, prior_hi
+
+
+def interval_divide(lo: np.ndarray, hi: np.ndarray, d_lo: np.ndarray,
+                    d_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Interval division [lo, hi] / [d_lo, d_hi]; NaN where the divisor interval holds zero."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        candidates = np.stack([lo / d_lo, lo / d_hi, hi / d_lo, hi / d_hi])
+        q_lo, q_hi = candidates.min(axis=0), candidates.max(axis=0)
+    undefined = ~((d_lo > 0) | (d_hi < 0))
+    q_lo[undefined] = np.nan
+    q_hi[undefined] = np.nan
+    return q_lo, q_hi

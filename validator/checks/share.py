@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from validator.checks.base import Check, EvalContext, fails, interval_gap, parse_dimension
-from validator.figures import Display, Figures
+from validator.figures import Display, Figures, interval_divide
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.yamlpos import Path
 
@@ -60,18 +60,6 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
     return Options(dimension=dimension, of=None)
 
 
-def divide(lo: np.ndarray, hi: np.ndarray, d_lo: np.ndarray,
-           d_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Interval division; NaN where the divisor reaches zero."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        candidates = np.stack([lo / d_lo, lo / d_hi, hi / d_lo, hi / d_hi])
-        q_lo, q_hi = candidates.min(axis=0), candidates.max(axis=0)
-    undefined = ~((d_lo > 0) | (d_hi < 0))
-    q_lo[undefined] = np.nan
-    q_hi[undefined] = np.nan
-    return q_lo, q_hi
-
-
 def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     options: Options = rule.options
     if figures.share_lo is None or figures.share_hi is None:
@@ -93,7 +81,8 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     whole_keys = figures.key[parts] + (whole_of[code[parts]] - code[parts]) * radix
     wholes = figures.positions(whole_keys)
     safe = np.where(wholes >= 0, wholes, 0)
-    q_lo, q_hi = divide(figures.lo[parts], figures.hi[parts], figures.lo[safe], figures.hi[safe])
+    q_lo, q_hi = interval_divide(figures.lo[parts], figures.hi[parts], figures.lo[safe],
+                                 figures.hi[safe])
     evaluable = (wholes >= 0) & figures.available[safe] & np.isfinite(q_lo)
 
     result = Evaluation(checked=int(evaluable.sum()))
