@@ -165,3 +165,18 @@ def test_a_record_claim_against_the_history(
         assert claim["message"] == (
             "sentence 18: exports, computers, World, 2020 is called the highest in history, but "
             "in the history table 1 earlier period was higher")
+
+
+@needs_seed
+def test_discrepancies_on_a_text_release_point_at_its_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = planted_release(tmp_path, "mobile phones fell 6.0 percent",
+                              "mobile phones rose 6.0 percent")
+    line = 1 + release.read_text(encoding="utf-8").split("mobile phones rose")[0].count("\n")
+    code = main(["check", str(release), "--rules", str(KOREA_RULES), "--table", str(EXAMPLE),
+                 "--format", "github"])
+    assert code == 1
+    annotations = [a for a in capsys.readouterr().out.splitlines() if a.startswith("::error")]
+    assert len(annotations) == 2
+    assert all(a.startswith(f"::error file={release},line={line},") for a in annotations)

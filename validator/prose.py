@@ -13,6 +13,7 @@ Built-in rules on prose (they appear in the report beside the rules file's own):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from validator.report import Severity
 from validator.table import FIRST_DATA_ROW, Table, require_columns
 
 PROSE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx"})
+# Releases whose text lines are the file's lines, so a figure can be located by line.
+LINE_FORMATS = frozenset({".txt", ".md", ".markdown"})
 
 
 def is_release(path: str) -> bool:
@@ -61,8 +64,31 @@ def read_release_figures(path: str, rules: RuleSet,
     lexicon = lexicon_of(rules)
     extraction = extract_figures(text, lexicon, release_date=release_date)
     frame = extraction.table.reset_index(drop=True).astype("str")
-    rows = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), dtype=np.int64)
+    if Path(path).suffix.lower() in LINE_FORMATS:
+        rows = sentence_lines(text, extraction.sentences, frame["source"])
+    else:
+        rows = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), dtype=np.int64)
     return Release(text, lexicon, extraction, Table(path=path, frame=frame, rows=rows))
+
+
+def sentence_lines(text: str, sentences: Sequence[str], sources: pd.Series) -> np.ndarray:
+    """The line of the release on which each figure's first sentence starts.
+
+    A figure found in a plain-text or Markdown release is then reported at its line (SARIF,
+    GitHub annotations), like a row of a table.
+    """
+    line_of_sentence = []
+    position = 0
+    for sentence in sentences:
+        start = text.find(" ".join(sentence.split()[:4]), position) if sentence.strip() else -1
+        if start < 0:  # wrapped differently from the text: fall back on the last position
+            start = position
+        line_of_sentence.append(text.count("\n", 0, start) + 1)
+        position = start
+    first = sources.astype("str").str.split(",").str[0].str.strip()
+    numbers = pd.to_numeric(first, errors="coerce").fillna(1).astype("int64").to_numpy()
+    lines = np.array(line_of_sentence or [1], dtype=np.int64)
+    return lines[np.clip(numbers - 1, 0, len(lines) - 1)]
 
 
 def unplaced_result(release: Release) -> BuiltinResult:
@@ -136,10 +162,12 @@ def table_results(release: Release, table: Table, rules: RuleSet) -> list[Builti
                                       release_date=release.extraction.release_date):
         said = "a rise" if finding.expected_sign == "+" else "a fall"
         key = ", ".join(finding.key.values())
+        stated = np.flatnonzero(
+            (prose[dims].astype("str") == pd.Series(finding.key)).all(axis=1).to_numpy())
         direction.findings.append(Finding(
             message=(f"sentence {finding.sentence}: the text reports {said} for {key}, but the "
                      f"table's change is {finding.table_change}%"),
-            figures=(),
+            figures=tuple(FigureRole(int(r), "figure") for r in stated[:1]),
             context=dict(finding.key),
         ))
     return [
