@@ -176,4 +176,5 @@ class Evaluation:
     def extend(self, other: Evaluation) -> None:
         self.checked += other.checked
         self.findings.extend(other.findings)
-        self.skip(other.unevaluated, other.not_evaluated, lambda i: other.unevaluated[i])
+        self.skip(range(len(other.unevaluated)), other.not_evaluated,
+                  lambda i: other.unevaluated[i])
