@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from validator.checks import CHECKS
 from validator.figures import Figures
@@ -55,7 +55,14 @@ class FigureRefs:
         )
 
 
-def check(table: Table, rules: RuleSet) -> Report:
+Progress = Callable[[str], None]
+
+
+def check(table: Table, rules: RuleSet, progress: Progress | None = None) -> Report:
+    """Check `table` against `rules`. `progress`, if given, is called with the name of each
+    stage as it starts: "parse", then "rule <id>" for each rule of the rules file."""
+    step: Progress = progress or (lambda stage: None)
+    step("parse")
     intake = take_in(table, rules)
     refs = FigureRefs(table, rules)
     runner = RuleRunner(rules)
@@ -90,6 +97,7 @@ def check(table: Table, rules: RuleSet) -> Report:
                                      intake.checked[rule_id], failed, 0))
 
     for rule in rules.rules:
+        step(f"rule {rule.id}")
         evaluation = runner.run(rule.id, intake.figures)
         failed = stamp(rule.id, rule.kind, rule.severity, rule.description,
                        evaluation.findings)
@@ -118,6 +126,3 @@ def check(table: Table, rules: RuleSet) -> Report:
         discrepancies=tuple(discrepancies),
         not_evaluated=tuple(not_evaluated),
     )
-
-
-

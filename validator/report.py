@@ -20,6 +20,22 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
+class FailOn(enum.StrEnum):
+    """Which discrepancies make a check fail (`--fail-on`)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NEVER = "never"
+
+    @property
+    def severities(self) -> frozenset[Severity]:
+        if self is FailOn.ERROR:
+            return frozenset({Severity.ERROR})
+        if self is FailOn.WARNING:
+            return frozenset(Severity)
+        return frozenset()
+
+
 @dataclass(frozen=True)
 class FigureRef:
     """One figure as the reader of a report needs to find it again."""
@@ -124,6 +140,22 @@ class RuleSummary:
 
 
 @dataclass(frozen=True)
+class BaselineSummary:
+    """What a baseline of accepted discrepancies did to a report (see validator/baseline.py)."""
+
+    file: str
+    accepted: int  # discrepancies found and hidden because the baseline accepts them
+    stale: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found, as in the file
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "accepted": self.accepted,
+            "stale": [dict(e) for e in self.stale],
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     table: str
@@ -132,6 +164,7 @@ class Report:
     rules: tuple[RuleSummary, ...]
     discrepancies: tuple[Discrepancy, ...]
     not_evaluated: tuple[NotEvaluated, ...]
+    baseline: BaselineSummary | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -140,9 +173,9 @@ class Report:
     def clean(self) -> bool:
         return not self.discrepancies
 
-    def count_failing(self, fail_on: Severity = Severity.ERROR) -> int:
-        """Discrepancies at `fail_on` or worse."""
-        failing = {Severity.ERROR} if fail_on is Severity.ERROR else set(Severity)
+    def count_failing(self, fail_on: FailOn | Severity = FailOn.ERROR) -> int:
+        """Discrepancies at `fail_on` or worse (none for FailOn.NEVER)."""
+        failing = FailOn(fail_on.value).severities
         return sum(1 for d in self.discrepancies if d.severity in failing)
 
     def to_records(self) -> dict[str, Any]:
@@ -165,4 +198,5 @@ class Report:
             "rules": [r.to_record() for r in self.rules],
             "discrepancies": [d.to_record() for d in self.discrepancies],
             "not_evaluated": [n.to_record() for n in self.not_evaluated],
+            "baseline": self.baseline.to_record() if self.baseline is not None else None,
         }
