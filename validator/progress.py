@@ -39,7 +39,7 @@ class StageProgress:
 
     def close(self) -> None:
         if self._started:
-            self._bar.update(1)
+            self._bar.update(1, "done")
         self._bar.render_finish()
 
 
