@@ -233,3 +233,18 @@ def test_load_baseline_raises_input_error_on_non_utf8(tmp_path: Path) -> None:
     path.write_bytes(b'{"version": 1, "accepted": ["\xff"]}')
     with pytest.raises(InputError, match="not UTF-8"):
         load_baseline(str(path))
+
+
+def test_engine_checks_and_baseline_stay_free_of_ui() -> None:
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "validator"
+    modules = [package / "engine.py", package / "baseline.py", *(package / "checks").glob("*.py")]
+    for module in modules:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        ui = {m for m in imported
+              if m.startswith(("validator.cli", "validator.reporters", "validator.progress",
+                               "click"))}
+        assert not ui, f"{module.name} imports {ui}"

@@ -125,7 +125,8 @@ def test_single_document_formats_refuse_several_tables(
     assert not (tmp_path / "out").exists()
 
 
-def test_baseline_takes_one_table(small: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_baseline_takes_one_table(small: dict[str, str],
+                                  capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", small["clean"], small["error"], "--rules", small["rules"],
                  "--baseline", "b.json"])
     assert code == 2

@@ -65,7 +65,8 @@ class TextReporter:
                              " found; remove from the baseline):")
             for e in baseline["stale"]:
                 message = f" {e['message']}" if e.get("message") else ""
-                lines.append(f"    [{e.get('rule', '?')}]{message} (fingerprint {e['fingerprint']})")
+                rule = e.get("rule", "?")
+                lines.append(f"    [{rule}]{message} (fingerprint {e['fingerprint']})")
             lines.append("")
         lines.append("Rules:")
         width = max((len(r["id"]) for r in records["rules"]), default=4)
