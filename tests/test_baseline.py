@@ -197,6 +197,10 @@ def test_baseline_section_in_every_format_keeps_it_rendering() -> None:
     for fmt in Format:
         assert render(fmt, records)
     assert json.loads(render(Format.JSON, records))["baseline"]["accepted"] == 0
+    assert "::notice title=validator baseline::0 accepted by b.json; 1 stale entry" in render(
+        Format.GITHUB, records)
+    assert "Baseline b.json: 0 accepted discrepancies hidden, 1 stale entry." in render(
+        Format.MARKDOWN, records)
 
 
 BAD_BASELINES = [
