@@ -49,8 +49,9 @@ def test_exact_output(records: dict[str, object], fmt: Format, golden: str) -> N
 def test_json_has_the_documented_shape(records: dict[str, object]) -> None:
     data = json.loads(render(Format.JSON, records))
     assert set(data) == {"version", "title", "inputs", "summary", "rules", "discrepancies",
-                         "not_evaluated", "coverage"}
+                         "not_evaluated", "coverage", "baseline"}
     assert data["coverage"] == {"figures_checked": 3, "unconstrained": []}
+    assert data["baseline"] is None  # no --baseline given
     (d,) = data["discrepancies"]
     assert set(d) == {"rule", "kind", "severity", "description", "message", "context", "figures",
                       "expected", "reported", "gap", "unit"}

@@ -1,4 +1,4 @@
-"""The command line: `validator check TABLE --rules RULES`.
+"""The command line: `validator check`, `validator baseline` and `validator extract`.
 
 `main(argv)` returns the exit code: 0 clean, 1 discrepancies at a failing severity, 2 bad input
 or usage. Nothing below this module exits the process.
@@ -9,19 +9,25 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from validator import __version__
+from validator.baseline import apply_baseline, baseline_document, dumps, load_baseline
 from validator.claims import ReleaseView, all_parts_result, record_result
+from validator.engine import BuiltinResult
 from validator.engine import check as run_check
 from validator.errors import InputError
+from validator.model import RuleSet
+from validator.progress import StageProgress, wanted
 from validator.prose import is_release, read_release_figures, table_results, unplaced_result
-from validator.reporters import REPORTERS, Format, render
+from validator.report import FailOn, Report
+from validator.reporters import COMBINABLE, INTERACTIVE, REPORTERS, Format, render
 from validator.rules import load_rules
-from validator.table import FORMATS, read_table, require_columns
+from validator.table import FORMATS, Table, read_table, require_columns
 
 EXIT_CLEAN, EXIT_DISCREPANCIES, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -41,7 +47,7 @@ def cli() -> None:
 
 
 @cli.command("check")
-@click.argument("table", metavar="TABLE")
+@click.argument("tables", metavar="TABLE...", nargs=-1, required=True)
 @click.option("--rules", "rules_path", required=True, metavar="RULES.yaml",
               help="The rules file: dimensions, code lists, hierarchies and rules.")
 @click.option("--format", "formats", multiple=True,
@@ -51,7 +57,13 @@ def cli() -> None:
               help="Write the report of the matching --format to FILE instead of stdout.")
 @click.option("--table-format", type=click.Choice(FORMATS),
               help="Format of TABLE when its name does not tell (stdin is read as CSV).")
-@click.option("--prior", "prior_path", metavar="LAST", default=None,
+@click.option("--fail-on", type=click.Choice([f.value for f in FailOn]),
+              default=FailOn.ERROR.value, show_default=True,
+              help="Exit 1 on errors, on warnings too, or never.")
+@click.option("--baseline", "baseline_path", metavar="BASELINE.json",
+              help="Hide the discrepancies this file accepts (made by `validator baseline`); "
+                   "fail only on new ones and list entries no longer found.")
+@click.option("--prior", "prior_path", metavar="LAST",
               help="The previous release's table: revisions and dropped figures are reported.")
 @click.option("--table", "figures_table", metavar="FIGURES",
               help="With a press release as TABLE: also check its figures against this table.")
@@ -59,60 +71,160 @@ def cli() -> None:
               help="With a press release: its date, for 'last year' and 'last month'.")
 @click.option("--history", metavar="HISTORY",
               help="With a press release: a table of earlier periods, to check record claims.")
-def check_command(table: str, rules_path: str, formats: tuple[str, ...],
-                  outputs: tuple[str, ...], table_format: str | None,
-                  figures_table: str | None, release_date: datetime | None,
-                  history: str | None, prior_path: str | None) -> int:
-    """Check TABLE against RULES.
+def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, ...],
+                  outputs: tuple[str, ...], table_format: str | None, fail_on: str,
+                  baseline_path: str | None, prior_path: str | None, figures_table: str | None,
+                  release_date: datetime | None, history: str | None) -> int:
+    """Check each TABLE against RULES.
 
-    TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
-    (.txt, .md, .html, .docx), whose figures are extracted first.
+    A TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
+    (.txt, .md, .html, .docx), whose figures are extracted first. With several tables the exit
+    code is the worst of them, and their reports follow one another in the text, markdown and
+    github formats (the others take one TABLE at a time).
     """
-    if len(outputs) > max(len(formats), 1):
-        raise click.UsageError("more --output files than --format options")
-    chosen = [Format(f) for f in formats] or [Format.TEXT]
-    targets = list(outputs) + [None] * (len(chosen) - len(outputs))
-    if targets.count(None) > 1:
-        raise click.UsageError("only one report can go to stdout; give --output for the others")
-    if (figures_table or history) and not is_release(table):
+    chosen, targets = _report_targets(formats, outputs)
+    if len(tables) > 1:
+        single = [f.value for f in chosen if f not in COMBINABLE]
+        if single:
+            raise click.UsageError(
+                f"--format {single[0]} reports on one TABLE at a time; run once per table "
+                f"(several tables go with: {', '.join(sorted(f.value for f in COMBINABLE))})")
+        if baseline_path is not None:
+            raise click.UsageError("--baseline applies to one TABLE at a time")
+    if (figures_table or history) and not all(is_release(t) for t in tables):
         raise click.UsageError("--table and --history go with a press release as TABLE (.txt, "
                                ".md, .html, .docx)")
     try:
         rules = load_rules(rules_path)
-        if is_release(table):
-            release = read_release_figures(table, rules,
-                                           release_date.date() if release_date else None)
-            checked = release.table
-            builtins = [unplaced_result(release)]
-            values = release.table.frame
-            if figures_table:
-                other = read_table(figures_table)
-                builtins += table_results(release, other, rules)
-                values = other.frame
-            view = ReleaseView(release.extraction.sentences, release.table.frame)
-            builtins.append(all_parts_result(view, values, rules))
-            if history:
-                past = read_table(history)
-                require_columns(past, rules)
-                builtins.append(record_result(view, past.frame, rules))
-        else:
-            checked = read_table(table, table_format)
-            builtins = []
-        prior = read_table(prior_path) if prior_path else None
-        report = run_check(checked, rules, builtins, prior)
+        baseline = load_baseline(baseline_path) if baseline_path is not None else None
     except InputError as exc:
         raise BadInput(str(exc)) from None
-    records = report.to_records()
-    for fmt, target in zip(chosen, targets, strict=True):
-        text = render(fmt, records)
-        if target is None:
-            click.echo(text, nl=False)
-        else:
-            try:
-                Path(target).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise BadInput(f"{target}: cannot write the report: {exc.strerror}") from None
-    return EXIT_DISCREPANCIES if report.count_failing() else EXIT_CLEAN
+    options = CheckOptions(
+        table_format=table_format,
+        prior=prior_path,
+        figures_table=figures_table,
+        release_date=release_date.date() if release_date else None,
+        history=history,
+        interactive=all(f in INTERACTIVE for f in chosen),
+    )
+    rendered: list[list[str]] = [[] for _ in chosen]
+    worst = EXIT_CLEAN
+    for table in tables:
+        try:
+            report = _check_table(table, rules, options)
+        except InputError as exc:
+            if len(tables) == 1:
+                raise BadInput(str(exc)) from None
+            # One unusable table must not hide the reports on the others.
+            BadInput(str(exc)).show()
+            worst = max(worst, EXIT_BAD_INPUT)
+            continue
+        if baseline is not None:
+            report = apply_baseline(report, baseline)
+        records = report.to_records()
+        for texts, fmt in zip(rendered, chosen, strict=True):
+            texts.append(render(fmt, records))
+        if report.count_failing(FailOn(fail_on)):
+            worst = max(worst, EXIT_DISCREPANCIES)
+    for texts, target in zip(rendered, targets, strict=True):
+        _emit("\n".join(texts), target)
+    return worst
+
+
+@cli.command("baseline")
+@click.argument("table", metavar="TABLE")
+@click.option("--rules", "rules_path", required=True, metavar="RULES.yaml",
+              help="The rules file the table is checked against.")
+@click.option("--output", metavar="FILE", help="Write the baseline to FILE instead of stdout.")
+@click.option("--table-format", type=click.Choice(FORMATS),
+              help="Format of TABLE when its name does not tell (stdin is read as CSV).")
+def baseline_command(table: str, rules_path: str, output: str | None,
+                     table_format: str | None) -> int:
+    """Write a baseline accepting every discrepancy TABLE has now (JSON, see docs/ci.md).
+
+    Then `validator check TABLE --rules RULES --baseline FILE` fails only on new ones.
+    """
+    try:
+        rules = load_rules(rules_path)
+        report = _check_table(table, rules, CheckOptions(table_format=table_format))
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    _emit(dumps(baseline_document(report)), output)
+    n = len(report.discrepancies)
+    click.echo(f"validator: baseline of {n} {'discrepancy' if n == 1 else 'discrepancies'}",
+               err=True)
+    return EXIT_CLEAN
+
+
+def _report_targets(formats: tuple[str, ...],
+                    outputs: tuple[str, ...]) -> tuple[list[Format], list[str | None]]:
+    """Each chosen format with its --output file, None for stdout."""
+    if len(outputs) > max(len(formats), 1):
+        raise click.UsageError("more --output files than --format options")
+    chosen = [Format(f) for f in formats] or [Format.TEXT]
+    targets: list[str | None] = [*outputs, *([None] * (len(chosen) - len(outputs)))]
+    if targets.count(None) > 1:
+        raise click.UsageError("only one report can go to stdout; give --output for the others")
+    return chosen, targets
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to read and check one TABLE, as the command line says."""
+
+    table_format: str | None = None
+    prior: str | None = None
+    figures_table: str | None = None
+    release_date: date | None = None
+    history: str | None = None
+    interactive: bool = True
+
+
+def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
+    builtins: list[BuiltinResult] = []
+    if is_release(table):
+        figures, builtins = _release(table, rules, options)
+    else:
+        figures = read_table(table, options.table_format)
+    prior = read_table(options.prior) if options.prior else None
+    # The size is known only once the table is read, so a bar starts with "read" done.
+    if not (options.interactive and wanted(len(figures.frame), sys.stderr)):
+        return run_check(figures, rules, builtins, prior)
+    progress = StageProgress(2 + len(rules.rules), sys.stderr)
+    progress("read")
+    try:
+        return run_check(figures, rules, builtins, prior, progress)
+    finally:
+        progress.close()
+
+
+def _release(path: str, rules: RuleSet,
+             options: CheckOptions) -> tuple[Table, list[BuiltinResult]]:
+    """The figures a press release states, and the checks on its prose."""
+    release = read_release_figures(path, rules, options.release_date)
+    builtins = [unplaced_result(release)]
+    values = release.table.frame
+    if options.figures_table:
+        other = read_table(options.figures_table)
+        builtins += table_results(release, other, rules)
+        values = other.frame
+    view = ReleaseView(release.extraction.sentences, release.table.frame)
+    builtins.append(all_parts_result(view, values, rules))
+    if options.history:
+        past = read_table(options.history)
+        require_columns(past, rules)
+        builtins.append(record_result(view, past.frame, rules))
+    return release.table, builtins
+
+
+def _emit(text: str, target: str | None) -> None:
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{target}: cannot write the report: {exc.strerror}") from None
 
 
 @cli.command("extract")

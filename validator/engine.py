@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,10 +86,16 @@ def _rounded(bounds: tuple[float, float] | None,
     return (_round(bounds[0], decimals), _round(bounds[1], decimals))
 
 
+Progress = Callable[[str], None]
+
+
 def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
-          prior: Table | None = None) -> Report:
+          prior: Table | None = None, progress: Progress | None = None) -> Report:
     """Check a table; `builtins` are checks made outside the rules file (on prose); with
-    `prior` (the previous release's table) revisions are reported too."""
+    `prior` (the previous release's table) revisions are reported too. `progress`, if given, is
+    called with the name of each stage as it starts: "parse", then "rule <id>" for each rule."""
+    step: Progress = progress or (lambda stage: None)
+    step("parse")
     intake = take_in(table, rules)
     refs = FigureRefs(table, rules)
     prior_refs = FigureRefs(prior, rules) if prior is not None else None
@@ -141,6 +147,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
 
     touched: list[np.ndarray] = []
     for rule in rules.rules:
+        step(f"rule {rule.id}")
         evaluation = runner.run(rule.id, intake.figures)
         touched.append(evaluation.touched)
         failed = stamp(rule.id, rule.kind, rule.severity, rule.description,
@@ -214,6 +221,3 @@ def _coverage(table: Table, rules: RuleSet, intake: Intake,
             for i in loose
         ),
     )
-
-
-

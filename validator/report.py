@@ -20,6 +20,22 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
+class FailOn(enum.StrEnum):
+    """Which discrepancies make a check fail (`--fail-on`)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NEVER = "never"
+
+    @property
+    def severities(self) -> frozenset[Severity]:
+        if self is FailOn.ERROR:
+            return frozenset({Severity.ERROR})
+        if self is FailOn.WARNING:
+            return frozenset(Severity)
+        return frozenset()
+
+
 @dataclass(frozen=True)
 class FigureRef:
     """One figure as the reader of a report needs to find it again."""
@@ -147,6 +163,22 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class BaselineSummary:
+    """What a baseline of accepted discrepancies did to a report (see validator/baseline.py)."""
+
+    file: str
+    accepted: int  # discrepancies found and hidden because the baseline accepts them
+    stale: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found, as in the file
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "accepted": self.accepted,
+            "stale": [dict(e) for e in self.stale],
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     table: str
@@ -156,6 +188,7 @@ class Report:
     discrepancies: tuple[Discrepancy, ...]
     not_evaluated: tuple[NotEvaluated, ...]
     coverage: Coverage = field(default_factory=Coverage)
+    baseline: BaselineSummary | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -164,9 +197,9 @@ class Report:
     def clean(self) -> bool:
         return not self.discrepancies
 
-    def count_failing(self, fail_on: Severity = Severity.ERROR) -> int:
-        """Discrepancies at `fail_on` or worse."""
-        failing = {Severity.ERROR} if fail_on is Severity.ERROR else set(Severity)
+    def count_failing(self, fail_on: FailOn | Severity = FailOn.ERROR) -> int:
+        """Discrepancies at `fail_on` or worse (none for FailOn.NEVER)."""
+        failing = FailOn(fail_on.value).severities
         return sum(1 for d in self.discrepancies if d.severity in failing)
 
     def to_records(self) -> dict[str, Any]:
@@ -190,4 +223,5 @@ class Report:
             "discrepancies": [d.to_record() for d in self.discrepancies],
             "not_evaluated": [n.to_record() for n in self.not_evaluated],
             "coverage": self.coverage.to_record(),
+            "baseline": self.baseline.to_record() if self.baseline is not None else None,
         }

@@ -17,6 +17,7 @@ Fails:  the table reports 2019 exports as 170.0 although 183.6 up 3.8% implies 1
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,6 +30,7 @@ from validator.model import (
     Finding,
     ParseContext,
     Rule,
+    Unevaluated,
     shift_period,
 )
 from validator.signs import sign_changed
@@ -72,12 +74,19 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         result.findings.extend(
             replace(f, message=f"[{rule_id}] {PRIOR_PREFIX}{f.message}") for f in inner.findings
         )
-        labelled = [replace(u, reason=f"[{rule_id}] {u.reason}") for u in inner.unevaluated]
-        result.skip(range(len(labelled)), inner.not_evaluated, labelled.__getitem__)
+        result.skip(range(len(inner.unevaluated)), inner.not_evaluated,
+                    _prefixed(inner.unevaluated, rule_id))
     scope = figures.in_scope(rule.where)
     result.extend(_impossible_rates(figures, scope))
     result.extend(_against_reported(rule, figures, prior, scope))
     return result
+
+
+def _prefixed(unevaluated: list[Unevaluated], rule_id: str) -> Callable[[int], Unevaluated]:
+    """Describes instance i of an inner rule, its reason prefixed with the rule's id."""
+    def describe(i: int) -> Unevaluated:
+        return replace(unevaluated[i], reason=f"[{rule_id}] {unevaluated[i].reason}")
+    return describe
 
 
 def _impossible_rates(figures: Figures, scope: np.ndarray) -> Evaluation:

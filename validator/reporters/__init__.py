@@ -43,5 +43,13 @@ REPORTERS: dict[Format, type[Reporter]] = {
 }
 
 
+# Formats whose reports stay valid written one after another into one stream, so one run can
+# report on several tables; JSON, SARIF, JUnit and HTML are single documents and cannot.
+COMBINABLE: frozenset[Format] = frozenset({Format.TEXT, Format.MARKDOWN, Format.GITHUB})
+
+# Formats meant for a person at a terminal: only with these does the CLI show progress.
+INTERACTIVE: frozenset[Format] = frozenset({Format.TEXT})
+
+
 def render(fmt: Format, records: Mapping[str, Any]) -> str:
     return REPORTERS[fmt]().render(records)

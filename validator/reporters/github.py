@@ -49,6 +49,13 @@ class GithubReporter:
             # The annotation shows the figures under the message: multi-line via %0A.
             message = "\n".join([d["message"], *(figure_line(f) for f in d["figures"])])
             lines.append(command(_COMMANDS.get(d["severity"], "warning"), message, **props))
+        baseline = records.get("baseline")
+        if baseline is not None:
+            # Stale entries are worth a look in review but never fail a run by themselves.
+            stale = len(baseline["stale"])
+            text = (f"{baseline['accepted']} accepted by {baseline['file']};"
+                    f" {stale} stale {'entry' if stale == 1 else 'entries'} (no longer found)")
+            lines.append(command("notice", text, title="validator baseline"))
         verdict = "clean" if records["summary"]["status"] == "clean" else "NOT clean"
         lines.append(
             command(

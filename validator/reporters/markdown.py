@@ -81,6 +81,15 @@ class MarkdownReporter:
             f" rules {escape_md(records['inputs']['rules'])}.",
             "",
         ]
+        baseline = records.get("baseline")
+        if baseline is not None:
+            stale = len(baseline["stale"])
+            out += [
+                f"Baseline {escape_md(baseline['file'])}: {baseline['accepted']} accepted"
+                f" {'discrepancy' if baseline['accepted'] == 1 else 'discrepancies'} hidden,"
+                f" {stale} stale {'entry' if stale == 1 else 'entries'}.",
+                "",
+            ]
         rule_rows = [
             [
                 escape_md(r["id"]),

@@ -52,6 +52,20 @@ class TextReporter:
             lines.append("Not constrained by any rule:")
             for u in coverage["unconstrained"]:
                 lines.append(f"  - row {u['row']}: {describe_key(u['key'])}")
+        baseline = records.get("baseline")
+        if baseline is not None:
+            lines.append(
+                f"Baseline {baseline['file']}: {baseline['accepted']} accepted"
+                f" {'discrepancy' if baseline['accepted'] == 1 else 'discrepancies'} hidden."
+            )
+            if baseline["stale"]:
+                stale = len(baseline["stale"])
+                lines.append(f"  {stale} stale {'entry' if stale == 1 else 'entries'} (no longer"
+                             " found; remove from the baseline):")
+            for e in baseline["stale"]:
+                message = f" {e['message']}" if e.get("message") else ""
+                rule = e.get("rule", "?")
+                lines.append(f"    [{rule}]{message} (fingerprint {e['fingerprint']})")
             lines.append("")
         lines.append("Rules:")
         width = max((len(r["id"]) for r in records["rules"]), default=4)
