@@ -29,6 +29,7 @@ from validator.table import Table, read_table  # noqa: E402
 # Each bundled example and the rules file it is checked against.
 EXAMPLES = {
     "examples/korea-ict-2020/figures.csv": "rules/korea-ict.yaml",
+    "examples/monthly-trade-deficit/figures.csv": "rules/monthly-trade.yaml",
 }
 
 COLUMNS = ("applied", "detected", "unconstrained", "allowed by the rules",
