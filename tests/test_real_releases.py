@@ -211,6 +211,17 @@ def test_first_ten_days_more_than_twenty(runner) -> None:  # type: ignore[no-unt
     assert "2020-12-10d is reported as 155.4, more than 2020-12-20d" in finding.message
 
 
+def test_first_ten_days_more_than_the_month_without_twenty_days(runner) -> None:  # type: ignore[no-untyped-def]
+    # No 20-day figure anywhere in the table: the 10-day figure is checked against the month.
+    lines = [x for x in EXAMPLE_CSV.splitlines() if not x.startswith("exports,World,2020-12-20d")]
+    csv = plant("\n".join(lines) + "\n", "exports,World,2020-12-10d", "55.4", "255.4")
+    (finding,) = found(runner(EXAMPLE_RULES, csv), "ten-day-figures")
+    assert rows(finding) == [line_of(csv, "exports,World,2020-12-10d"),
+                             line_of(csv, "exports,World,2020-12,")]
+    assert ("2020-12-10d is reported as 255.4, more than 2020-12 reported as 190.2"
+            in finding.message)
+
+
 def test_period_total_rules_file_errors() -> None:
     text = """dimensions:
   flow: [exports]

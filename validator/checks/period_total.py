@@ -156,8 +156,9 @@ def _within_month(rule: Rule, figures: Figures) -> Evaluation:
             longer = [f"{match[1]}-20d", match[1]] if match[2] == "10d" else [match[1]]
             following[c, :len(longer)] = figures.code_positions(time, longer)
     code = figures.codes[:, t]
+    # Any longer period will do: a first-10-day figure without a 20-day code is within the month.
     starts = np.flatnonzero(figures.in_scope(rule.where) & figures.available
-                            & (following[code, 0] >= 0))
+                            & (following[code] >= 0).any(axis=1))
     own = code[starts]
     nexts = np.full(len(starts), -1, dtype=np.int64)
     for column in (1, 0):  # the nearest reported period wins
