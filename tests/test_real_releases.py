@@ -406,6 +406,16 @@ def test_change_in_amount_from_the_rate(runner) -> None:  # type: ignore[no-unty
     assert "2020 is 183.6 (+3.8%), which implies a change of 6.7" in finding.message
 
 
+def test_change_in_amount_from_the_rate_beside_an_empty_first_figure(runner) -> None:  # type: ignore[no-untyped-def]
+    # The first figure of the table has no value: a change checked from the rate of another
+    # figure must not borrow that figure's missing value as a comparison.
+    csv = ("flow,period,value,unit,change_pct,change_amt\nexports,2020Q1,,USD bn,,\n"
+           "exports,2020,183.6,USD bn,3.8,10.0\n")
+    (finding,) = found(runner(ABS_RULES, csv), "on-year")
+    assert rows(finding) == [3]
+    assert "2020 is 183.6 (+3.8%), which implies a change of 6.7" in finding.message
+
+
 def test_change_in_amount_on_the_quarter_before(runner) -> None:  # type: ignore[no-untyped-def]
     csv = ("flow,period,value,unit,change_pct,change_amt\nexports,2020Q1,45.0,USD bn,,-1.3\n"
            "exports,2019Q4,46.3,USD bn,,\n")

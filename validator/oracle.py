@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +65,8 @@ class Violation:
 
 
 def points_from_frame(frame: pd.DataFrame, rules: RuleSet) -> dict[Key, Point]:
-    """Usable figures of a printed table by code tuple; rows with bad codes or numbers left out."""
+    """Usable figures of a printed table by code tuple; rows with bad codes or numbers left out,
+    a figure printed twice narrowed to both intervals (left out where they do not meet)."""
     spec = rules.figures
     n = len(frame)
     scale: np.ndarray = np.ones(n)
@@ -86,17 +87,36 @@ def points_from_frame(frame: pd.DataFrame, rules: RuleSet) -> dict[Key, Point]:
     share_lo, share_hi = column(spec.share, "share", 1.0)
     abs_lo, abs_hi = column(spec.abs_change, "abs_change", scale)
     points: dict[Key, Point] = {}
+    conflicting: set[Key] = set()  # duplicates that cannot both be right: no usable figure
     for i in range(n):
         key = tuple(str(frame[d.name].iat[i]) for d in rules.dimensions)
         valid = all(code in d.codes or (d.is_time and is_period(code))
                     for code, d in zip(key, rules.dimensions, strict=True))
         lo, hi = float(value_lo[i]), float(value_hi[i])
-        if not valid or not (np.isfinite(lo) and np.isfinite(hi)) or key in points:
+        if not valid or not (np.isfinite(lo) and np.isfinite(hi)) or key in conflicting:
             continue
-        points[key] = Point(lo, hi, float(rate_lo[i]), float(rate_hi[i]), i,
-                            float(share_lo[i]), float(share_hi[i]), float(abs_lo[i]),
-                            float(abs_hi[i]))
+        point = Point(lo, hi, float(rate_lo[i]), float(rate_hi[i]), i, float(share_lo[i]),
+                      float(share_hi[i]), float(abs_lo[i]), float(abs_hi[i]))
+        first = points.get(key)
+        if first is not None:
+            # The same figure printed twice: both can be right only inside both intervals.
+            point = Point(max(first.lo, lo), min(first.hi, hi),
+                          _bound(max, first.rate_lo, point.rate_lo),
+                          _bound(min, first.rate_hi, point.rate_hi), first.row,
+                          first.share_lo, first.share_hi, first.abs_lo, first.abs_hi)
+            if point.lo > point.hi or point.rate_lo > point.rate_hi:
+                conflicting.add(key)
+                del points[key]
+                continue
+        points[key] = point
     return points
+
+
+def _bound(pick: Callable[[float, float], float], a: float, b: float) -> float:
+    """max or min of two bounds, NaN (no rate) counting as absent."""
+    if np.isnan(a):
+        return b
+    return a if np.isnan(b) else pick(a, b)
 
 
 def violations(rules: RuleSet, points: Mapping[Key, Point]) -> list[Violation]:

@@ -117,7 +117,9 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         ))
     a_lo, a_hi = figures.abs_lo[rows], figures.abs_hi[rows]
     gap = np.nan_to_num(interval_gap(a_lo, a_hi, expected_lo, expected_hi))
-    magnitude = np.abs(hi) + np.abs(figures.hi[safe])
+    # Only a reported comparison figure counts: `safe` points at figure 0 otherwise, whose
+    # value may be missing (NaN would make every comparison pass).
+    magnitude = np.abs(hi) + np.where(reported, np.abs(figures.hi[safe]), 0.0)
     failing = evaluable & fails(gap, rule.tolerance.slack(a_hi), magnitude)
     for i in np.flatnonzero(failing):
         result.findings.append(_finding(
