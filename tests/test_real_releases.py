@@ -38,6 +38,24 @@ def test_examples_check_clean(capsys: pytest.CaptureFixture[str]) -> None:
                  str(ROOT / "rules/korea-ict.yaml")]) == 0
 
 
+def test_figures_checked_only_by_the_new_kinds_are_covered(runner) -> None:  # type: ignore[no-untyped-def]
+    # Without the bounds rule, the 10-day, 20-day and December figures are constrained by
+    # ten-day-figures alone, partner figures also by shares, November by changes in amount.
+    rules = EXAMPLE_RULES[:EXAMPLE_RULES.index("  - id: non-negative")]
+    coverage = runner(rules, EXAMPLE_CSV).coverage
+    assert coverage.unconstrained == ()
+    assert coverage.figures_checked == len(EXAMPLE_CSV.splitlines()) - 1
+    for kept in ("ten-day-figures", "partner-shares", "month-on-month", "year-to-date"):
+        alone = rules[:rules.index("rules:")] + "rules:\n" + _rule_block(rules, kept)
+        assert runner(alone, EXAMPLE_CSV).coverage.figures_checked > 0, kept
+
+
+def _rule_block(rules_text: str, rule_id: str) -> str:
+    start = rules_text.index(f"  - id: {rule_id}\n")
+    end = rules_text.find("  - id:", start + 1)
+    return rules_text[start:end if end >= 0 else None]
+
+
 # --- 1. shares ------------------------------------------------------------------------------
 
 def test_share_off_by_a_point_is_caught(runner) -> None:  # type: ignore[no-untyped-def]

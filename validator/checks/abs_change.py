@@ -106,7 +106,8 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         expected_hi = np.where(by_rate, r_hi, expected_hi)
     evaluable = np.isfinite(expected_lo) & np.isfinite(expected_hi)
 
-    result = Evaluation(checked=int(evaluable.sum()))
+    result = Evaluation(checked=int(evaluable.sum()), touched=np.concatenate(
+        [rows[evaluable], prior[evaluable & reported]]))
     for i in np.flatnonzero(~evaluable):
         missing = (figures.key_codes(int(prior_keys[i])),) if prior_code[i] >= 0 else ()
         result.unevaluated.append(Unevaluated(
