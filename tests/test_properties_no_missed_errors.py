@@ -14,13 +14,17 @@ from tests.helpers import describe, run
 from validator import oracle
 from validator.mutations import MUTATIONS
 from validator.report import Report
-from validator.rules import load_rules, parse_rules
+from validator.rules import RuleSet, load_rules, parse_rules
 from validator.strategies import GeneratedCase, random_rules_and_release, releases
 
 ROOT = Path(__file__).resolve().parent.parent
 KOREA = load_rules(str(ROOT / "rules" / "korea-ict.yaml"))
 EXAMPLE = pd.read_csv(ROOT / "examples" / "korea-ict-2020" / "figures.csv", dtype=str,
                       keep_default_na=False)
+# Shares, changes in amount, year-to-date and part-month totals, quarters.
+MONTHLY = load_rules(str(ROOT / "rules" / "monthly-trade.yaml"))
+MONTHLY_EXAMPLE = pd.read_csv(ROOT / "examples" / "monthly-trade-deficit" / "figures.csv",
+                              dtype=str, keep_default_na=False)
 
 
 def reported(report: Report) -> set[tuple[str, frozenset[int]]]:
@@ -43,6 +47,21 @@ def assert_detected(frame: pd.DataFrame, mutated: pd.DataFrame, rules_text: str,
     assert not missing, (f"{rules_text}\nbefore:\n{frame.to_csv()}\nafter:\n{mutated.to_csv()}\n"
                          f"missed {missing}\nreported:\n{describe(report)}")
     return len(expected)
+
+
+def assert_agrees(frame: pd.DataFrame, mutated: pd.DataFrame, rules_text: str,
+                  rules: RuleSet) -> None:
+    """Engine and oracle find exactly the same violated rule instances (input checks aside):
+    nothing missed, and no false alarm the oracle cannot confirm."""
+    expected = {(v.rule, v.rows)
+                for v in oracle.violations(rules, oracle.points_from_frame(mutated, rules))}
+    report = run(mutated, rules)
+    found = {(d.rule, frozenset(f.row - 2 for f in d.figures if f.row is not None))
+             for d in report.discrepancies if d.kind != "input"}
+    assert found == expected, (
+        f"{rules_text}\nbefore:\n{frame.to_csv()}\nafter:\n{mutated.to_csv()}\n"
+        f"engine only {found - expected}\noracle only {expected - found}\n"
+        f"reported:\n{describe(report)}")
 
 
 @given(random_rules_and_release(max_rows=60), st.sampled_from(sorted(MUTATIONS)), st.data())
@@ -71,7 +90,21 @@ def test_korea_release_mutations_are_reported(frame: pd.DataFrame, kind: str,
 def test_example_mutations_are_reported(kind: str, row: int) -> None:
     mutated = MUTATIONS[kind](EXAMPLE, KOREA, row)
     if mutated is not None:
-        assert_detected(EXAMPLE, mutated, "korea-ict.yaml", KOREA)
+        assert_agrees(EXAMPLE, mutated, "korea-ict.yaml", KOREA)
+
+
+@pytest.mark.parametrize("row", range(len(MONTHLY_EXAMPLE)))
+@pytest.mark.parametrize("kind", sorted(MUTATIONS))
+def test_monthly_example_mutations_are_reported(kind: str, row: int) -> None:
+    mutated = MUTATIONS[kind](MONTHLY_EXAMPLE, MONTHLY, row)
+    if mutated is not None:
+        assert_agrees(MONTHLY_EXAMPLE, mutated, "monthly-trade.yaml", MONTHLY)
+
+
+def test_examples_are_clean_for_engine_and_oracle() -> None:
+    assert_agrees(EXAMPLE, EXAMPLE, "korea-ict.yaml", KOREA)
+    assert_agrees(MONTHLY_EXAMPLE, MONTHLY_EXAMPLE, "monthly-trade.yaml", MONTHLY)
+    assert not oracle.violations(MONTHLY, oracle.points_from_frame(MONTHLY_EXAMPLE, MONTHLY))
 
 
 def test_decimal_shift_of_a_part_over_its_total_names_it() -> None:

@@ -38,6 +38,24 @@ def test_examples_check_clean(capsys: pytest.CaptureFixture[str]) -> None:
                  str(ROOT / "rules/korea-ict.yaml")]) == 0
 
 
+def test_figures_checked_only_by_the_new_kinds_are_covered(runner) -> None:  # type: ignore[no-untyped-def]
+    # Without the bounds rule, the 10-day, 20-day and December figures are constrained by
+    # ten-day-figures alone, partner figures also by shares, November by changes in amount.
+    rules = EXAMPLE_RULES[:EXAMPLE_RULES.index("  - id: non-negative")]
+    coverage = runner(rules, EXAMPLE_CSV).coverage
+    assert coverage.unconstrained == ()
+    assert coverage.figures_checked == len(EXAMPLE_CSV.splitlines()) - 1
+    for kept in ("ten-day-figures", "partner-shares", "month-on-month", "year-to-date"):
+        alone = rules[:rules.index("rules:")] + "rules:\n" + _rule_block(rules, kept)
+        assert runner(alone, EXAMPLE_CSV).coverage.figures_checked > 0, kept
+
+
+def _rule_block(rules_text: str, rule_id: str) -> str:
+    start = rules_text.index(f"  - id: {rule_id}\n")
+    end = rules_text.find("  - id:", start + 1)
+    return rules_text[start:end if end >= 0 else None]
+
+
 # --- 1. shares ------------------------------------------------------------------------------
 
 def test_share_off_by_a_point_is_caught(runner) -> None:  # type: ignore[no-untyped-def]
@@ -209,6 +227,17 @@ def test_first_ten_days_more_than_twenty(runner) -> None:  # type: ignore[no-unt
     assert rows(finding) == [line_of(csv, "exports,World,2020-12-10d"),
                              line_of(csv, "exports,World,2020-12-20d")]
     assert "2020-12-10d is reported as 155.4, more than 2020-12-20d" in finding.message
+
+
+def test_first_ten_days_more_than_the_month_without_twenty_days(runner) -> None:  # type: ignore[no-untyped-def]
+    # No 20-day figure anywhere in the table: the 10-day figure is checked against the month.
+    lines = [x for x in EXAMPLE_CSV.splitlines() if not x.startswith("exports,World,2020-12-20d")]
+    csv = plant("\n".join(lines) + "\n", "exports,World,2020-12-10d", "55.4", "255.4")
+    (finding,) = found(runner(EXAMPLE_RULES, csv), "ten-day-figures")
+    assert rows(finding) == [line_of(csv, "exports,World,2020-12-10d"),
+                             line_of(csv, "exports,World,2020-12,")]
+    assert ("2020-12-10d is reported as 255.4, more than 2020-12 reported as 190.2"
+            in finding.message)
 
 
 def test_period_total_rules_file_errors() -> None:
@@ -392,6 +421,16 @@ def test_change_in_amount_from_the_rate(runner) -> None:  # type: ignore[no-unty
     bad = good.replace("6700", "10.0")
     (finding,) = found(runner(ABS_RULES, bad), "on-year")
     assert rows(finding) == [2]
+    assert "2020 is 183.6 (+3.8%), which implies a change of 6.7" in finding.message
+
+
+def test_change_in_amount_from_the_rate_beside_an_empty_first_figure(runner) -> None:  # type: ignore[no-untyped-def]
+    # The first figure of the table has no value: a change checked from the rate of another
+    # figure must not borrow that figure's missing value as a comparison.
+    csv = ("flow,period,value,unit,change_pct,change_amt\nexports,2020Q1,,USD bn,,\n"
+           "exports,2020,183.6,USD bn,3.8,10.0\n")
+    (finding,) = found(runner(ABS_RULES, csv), "on-year")
+    assert rows(finding) == [3]
     assert "2020 is 183.6 (+3.8%), which implies a change of 6.7" in finding.message
 
 

@@ -4,23 +4,32 @@ The property tests and the detection benchmark use it to decide, independently o
 whether a table (or a set of true values) violates a rule: every rule instance is rebuilt from the
 code tuples of the figures, so a bug in the engine's key arithmetic or vectorised sums does not
 hide itself. Printed text becomes intervals through `validator.numbers.parse_printed`, the
-definition of what a printed figure stands for.
+definition of what a printed figure stands for, each column with its own rounding.
+
+Covered: identity, breakdown, bounds, implied_prior, share, abs_change, period_total, and the
+built-in `sign-change` warning on codes declared in `figures.signed` (whose rates are left out of
+implied prior values, growth bounds and changes in amount derived from rates). Not covered: the
+number formats of `validator.formats` (unit words, parentheses), revisions against a prior release.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from validator.checks.abs_change import Options as AbsChangeOptions
 from validator.checks.bounds import Options as BoundsOptions
 from validator.checks.breakdown import Options as BreakdownOptions
 from validator.checks.identity import Options as IdentityOptions
 from validator.checks.implied_prior import Options as PriorOptions
-from validator.model import Rule, RuleSet, is_period, shift_period
+from validator.checks.period_total import Options as PeriodTotalOptions
+from validator.checks.share import Options as ShareOptions
+from validator.model import Rule, RuleSet, is_period, previous_period, shift_period
 from validator.numbers import parse_printed
 
 Key = tuple[str, ...]
@@ -29,16 +38,24 @@ Key = tuple[str, ...]
 # the engine too, whatever the order of the float sums.
 RELATIVE_SLACK = 1e-7
 
+SIGN_CHANGE = "sign-change"  # the engine's built-in warning (validator.signs)
+NAN = float("nan")
+
 
 @dataclass(frozen=True)
 class Point:
-    """One figure: its value and % change as intervals (NaN where none), and its table row."""
+    """One figure: its value, % change, share and change in amount as intervals (NaN where
+    none), and its table row."""
 
     lo: float
     hi: float
-    rate_lo: float = float("nan")
-    rate_hi: float = float("nan")
+    rate_lo: float = NAN
+    rate_hi: float = NAN
     row: int = -1
+    share_lo: float = NAN
+    share_hi: float = NAN
+    abs_lo: float = NAN
+    abs_hi: float = NAN
 
 
 @dataclass(frozen=True)
@@ -48,55 +65,118 @@ class Violation:
 
 
 def points_from_frame(frame: pd.DataFrame, rules: RuleSet) -> dict[Key, Point]:
-    """Usable figures of a printed table by code tuple; rows with bad codes or numbers left out."""
+    """Usable figures of a printed table by code tuple; rows with bad codes or numbers left out,
+    a figure printed twice narrowed to both intervals (left out where they do not meet)."""
     spec = rules.figures
     n = len(frame)
     scale: np.ndarray = np.ones(n)
     if spec.units:
         scale = frame[spec.unit].map(dict(spec.units)).to_numpy(dtype=np.float64,
                                                                 na_value=np.nan)
-    value = parse_printed(frame[spec.value], spec.rounding, spec.trailing_zeros, scale)
-    if spec.change:
-        rate = parse_printed(frame[spec.change], spec.rounding, spec.trailing_zeros)
-        rate_lo, rate_hi = rate.lo, rate.hi
-    else:
-        rate_lo = rate_hi = np.full(n, np.nan)
+    nothing = np.full(n, np.nan)
+
+    def column(name: str | None, role: str, times: np.ndarray | float) -> tuple[np.ndarray,
+                                                                                np.ndarray]:
+        if not name:
+            return nothing, nothing
+        parsed = parse_printed(frame[name], spec.rounding_of(role), spec.trailing_zeros, times)
+        return parsed.lo, parsed.hi
+
+    value_lo, value_hi = column(spec.value, "value", scale)
+    rate_lo, rate_hi = column(spec.change, "change", 1.0)
+    share_lo, share_hi = column(spec.share, "share", 1.0)
+    abs_lo, abs_hi = column(spec.abs_change, "abs_change", scale)
     points: dict[Key, Point] = {}
+    conflicting: set[Key] = set()  # duplicates that cannot both be right: no usable figure
     for i in range(n):
         key = tuple(str(frame[d.name].iat[i]) for d in rules.dimensions)
         valid = all(code in d.codes or (d.is_time and is_period(code))
                     for code, d in zip(key, rules.dimensions, strict=True))
-        lo, hi = float(value.lo[i]), float(value.hi[i])
-        if not valid or not (np.isfinite(lo) and np.isfinite(hi)) or key in points:
+        lo, hi = float(value_lo[i]), float(value_hi[i])
+        if not valid or not (np.isfinite(lo) and np.isfinite(hi)) or key in conflicting:
             continue
-        points[key] = Point(lo, hi, float(rate_lo[i]), float(rate_hi[i]), i)
+        point = Point(lo, hi, float(rate_lo[i]), float(rate_hi[i]), i, float(share_lo[i]),
+                      float(share_hi[i]), float(abs_lo[i]), float(abs_hi[i]))
+        first = points.get(key)
+        if first is not None:
+            # The same figure printed twice: both can be right only inside both intervals.
+            point = Point(max(first.lo, lo), min(first.hi, hi),
+                          _bound(max, first.rate_lo, point.rate_lo),
+                          _bound(min, first.rate_hi, point.rate_hi), first.row,
+                          first.share_lo, first.share_hi, first.abs_lo, first.abs_hi)
+            if point.lo > point.hi or point.rate_lo > point.rate_hi:
+                conflicting.add(key)
+                del points[key]
+                continue
+        points[key] = point
     return points
+
+
+def _bound(pick: Callable[[float, float], float], a: float, b: float) -> float:
+    """max or min of two bounds, NaN (no rate) counting as absent."""
+    if np.isnan(a):
+        return b
+    return a if np.isnan(b) else pick(a, b)
 
 
 def violations(rules: RuleSet, points: Mapping[Key, Point]) -> list[Violation]:
     """Every rule instance that no values inside the intervals can satisfy."""
     by_id = {r.id: r for r in rules.rules}
+    crossed = _sign_changed(rules, points)
     found: list[Violation] = []
     for rule in rules.rules:
         if isinstance(rule.options, PriorOptions):
-            prior = _implied(points)
+            prior = _implied({k: p for k, p in points.items() if k not in crossed})
             for inner in rule.options.rules:
                 found += [Violation(rule.id, v.rows)
-                          for v in _evaluate(rules, by_id[inner], prior)]
+                          for v in _evaluate(rules, by_id[inner], prior, crossed)]
             found += _prior_checks(rules, rule, points, prior)
         else:
-            found += _evaluate(rules, rule, points)
+            found += _evaluate(rules, rule, points, crossed)
+    found += [Violation(SIGN_CHANGE, frozenset([points[k].row])) for k in crossed]
     return found
 
 
-def _evaluate(rules: RuleSet, rule: Rule, points: Mapping[Key, Point]) -> list[Violation]:
+def _evaluate(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
+              crossed: set[Key]) -> list[Violation]:
     if isinstance(rule.options, IdentityOptions):
         return _identity(rules, rule, rule.options, points)
     if isinstance(rule.options, BreakdownOptions):
         return _breakdown(rules, rule, rule.options, points)
     if isinstance(rule.options, BoundsOptions):
-        return _bounds(rules, rule, rule.options, points)
+        return _bounds(rules, rule, rule.options, points, crossed)
+    if isinstance(rule.options, ShareOptions):
+        return _share(rules, rule, rule.options, points)
+    if isinstance(rule.options, AbsChangeOptions):
+        return _abs_change(rules, rule, rule.options, points, crossed)
+    if isinstance(rule.options, PeriodTotalOptions):
+        return _period_total(rules, rule, rule.options, points)
     return []
+
+
+def _is_signed(rules: RuleSet, key: Key) -> bool:
+    return any(key[_index(rules, dim)] in codes for dim, codes in rules.figures.signed.items())
+
+
+def _sign_changed(rules: RuleSet, points: Mapping[Key, Point]) -> set[Key]:
+    """Figures of `signed` codes whose rate crosses zero: -100% or below, or the same period a
+    year earlier is reported with the other sign."""
+    time = rules.figures.time
+    result = set()
+    for key, p in points.items():
+        if not (_is_signed(rules, key) and np.isfinite(p.rate_lo)):
+            continue
+        if p.rate_lo <= -100:
+            result.add(key)
+            continue
+        if time is None:
+            continue
+        t = _index(rules, time)
+        earlier = shift_period(key[t])
+        before = points.get(_with(key, t, earlier)) if earlier else None
+        if before is not None and ((p.lo > 0 and before.hi < 0) or (p.hi < 0 and before.lo > 0)):
+            result.add(key)
+    return result
 
 
 def _index(rules: RuleSet, name: str) -> int:
@@ -178,9 +258,11 @@ def _breakdown(rules: RuleSet, rule: Rule, options: BreakdownOptions,
 
 
 def _bounds(rules: RuleSet, rule: Rule, options: BoundsOptions,
-            points: Mapping[Key, Point]) -> list[Violation]:
+            points: Mapping[Key, Point], crossed: set[Key]) -> list[Violation]:
     result = []
-    for point in _scoped(rules, rule, points).values():
+    for key, point in _scoped(rules, rule, points).items():
+        if options.measure == "change" and key in crossed:
+            continue  # a rate across zero says nothing
         lo, hi = ((point.rate_lo, point.rate_hi) if options.measure == "change"
                   else (point.lo, point.hi))
         if not (np.isfinite(lo) and np.isfinite(hi)):
@@ -193,6 +275,112 @@ def _bounds(rules: RuleSet, rule: Rule, options: BoundsOptions,
         magnitude = max(abs(lo), abs(hi))
         if _fails(gap, rule.tolerance.slack(magnitude), magnitude):
             result.append(Violation(rule.id, frozenset([point.row])))
+    return result
+
+
+def _divide(lo: float, hi: float, d_lo: float, d_hi: float) -> tuple[float, float] | None:
+    """[lo, hi] / [d_lo, d_hi]; None when the divisor may be zero."""
+    if not (d_lo > 0 or d_hi < 0):
+        return None
+    quotients = [lo / d_lo, lo / d_hi, hi / d_lo, hi / d_hi]
+    return min(quotients), max(quotients)
+
+
+def _gap(a_lo: float, a_hi: float, b_lo: float, b_hi: float) -> float:
+    return max(a_lo - b_hi, b_lo - a_hi, 0.0)
+
+
+def _share(rules: RuleSet, rule: Rule, options: ShareOptions,
+           points: Mapping[Key, Point]) -> list[Violation]:
+    d = _index(rules, options.dimension)
+    parent_of = {kid: parent for parent, kids in rules.dimensions[d].children.items()
+                 for kid in kids}
+    result = []
+    for key, part in _scoped(rules, rule, points).items():
+        whole_code = options.of if options.of is not None else parent_of.get(key[d])
+        if not np.isfinite(part.share_lo) or whole_code is None:
+            continue
+        whole = points.get(_with(key, d, whole_code))  # the whole need not be in scope
+        if whole is None:
+            continue
+        quotient = _divide(part.lo, part.hi, whole.lo, whole.hi)
+        if quotient is None:
+            continue
+        gap = _gap(part.share_lo, part.share_hi, 100 * quotient[0], 100 * quotient[1])
+        if _fails(gap, rule.tolerance.slack(part.share_hi), abs(part.share_hi)):
+            result.append(Violation(rule.id, frozenset([part.row, whole.row])))
+    return result
+
+
+def _abs_change(rules: RuleSet, rule: Rule, options: AbsChangeOptions,
+                points: Mapping[Key, Point], crossed: set[Key]) -> list[Violation]:
+    time = rules.figures.time
+    if time is None:
+        return []
+    t = _index(rules, time)
+    step = shift_period if options.compare == "year" else previous_period
+    result = []
+    for key, p in _scoped(rules, rule, points).items():
+        if not np.isfinite(p.abs_lo):
+            continue
+        earlier = step(key[t])
+        before = points.get(_with(key, t, earlier)) if earlier else None
+        if before is not None:
+            expected = (p.lo - before.hi, p.hi - before.lo)
+            rows = frozenset([p.row, before.row])
+            magnitude = abs(p.hi) + abs(before.hi)
+        elif (options.compare == "year" and p.rate_lo > -100 and np.isfinite(p.rate_hi)
+              and key not in crossed):
+            # v - v / (1 + g/100) = v g / (100 + g), monotone in v and in g
+            corners = [v * g / (100 + g) for v in (p.lo, p.hi) for g in (p.rate_lo, p.rate_hi)]
+            expected = (min(corners), max(corners))
+            rows = frozenset([p.row])
+            magnitude = abs(p.hi)
+        else:
+            continue
+        gap = _gap(p.abs_lo, p.abs_hi, *expected)
+        if _fails(gap, rule.tolerance.slack(p.abs_hi), magnitude):
+            result.append(Violation(rule.id, rows))
+    return result
+
+
+YEAR_TO_DATE = re.compile(r"^(\d{4})-(\d{2})-YTD$")
+PART_MONTH = re.compile(r"^(\d{4}-\d{2})-(10d|20d)$")
+
+
+def _period_total(rules: RuleSet, rule: Rule, options: PeriodTotalOptions,
+                  points: Mapping[Key, Point]) -> list[Violation]:
+    time = rules.figures.time
+    if time is None:
+        return []
+    t = _index(rules, time)
+    result = []
+    for key, total in _scoped(rules, rule, points).items():
+        ytd, part_month = YEAR_TO_DATE.match(key[t]), PART_MONTH.match(key[t])
+        if options.mode == "ytd" and ytd and 1 <= int(ytd[2]) <= 12:
+            months = [f"{ytd[1]}-{m:02d}" for m in range(1, int(ytd[2]) + 1)]
+            found = [points[k] for k in (_with(key, t, m) for m in months) if k in points]
+            if not found or (options.complete and len(found) < len(months)):
+                continue
+            lo = sum(p.lo for p in found)
+            hi = sum(p.hi for p in found)
+            gap = max(lo - total.hi, 0.0)
+            if options.complete:
+                gap = max(gap, total.lo - hi)
+            magnitude = sum(abs(p.hi) for p in found) + abs(total.hi)
+            if _fails(gap, rule.tolerance.slack(total.hi), magnitude):
+                result.append(Violation(rule.id, frozenset([total.row,
+                                                            *(p.row for p in found)])))
+        elif options.mode == "within_month" and part_month:
+            month = part_month[1]
+            longer = [f"{month}-20d", month] if part_month[2] == "10d" else [month]
+            later = next((points[k] for k in (_with(key, t, c) for c in longer)
+                          if k in points), None)
+            if later is None:
+                continue
+            gap = max(total.lo - later.hi, 0.0)
+            if _fails(gap, rule.tolerance.slack(later.hi), abs(total.hi) + abs(later.hi)):
+                result.append(Violation(rule.id, frozenset([total.row, later.row])))
     return result
 
 
@@ -212,7 +400,9 @@ def _prior_checks(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
                   prior: Mapping[Key, Point]) -> list[Violation]:
     result = []
     scoped = _scoped(rules, rule, points)
-    for p in scoped.values():
+    for key, p in scoped.items():
+        if _is_signed(rules, key):
+            continue  # a balance's sign change is a warning (sign-change), not impossible
         if np.isfinite(p.rate_hi) and (p.lo > 0 or p.hi < 0) and p.rate_hi <= -100:
             result.append(Violation(rule.id, frozenset([p.row])))
     time = rules.figures.time

@@ -106,7 +106,8 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         expected_hi = np.where(by_rate, r_hi, expected_hi)
     evaluable = np.isfinite(expected_lo) & np.isfinite(expected_hi)
 
-    result = Evaluation(checked=int(evaluable.sum()))
+    result = Evaluation(checked=int(evaluable.sum()), touched=np.concatenate(
+        [rows[evaluable], prior[evaluable & reported]]))
     for i in np.flatnonzero(~evaluable):
         missing = (figures.key_codes(int(prior_keys[i])),) if prior_code[i] >= 0 else ()
         result.unevaluated.append(Unevaluated(
@@ -117,7 +118,9 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         ))
     a_lo, a_hi = figures.abs_lo[rows], figures.abs_hi[rows]
     gap = np.nan_to_num(interval_gap(a_lo, a_hi, expected_lo, expected_hi))
-    magnitude = np.abs(hi) + np.abs(figures.hi[safe])
+    # Only a reported comparison figure counts: `safe` points at figure 0 otherwise, whose
+    # value may be missing (NaN would make every comparison pass).
+    magnitude = np.abs(hi) + np.where(reported, np.abs(figures.hi[safe]), 0.0)
     failing = evaluable & fails(gap, rule.tolerance.slack(a_hi), magnitude)
     for i in np.flatnonzero(failing):
         result.findings.append(_finding(

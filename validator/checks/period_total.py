@@ -106,7 +106,8 @@ def _year_to_date(rule: Rule, options: Options, figures: Figures) -> Evaluation:
         gap = np.maximum(parts_lo - total_hi, 0.0)
     failing = evaluable & fails(gap, rule.tolerance.slack(total_hi), magnitude + np.abs(total_hi))
 
-    result = Evaluation(checked=int(evaluable.sum()))
+    result = Evaluation(checked=int(evaluable.sum()), touched=np.concatenate(
+        [totals[evaluable], safe[evaluable][present[evaluable]]]))
     for i in np.flatnonzero(~evaluable):
         base = figures.key_codes(int(figures.key[totals[i]]))
         absent = [m for m, ok, w in zip(names[int(own[i])], present[i], need[i], strict=False)
@@ -156,8 +157,9 @@ def _within_month(rule: Rule, figures: Figures) -> Evaluation:
             longer = [f"{match[1]}-20d", match[1]] if match[2] == "10d" else [match[1]]
             following[c, :len(longer)] = figures.code_positions(time, longer)
     code = figures.codes[:, t]
+    # Any longer period will do: a first-10-day figure without a 20-day code is within the month.
     starts = np.flatnonzero(figures.in_scope(rule.where) & figures.available
-                            & (following[code, 0] >= 0))
+                            & (following[code] >= 0).any(axis=1))
     own = code[starts]
     nexts = np.full(len(starts), -1, dtype=np.int64)
     for column in (1, 0):  # the nearest reported period wins
@@ -172,7 +174,8 @@ def _within_month(rule: Rule, figures: Figures) -> Evaluation:
     gap = np.maximum(figures.lo[starts] - figures.hi[later], 0.0)
     magnitude = np.abs(figures.hi[starts]) + np.abs(figures.hi[later])
     failing = evaluable & fails(gap, rule.tolerance.slack(figures.hi[later]), magnitude)
-    result = Evaluation(checked=int(evaluable.sum()))
+    result = Evaluation(checked=int(evaluable.sum()),
+                        touched=np.concatenate([starts[evaluable], later[evaluable]]))
     for i in np.flatnonzero(failing):
         early, late = int(starts[i]), int(later[i])
         display = figures.display([early, late])

@@ -85,7 +85,8 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
                                  figures.hi[safe])
     evaluable = (wholes >= 0) & figures.available[safe] & np.isfinite(q_lo)
 
-    result = Evaluation(checked=int(evaluable.sum()))
+    result = Evaluation(checked=int(evaluable.sum()),
+                        touched=np.concatenate([parts[evaluable], wholes[evaluable]]))
     for i in np.flatnonzero(~evaluable):
         key = int(whole_keys[i])
         reason = (figures.missing_reason(np.array([key])) if wholes[i] < 0
