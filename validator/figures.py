@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from validator.model import Dimension, FigureRole, FiguresSpec, shift_period
+from validator.model import Dimension, FigureRole, FiguresSpec, Finding, shift_period
 
 NO_CODE = -1
 
@@ -31,6 +31,21 @@ class Display:
 
     def format(self, amount: float) -> str:
         return format_amount(amount / self.scale, self.decimals)
+
+    def finding(self, message: str, figures: tuple[FigureRole, ...], context: Mapping[str, str],
+                expected: tuple[float, float], reported: tuple[float, float],
+                gap: float) -> Finding:
+        """A finding whose amounts, given in base units, are stated in this display's unit."""
+        return Finding(
+            message=message,
+            figures=figures,
+            context=context,
+            expected=(float(expected[0]) / self.scale, float(expected[1]) / self.scale),
+            reported=(float(reported[0]) / self.scale, float(reported[1]) / self.scale),
+            gap=float(gap) / self.scale,
+            unit=self.unit,
+            decimals=self.decimals + 2,
+        )
 
     def format_interval(self, lo: float, hi: float) -> str:
         half_width = format_amount((hi - lo) / 2 / self.scale, self.decimals + 1)

@@ -121,13 +121,12 @@ def _revision(view: Figures, old: Figures, record: pd.Series, dims: list[str],
     sign = "+" if size >= 0 else ""
     message = (f"{where}: the previous release published {published}, {this}: revised by "
                f"{sign}{display.format(size)} ({display.format(gap)} beyond rounding)")
-    return Finding(
-        message=message,
-        figures=(FigureRole(int(view.frame_index[position]), "figure"),
-                 FigureRole(int(old.frame_index[previous]), PREVIOUS_ROLE)),
-        context={d: str(record[d]) for d in dims},
-        expected=(old_lo / display.scale, old_hi / display.scale),
-        reported=(lo / display.scale, hi / display.scale),
-        gap=gap / display.scale,
-        unit=display.unit,
+    return display.finding(
+        message,
+        (FigureRole(int(view.frame_index[position]), "figure"),
+         FigureRole(int(old.frame_index[previous]), PREVIOUS_ROLE)),
+        {d: str(record[d]) for d in dims},
+        expected=(old_lo, old_hi),
+        reported=(lo, hi),
+        gap=gap,
     )

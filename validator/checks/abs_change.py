@@ -149,15 +149,11 @@ def _finding(figures: Figures, time: str, now: int, then: int | None,
     roles = [figures.role(now, "figure")]
     if then is not None:
         roles.append(figures.role(then, "comparison"))
-    return Finding(
-        message=message,
-        figures=tuple(roles),
-        context=figures.context(int(figures.key[now])),
-        expected=(expected[0] / display.scale, expected[1] / display.scale),
-        reported=(float(figures.abs_lo[now]) / display.scale,
-                  float(figures.abs_hi[now]) / display.scale),
-        gap=gap / display.scale,
-        unit=display.unit,
+    return display.finding(
+        message, tuple(roles), figures.context(int(figures.key[now])),
+        expected=expected,
+        reported=(float(figures.abs_lo[now]), float(figures.abs_hi[now])),
+        gap=gap,
     )
 
 

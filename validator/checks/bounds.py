@@ -120,20 +120,11 @@ def _finding(options: Options, figures: Figures, position: int, gap: float, lo: 
     message = (f"{named} is reported as {shown}, {side} "
                f"{format_amount(limit / display.scale, 6).rstrip('0').rstrip('.')}: "
                f"{display.format(gap)} beyond rounding")
-    bounds = (
-        -np.inf if options.minimum is None else options.minimum / display.scale,
-        np.inf if options.maximum is None else options.maximum / display.scale,
-    )
-    return Finding(
-        message=message,
-        figures=(figures.role(position, "figure"),),
-        context=figures.context(int(figures.key[position])),
-        expected=(bounds[0], bounds[1]),
-        reported=(lo / display.scale, hi / display.scale),
-        gap=gap / display.scale,
-        unit=display.unit,
-        decimals=display.decimals + 2,
-    )
+    limits = (-np.inf if options.minimum is None else options.minimum,
+              np.inf if options.maximum is None else options.maximum)
+    return display.finding(message, (figures.role(position, "figure"),),
+                           figures.context(int(figures.key[position])),
+                           expected=limits, reported=(lo, hi), gap=gap)
 
 
 CHECK = Check(keys=(), parse=parse, evaluate=evaluate)

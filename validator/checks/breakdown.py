@@ -157,16 +157,13 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
         f"{lead}the parts of {parent} {figures.verb} ({' + '.join(named)}) add up to {summed}, "
         f"{verdict}: {display.format(gap)} beyond rounding"
     )
-    return Finding(
-        message=message,
-        figures=(figures.role(total, "total"), *(figures.role(int(p), "part") for p in parts)),
-        context=figures.context(int(figures.key[total])),
-        expected=(parts_interval[0] / display.scale, parts_interval[1] / display.scale),
-        reported=(float(figures.lo[total]) / display.scale,
-                  float(figures.hi[total]) / display.scale),
-        gap=gap / display.scale,
-        unit=display.unit,
-        decimals=display.decimals + 2,
+    return display.finding(
+        message,
+        (figures.role(total, "total"), *(figures.role(int(p), "part") for p in parts)),
+        figures.context(int(figures.key[total])),
+        expected=parts_interval,
+        reported=(float(figures.lo[total]), float(figures.hi[total])),
+        gap=gap,
     )
 
 

@@ -196,16 +196,9 @@ def _finding(options: Options, figures: Figures, rows: np.ndarray,
         f"{display.format(gap)} beyond rounding"
     )
     roles = tuple(figures.role(int(r), "term") for r in rows)
-    return Finding(
-        message=message,
-        figures=roles,
-        context=figures.context(int(figures.key[rows[0]]), without=options.along),
-        expected=(right[0] / display.scale, right[1] / display.scale),
-        reported=(left[0] / display.scale, left[1] / display.scale),
-        gap=gap / display.scale,
-        unit=display.unit,
-        decimals=display.decimals + 2,
-    )
+    return display.finding(message, roles,
+                           figures.context(int(figures.key[rows[0]]), without=options.along),
+                           expected=right, reported=left, gap=gap)
 
 
 CHECK = Check(keys=("along",), parse=parse, evaluate=evaluate)

@@ -144,16 +144,13 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
             f"{implied}, but {figures.code_of(then, time)} is reported as "
             f"{figures.shown(then, display)}: {display.format(float(gap[i]))} beyond rounding"
         )
-        result.findings.append(Finding(
-            message=message,
-            figures=(figures.role(now, "figure"), figures.role(then, "prior")),
-            context=figures.context(int(figures.key[now]), without=time),
-            expected=(float(prior.lo[now]) / display.scale, float(prior.hi[now]) / display.scale),
-            reported=(float(figures.lo[then]) / display.scale,
-                      float(figures.hi[then]) / display.scale),
-            gap=float(gap[i]) / display.scale,
-            unit=display.unit,
-            decimals=display.decimals + 2,
+        result.findings.append(display.finding(
+            message,
+            (figures.role(now, "figure"), figures.role(then, "prior")),
+            figures.context(int(figures.key[now]), without=time),
+            expected=(float(prior.lo[now]), float(prior.hi[now])),
+            reported=(float(figures.lo[then]), float(figures.hi[then])),
+            gap=float(gap[i]),
         ))
     return result
 

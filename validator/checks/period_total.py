@@ -31,7 +31,7 @@ import numpy as np
 
 from validator.checks.base import Check, EvalContext, fails, parse_bool
 from validator.figures import Figures
-from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.model import Evaluation, ParseContext, Rule, Unevaluated
 from validator.yamlpos import Path
 
 MODES = ("ytd", "within_month")
@@ -133,14 +133,13 @@ def _year_to_date(rule: Rule, options: Options, figures: Figures) -> Evaluation:
             f"{figures.code_of(total, time)} is {figures.verb} as "
             f"{figures.shown(total, display)}: {display.format(float(gap[i]))} beyond rounding"
         )
-        result.findings.append(Finding(
-            message=message,
-            figures=(figures.role(total, "total"), *(figures.role(int(p), "part") for p in parts)),
-            context=figures.context(int(figures.key[total])),
-            expected=(float(parts_lo[i]) / display.scale, float(parts_hi[i]) / display.scale),
-            reported=(float(total_lo[i]) / display.scale, float(total_hi[i]) / display.scale),
-            gap=float(gap[i]) / display.scale,
-            unit=display.unit,
+        result.findings.append(display.finding(
+            message,
+            (figures.role(total, "total"), *(figures.role(int(p), "part") for p in parts)),
+            figures.context(int(figures.key[total])),
+            expected=(float(parts_lo[i]), float(parts_hi[i])),
+            reported=(float(total_lo[i]), float(total_hi[i])),
+            gap=float(gap[i]),
         ))
     return result
 
@@ -186,15 +185,13 @@ def _within_month(rule: Rule, figures: Figures) -> Evaluation:
             f"{figures.verb} as {figures.shown(late, display)}, which includes it: "
             f"{display.format(float(gap[i]))} beyond rounding"
         )
-        result.findings.append(Finding(
-            message=message,
-            figures=(figures.role(early, "part"), figures.role(late, "total")),
-            context=figures.context(int(figures.key[early])),
-            expected=(-np.inf, float(figures.hi[late]) / display.scale),
-            reported=(float(figures.lo[early]) / display.scale,
-                      float(figures.hi[early]) / display.scale),
-            gap=float(gap[i]) / display.scale,
-            unit=display.unit,
+        result.findings.append(display.finding(
+            message,
+            (figures.role(early, "part"), figures.role(late, "total")),
+            figures.context(int(figures.key[early])),
+            expected=(-np.inf, float(figures.hi[late])),
+            reported=(float(figures.lo[early]), float(figures.hi[early])),
+            gap=float(gap[i]),
         ))
     return result
 
