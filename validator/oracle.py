@@ -246,15 +246,25 @@ def _breakdown(rules: RuleSet, rule: Rule, options: BreakdownOptions,
             continue
         if options.complete and len(found) != len(children[total_key[d]]):
             continue
-        lo = sum(p.lo for p in found)
-        hi = sum(p.hi for p in found)
-        gap = max(lo - total.hi, 0.0)
-        if options.complete:
-            gap = max(gap, total.lo - hi)
-        magnitude = sum(abs(p.hi) for p in found) + abs(total.hi)
-        if _fails(gap, rule.tolerance.slack((total.lo + total.hi) / 2), magnitude):
-            result.append(Violation(rule.id, frozenset([total.row, *(p.row for p in found)])))
+        violation = _parts_against_total(rule, total, found, options.complete,
+                                         (total.lo + total.hi) / 2)
+        if violation is not None:
+            result.append(violation)
     return result
+
+
+def _parts_against_total(rule: Rule, total: Point, parts: list[Point], complete: bool,
+                         slack_at: float) -> Violation | None:
+    """Parts summed against their total: never more than it, and equal when complete."""
+    lo = sum(p.lo for p in parts)
+    hi = sum(p.hi for p in parts)
+    gap = max(lo - total.hi, 0.0)
+    if complete:
+        gap = max(gap, total.lo - hi)
+    magnitude = sum(abs(p.hi) for p in parts) + abs(total.hi)
+    if _fails(gap, rule.tolerance.slack(slack_at), magnitude):
+        return Violation(rule.id, frozenset([total.row, *(p.row for p in parts)]))
+    return None
 
 
 def _bounds(rules: RuleSet, rule: Rule, options: BoundsOptions,
@@ -362,15 +372,9 @@ def _period_total(rules: RuleSet, rule: Rule, options: PeriodTotalOptions,
             found = [points[k] for k in (_with(key, t, m) for m in months) if k in points]
             if not found or (options.complete and len(found) < len(months)):
                 continue
-            lo = sum(p.lo for p in found)
-            hi = sum(p.hi for p in found)
-            gap = max(lo - total.hi, 0.0)
-            if options.complete:
-                gap = max(gap, total.lo - hi)
-            magnitude = sum(abs(p.hi) for p in found) + abs(total.hi)
-            if _fails(gap, rule.tolerance.slack(total.hi), magnitude):
-                result.append(Violation(rule.id, frozenset([total.row,
-                                                            *(p.row for p in found)])))
+            violation = _parts_against_total(rule, total, found, options.complete, total.hi)
+            if violation is not None:
+                result.append(violation)
         elif options.mode == "within_month" and part_month:
             month = part_month[1]
             longer = [f"{month}-20d", month] if part_month[2] == "10d" else [month]
