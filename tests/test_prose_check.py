@@ -180,3 +180,16 @@ def test_discrepancies_on_a_text_release_point_at_its_lines(
     annotations = [a for a in capsys.readouterr().out.splitlines() if a.startswith("::error")]
     assert len(annotations) == 2
     assert all(a.startswith(f"::error file={release},line={line},") for a in annotations)
+
+
+@needs_seed
+def test_a_headline_that_disagrees_with_the_body(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = planted_release(tmp_path, "record 3.8% growth", "record 8.3% growth")
+    code, report = run(capsys, str(release))
+    assert code == 1
+    (duplicate,) = [d for d in report["discrepancies"]  # type: ignore[union-attr]
+                    if d["rule"] == "input.duplicate"]
+    assert "(exports, ICT, World, 2020)" in duplicate["message"]
+    assert {f["change"] for f in duplicate["figures"]} == {"8.3", "3.8"}

@@ -93,7 +93,11 @@ def all_parts_result(view: ReleaseView, values: pd.DataFrame, rules: RuleSet) ->
     """Claims that all N parts moved one way, against `values` (the table, or the release)."""
     dims = [d.name for d in rules.dimensions]
     rate_lo, rate_hi = _changes(values, rules)
-    index = pd.MultiIndex.from_frame(values[dims].astype("str"))
+    keys = values[dims].astype("str")
+    # A figure stated twice (a headline and the body) is looked up at its first row; whether the
+    # two agree is the duplicate check's business.
+    first_rows = np.flatnonzero(~keys.duplicated().to_numpy())
+    index = pd.MultiIndex.from_frame(keys.iloc[first_rows])
     result = Evaluation()
     for number, text in enumerate(view.sentences, start=1):
         match = ALL_PARTS.search(text)
@@ -110,8 +114,9 @@ def all_parts_result(view: ReleaseView, values: pd.DataFrame, rules: RuleSet) ->
         key = {d: str(view.frame.at[subject[0], d]) for d in dims}
         children = rules.dimension(dim).children.get(key[dim], ())
         wanted = [tuple(code if d == dim else key[d] for d in dims) for code in children]
-        positions = index.get_indexer(pd.MultiIndex.from_tuples(wanted, names=dims)) \
+        found = index.get_indexer(pd.MultiIndex.from_tuples(wanted, names=dims)) \
             if wanted else np.array([], dtype=np.int64)
+        positions = np.where(found >= 0, first_rows[np.maximum(found, 0)], -1)
         said = match.group("count")
         count = int(NUMBER_WORDS.get(said.lower(), said)) if said else None
         name = " ".join(match.group(0).split())

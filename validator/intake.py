@@ -99,6 +99,16 @@ class ParsedColumns:
 
 
 def build_schema(rules: RuleSet, parsed: ParsedColumns | None = None) -> pa.DataFrameSchema:
+    value_column = rules.figures.value
+
+    def no_value(unit: pd.Series) -> pd.Series:
+        # The unit check sees its own column only; the empty values come from the frame it
+        # belongs to, which the schema validates as a whole.
+        frame_values = parsed.frame[value_column] if parsed is not None else None
+        if frame_values is None:
+            return pd.Series(False, index=unit.index)
+        return (frame_values.astype("str").str.strip() == "") & (unit.str.strip() == "")
+
     """Columns the rules file names, with the row checks that become input discrepancies.
 
     With `parsed`, the row checks reuse the intake's parse of each column instead of reading
@@ -128,8 +138,10 @@ def build_schema(rules: RuleSet, parsed: ParsedColumns | None = None) -> pa.Data
             number = pa.Check(is_number_or_empty, name=MALFORMED_NUMBER)
         columns[column] = pa.Column(str, number)
     if spec.unit:
+        # Where no value is printed, no unit is needed either.
         unit_check = (
-            [pa.Check(lambda s, units=tuple(spec.units): is_one_of(s, units), name=UNKNOWN_UNIT)]
+            [pa.Check(lambda s, units=tuple(spec.units): is_one_of(s, units) | no_value(s),
+                      name=UNKNOWN_UNIT)]
             if spec.units else []
         )
         columns[spec.unit] = pa.Column(str, unit_check)
@@ -220,8 +232,8 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     lo, hi = value.lo.copy(), value.hi.copy()
     lo[~usable] = np.nan
     hi[~usable] = np.nan
-    rate_lo = np.where(usable, rate_lo, np.nan)
-    rate_hi = np.where(usable, rate_hi, np.nan)
+    # A rate stays with its key even where no value is printed ("up 3.8 percent" on its own), so
+    # that a headline rate and a body rate that disagree are caught as duplicates.
     decimals = value.decimals
     unusable_reason: dict[int, str] = {}
     for row in np.flatnonzero(keyed & ~usable & ~value.empty):
@@ -388,8 +400,10 @@ def _duplicate_finding(rows: np.ndarray, table: Table, rules: RuleSet) -> Findin
 
 def _printed(table: Table, rules: RuleSet, row: int) -> str:
     spec = rules.figures
-    text = str(table.frame.at[row, spec.value])
-    if spec.unit:
+    text = str(table.frame.at[row, spec.value]).strip()
+    if not text:
+        text = "no value"
+    elif spec.unit:
         text += " " + str(table.frame.at[row, spec.unit])
     if spec.change and str(table.frame.at[row, spec.change]).strip():
         text += f" ({format_change(str(table.frame.at[row, spec.change]))})"
