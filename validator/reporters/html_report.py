@@ -41,8 +41,12 @@ _HEADLINES: Mapping[str, str] = {
     "identity": "Figures that should balance do not add up",
     "bounds": "A figure is outside its allowed range",
     "share": "A share does not match its amounts",
-    "change": "A change does not match the current and prior figures",
-    "prior": "A figure does not match the previous release",
+    "abs_change": "A change in amount does not match the figures",
+    "period_total": "A period total does not match its parts",
+    "implied_prior": "The growth rates imply prior-year figures that do not add up",
+    "revision": "A figure differs from the previous release",
+    "sign": "A rate on a figure whose sign changed",
+    "prose": "The text and the figures disagree",
     "input": "A problem with the table itself",
 }
 
