@@ -109,6 +109,8 @@ CASES: list[tuple[str, str, str, list[tuple[str, list[int]]]]] = [
      "exports,World,2020,258.4,bn,\nexports,World,2020,285.4,bn,\nimports,World,2020,206.0,bn,\n"
      "balance,World,2020,52.5,bn,\n", [("input.duplicate", [2, 3])]),
     ("missing code", NONNEG, "exports,,2020,1.0,bn,\n", [("input.missing-code", [2])]),
+    ("a value too large once its unit is applied", NONNEG,
+     "exports,World,2020,1e305,bn,\n", [("input.malformed-number", [2])]),
     ("a figure not reported needs no unit", NONNEG,
      "exports,World,2020,1.0,bn,\nexports,Asia,2020,,,\n", []),
     ("a rate printed twice that disagrees, once without its value", NONNEG,

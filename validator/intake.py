@@ -210,7 +210,10 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     else:
         rate_lo = rate_hi = np.full(n, np.nan)
         rate_bad = np.zeros(n, dtype=bool)
-    usable = ~value.malformed & ~value.empty & np.isfinite(scale) & ~normalised.unusable
+    # A number that reads but is too large once its unit is applied (1e300 USD bn) is no figure.
+    overflow = ~value.malformed & ~value.empty & np.isfinite(scale) & ~np.isfinite(value.hi)
+    usable = (~value.malformed & ~value.empty & np.isfinite(scale) & ~normalised.unusable
+              & ~overflow)
     share = _optional(parsed, spec.share, "share", 1.0)
     amount = _optional(parsed, spec.abs_change, "abs_change", scale)
     # A malformed rate costs only the checks that need a rate, not the value itself.
@@ -219,6 +222,13 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
 
     intake_findings = list(_row_findings(failures, table, rules))
     intake_findings.extend(normalised.findings)
+    for row in np.flatnonzero(overflow):
+        intake_findings.append((MALFORMED_NUMBER, Finding(
+            message=(f"row {table.rows[row]}: value '{frame.at[row, spec.value]!s}' in "
+                     f"{frame.at[row, spec.unit] if spec.unit else 'base units'!s} is too "
+                     "large to be a figure"),
+            figures=(FigureRole(int(row), "figure"),),
+            context=_row_key(table, rules, int(row)))))
     checked = {rule: n for rule in INPUT_RULES}
     if spec.unit_words:
         checked[UNIT_CONFLICT] = normalised.checked
