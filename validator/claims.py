@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from validator.engine import BuiltinResult
+from validator.intake import printed_intervals
 from validator.model import Evaluation, FigureRole, Finding, RuleSet, Unevaluated, is_period
-from validator.numbers import code_positions, parse_printed
 from validator.report import Severity
 
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -82,11 +82,10 @@ def _subject_rows(view: ReleaseView, sentence: int) -> list[int]:
 
 
 def _changes(frame: pd.DataFrame, rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
-    change = rules.figures.change
-    if not change or change not in frame:
+    _, rate = printed_intervals(frame, rules.figures)
+    if rate is None:
         return np.full(len(frame), np.nan), np.full(len(frame), np.nan)
-    parsed = parse_printed(frame[change], rules.figures.rounding, rules.figures.trailing_zeros)
-    return parsed.lo, parsed.hi
+    return rate.lo, rate.hi
 
 
 def all_parts_result(view: ReleaseView, values: pd.DataFrame, rules: RuleSet) -> BuiltinResult:
@@ -159,19 +158,9 @@ def record_result(view: ReleaseView, history: pd.DataFrame, rules: RuleSet) -> B
     spec = rules.figures
     dims = [d.name for d in rules.dimensions]
     time = spec.time
-    scale_of = dict(spec.units)
-    units = list(spec.units)
-
-    def intervals(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        scale: np.ndarray | float = 1.0
-        if spec.unit and units:
-            scale = np.append(np.array([scale_of[u] for u in units]), np.nan)[
-                code_positions(frame[spec.unit], units)]
-        parsed = parse_printed(frame[spec.value], spec.rounding, spec.trailing_zeros, scale)
-        return parsed.lo, parsed.hi
-
-    now_lo, now_hi = intervals(view.frame)
-    past_lo, past_hi = intervals(history)
+    now, _ = printed_intervals(view.frame, spec)
+    past, _ = printed_intervals(history, spec)
+    now_lo, now_hi, past_lo, past_hi = now.lo, now.hi, past.lo, past.hi
     result = Evaluation()
     for number, text in enumerate(view.sentences, start=1):
         match = RECORD.search(text)

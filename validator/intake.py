@@ -148,6 +148,25 @@ def build_schema(rules: RuleSet, parsed: ParsedColumns | None = None) -> pa.Data
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
 
 
+def unit_scale(frame: pd.DataFrame, spec: FiguresSpec) -> np.ndarray:
+    """The scale of each row's unit (NaN for a unit the rules file does not declare)."""
+    if not (spec.unit and spec.units and spec.unit in frame):
+        return np.ones(len(frame))
+    scales = np.append(np.array(list(spec.units.values()), dtype=np.float64), np.nan)
+    return np.asarray(scales[code_positions(frame[spec.unit], list(spec.units))])
+
+
+def printed_intervals(frame: pd.DataFrame, spec: FiguresSpec) -> tuple[Parsed, Parsed | None]:
+    """Values (in base units) and % changes of a table as printed, for checks outside the
+    engine (prose against a table, a history table); None where there is no change column."""
+    value = parse_printed(frame[spec.value], spec.rounding_of("value"),
+                          spec.trailing_zeros).scaled(unit_scale(frame, spec))
+    if not spec.change or spec.change not in frame:
+        return value, None
+    return value, parse_printed(frame[spec.change], spec.rounding_of("change"),
+                                spec.trailing_zeros)
+
+
 def number_columns(spec: FiguresSpec) -> dict[str, str]:
     """Column -> role of every column of printed numbers."""
     roles = {"value": spec.value, "change": spec.change, "share": spec.share,
@@ -198,11 +217,8 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
         codes[:, i] = parsed.codes(dim.name)
     keyed = (codes >= 0).all(axis=1)
 
-    scale: np.ndarray = np.ones(n)
     unit_text = frame[spec.unit] if spec.unit else pd.Series([""] * n, dtype="str")
-    if spec.units:
-        scales = np.append(np.array(list(spec.units.values()), dtype=np.float64), np.nan)
-        scale = scales[code_positions(unit_text, list(spec.units))]
+    scale = unit_scale(frame, spec)
     value = parsed.number(spec.value, "value").scaled(scale)
     if spec.change:
         rate = parsed.number(spec.change, "change")

@@ -24,8 +24,8 @@ from validator.checks.base import FLOAT_SLACK, interval_gap
 from validator.engine import BuiltinResult
 from validator.errors import InputError
 from validator.extract import Extraction, Lexicon, direction_findings, extract_figures, read_release
+from validator.intake import printed_intervals
 from validator.model import Evaluation, FigureRole, Finding, RuleSet, Unevaluated
-from validator.numbers import code_positions, parse_printed
 from validator.report import Severity
 from validator.table import FIRST_DATA_ROW, Table, require_columns
 
@@ -102,17 +102,11 @@ def unplaced_result(release: Release) -> BuiltinResult:
 
 
 def _intervals(frame: pd.DataFrame, rules: RuleSet) -> tuple[np.ndarray, ...]:
-    spec = rules.figures
-    scale: np.ndarray | float = 1.0
-    if spec.unit and spec.units:
-        scales = np.append(np.array(list(spec.units.values()), dtype=np.float64), np.nan)
-        scale = scales[code_positions(frame[spec.unit], list(spec.units))]
-    value = parse_printed(frame[spec.value], spec.rounding, spec.trailing_zeros, scale)
-    if spec.change and spec.change in frame:
-        rate = parse_printed(frame[spec.change], spec.rounding, spec.trailing_zeros)
-        return value.lo, value.hi, rate.lo, rate.hi
-    nothing = np.full(len(frame), np.nan)
-    return value.lo, value.hi, nothing, nothing
+    value, rate = printed_intervals(frame, rules.figures)
+    if rate is None:
+        nothing = np.full(len(frame), np.nan)
+        return value.lo, value.hi, nothing, nothing
+    return value.lo, value.hi, rate.lo, rate.hi
 
 
 def table_results(release: Release, table: Table, rules: RuleSet) -> list[BuiltinResult]:
