@@ -14,10 +14,9 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from validator.errors import InputError
+from validator.errors import InputError, read_text
 from validator.report import BaselineSummary, Discrepancy, Report, RuleSummary
 
 BASELINE_FORMAT_VERSION = 1
@@ -75,12 +74,7 @@ class Baseline:
 
 def load_baseline(path: str) -> Baseline:
     """Read a baseline file; InputError with one message naming the file if it is unusable."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([f"{path}: cannot read the baseline: {exc.strerror or exc}"]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([f"{path}: the baseline is not UTF-8 text (byte {exc.start})"]) from None
+    text = read_text(path, "baseline")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 
 class InputError(Exception):
@@ -11,3 +12,13 @@ class InputError(Exception):
     def __init__(self, messages: Sequence[str]) -> None:
         super().__init__("\n".join(messages))
         self.messages = tuple(messages)
+
+
+def read_text(path: str, what: str) -> str:
+    """A UTF-8 file's text, or InputError naming the file: `what` says which input it is."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError([f"{path}: cannot read the {what}: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([f"{path}: the {what} is not UTF-8 text (byte {exc.start})"]) from None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Any, TypeVar
 
 from validator.checks import CHECKS
-from validator.errors import InputError
+from validator.errors import InputError, read_text
 from validator.model import (
     Dimension,
     FiguresSpec,
@@ -32,13 +31,7 @@ SUPPORTED_VERSIONS = ("1",)
 
 
 def load_rules(path: str) -> RuleSet:
-    try:
-        text = FilePath(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([f"{path}: cannot read the rules file: {exc.strerror or exc}"]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([f"{path}: the rules file is not UTF-8 text (byte {exc.start})"]) from None
-    return parse_rules(text, path)
+    return parse_rules(read_text(path, "rules file"), path)
 
 
 def parse_rules(text: str, path: str) -> RuleSet:
