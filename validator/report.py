@@ -193,6 +193,10 @@ class Report:
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
 
+    @property
+    def clean(self) -> bool:
+        return not self.discrepancies
+
     def count_failing(self, fail_on: FailOn | Severity = FailOn.ERROR) -> int:
         """Discrepancies at `fail_on` or worse (none for FailOn.NEVER)."""
         failing = FailOn(fail_on.value).severities
