@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.helpers import describe, run
 from validator.numbers import Rounding
 from validator.rules import load_rules, parse_rules
-from validator.strategies import (
+from validator.testing.strategies import (
     GeneratedCase,
     print_number,
     random_rules_and_release,

@@ -1,18 +1,18 @@
 """Output formats: exact output pinned in tests/golden/, plus structural checks per format.
 
-Regenerate the golden files after an intended change with
-`UPDATE_GOLDEN=1 pytest tests/test_reporters_formats.py` and review the diff.
+The golden tests only compare. After an intended change, regenerate the golden files with
+`python tests/golden_cases.py` and review the diff.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import golden_cases
 import jsonschema
 import pytest
 from hypothesis import given
@@ -30,13 +30,6 @@ HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
 SARIF_SCHEMA = json.loads((HERE / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
-NEW_FORMATS = {
-    Format.MARKDOWN: "md",
-    Format.HTML: "html",
-    Format.JUNIT: "junit.xml",
-    Format.SARIF: "sarif.json",
-    Format.GITHUB: "github.txt",
-}
 CASES = {"clean": clean_report, "problems": problem_report}
 
 
@@ -49,20 +42,31 @@ def records_of(case: str) -> dict[str, Any]:
 
 def test_every_format_has_a_reporter() -> None:
     assert set(REPORTERS) == set(Format)
-    assert {f.value for f in NEW_FORMATS} <= {f.value for f in Format}
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("fmt", list(NEW_FORMATS), ids=str)
+@pytest.mark.parametrize("case", sorted(golden_cases.CASES))
+@pytest.mark.parametrize("fmt", list(REPORTERS), ids=str)
+def test_every_registered_format_has_golden_files(case: str, fmt: Format) -> None:
+    path = golden_cases.golden_path(case, fmt)
+    assert path.is_file(), f"no golden file {path.name}: run python tests/golden_cases.py"
+
+
+@pytest.mark.parametrize("case", sorted(golden_cases.CASES))
+@pytest.mark.parametrize("fmt", list(REPORTERS), ids=str)
 def test_golden_output(case: str, fmt: Format) -> None:
-    output = render(fmt, records_of(case))
-    path = GOLDEN / f"{case}.{NEW_FORMATS[fmt]}"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(output, encoding="utf-8")
+    path = golden_cases.golden_path(case, fmt)
+    before = path.read_bytes() if path.exists() else None
+    output = render(fmt, golden_cases.CASES[case]())
     assert output == path.read_text(encoding="utf-8")
+    assert path.read_bytes() == before  # comparing never writes
 
 
-@pytest.mark.parametrize("fmt", list(NEW_FORMATS), ids=str)
+def test_no_golden_file_without_a_case_and_format() -> None:
+    expected = set(golden_cases.outputs())
+    assert {p for p in GOLDEN.iterdir() if p.is_file()} == expected
+
+
+@pytest.mark.parametrize("fmt", list(REPORTERS), ids=str)
 def test_output_ends_with_newline_and_is_deterministic(fmt: Format) -> None:
     first = render(fmt, records_of("problems"))
     assert first.endswith("\n")

@@ -30,12 +30,12 @@ import pandas as pd
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from validator import oracle
 from validator.checks.breakdown import Options as BreakdownOptions
 from validator.checks.identity import Options as IdentityOptions
 from validator.model import Dimension, RuleSet, shift_period
 from validator.numbers import Rounding
 from validator.rules import parse_rules
+from validator.testing import oracle
 
 __all__ = [
     "GeneratedCase",
