@@ -117,6 +117,20 @@ def test_docstring_examples_are_cases(kind: str) -> None:
         assert re.search(pattern, message), f"docstring: {quoted[1]}\nengine:    {message}"
 
 
+# bounds: each figure is its own instance; one without a usable value is an input discrepancy,
+# and only "no figure in scope has a usable value" is a (single) not-evaluated entry.
+ONE_INSTANCE_AT_MOST_UNEVALUATED = {"bounds"}
+
+
+@pytest.mark.parametrize("kind", sorted(set(CHECKS) - ONE_INSTANCE_AT_MOST_UNEVALUATED))
+def test_every_kind_counts_several_instances_not_evaluated(kind: str) -> None:
+    # A kind that lists what it leaves unevaluated without counting it reports 1 (the engine's
+    # "no figures fall under this rule") whatever the number: two or more tell the difference.
+    counted = [counts[2] for _, _, case in load_cases(CASES_DIR / f"{kind}.yaml")
+               for counts in case.get("counts", {}).values()]
+    assert max(counted, default=0) >= 2, f"{kind}.yaml: no case counts 2+ not evaluated"
+
+
 def test_every_case_states_its_expectations() -> None:
     for _, _, case in ALL_CASES:
         assert {"name", "rules", "rows", "expect"} <= set(case), case.get("name")
