@@ -182,6 +182,16 @@ def test_the_escaping_test_sees_a_template_that_trusts_user_text(
     assert unescaped(render(Format.HTML, records), markers) == {"<b>discrepancies.message</b>"}
 
 
+def test_markdown_and_junit_carry_user_markup_as_text() -> None:
+    records, markers = with_markup_everywhere(records_of("problems"))
+    assert "<b>" not in render(Format.MARKDOWN, records)
+    root = ET.fromstring(render(Format.JUNIT, records))
+    assert root.find(".//b") is None  # markup in a message never becomes an element
+    texts = " ".join([*(e.text or "" for e in root.iter()),
+                      *(v for e in root.iter() for v in e.attrib.values())])
+    assert "<b>discrepancies.message</b>" in texts
+
+
 def test_html_page_loads_nothing_and_runs_only_its_own_script() -> None:
     page = render(Format.HTML, records_of("problems"))
     assert "&lt;script&gt;alert(1)&lt;/script&gt; | A, B: C" in page
