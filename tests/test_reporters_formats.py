@@ -183,7 +183,7 @@ def test_the_escaping_test_sees_a_template_that_trusts_user_text(
 
 
 def test_markdown_and_junit_carry_user_markup_as_text() -> None:
-    records, markers = with_markup_everywhere(records_of("problems"))
+    records, _ = with_markup_everywhere(records_of("problems"))
     assert "<b>" not in render(Format.MARKDOWN, records)
     root = ET.fromstring(render(Format.JUNIT, records))
     assert root.find(".//b") is None  # markup in a message never becomes an element
