@@ -107,10 +107,13 @@ def main(argv: list[str]) -> int:
         # One mutmut run for all of them: the suite runs once to learn which tests reach which
         # function, and mutmut takes the mutants with the fastest tests first.
         started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1",
-                        *(MODULES[m][0] for m in modules)], cwd=ROOT, env=env, check=False,
-                       stdout=subprocess.DEVNULL)
-        print(f"mutmut: {time.monotonic() - started:.0f} s", file=sys.stderr)
+        log = ROOT / "mutants" / "run.log"
+        log.parent.mkdir(exist_ok=True)
+        with log.open("w", encoding="utf-8") as out:
+            subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1",
+                            *(MODULES[m][0] for m in modules)], cwd=ROOT, env=env,
+                           check=False, stdout=out, stderr=subprocess.STDOUT)
+        print(f"mutmut: {time.monotonic() - started:.0f} s (its output: {log})", file=sys.stderr)
     statuses = results()
     equivalent = equivalent_mutants()
     print(table(statuses, equivalent, modules))
