@@ -31,6 +31,7 @@ from validator.checks.breakdown import Options as BreakdownOptions
 from validator.checks.identity import Options as IdentityOptions
 from validator.checks.implied_prior import Options as PriorOptions
 from validator.checks.period_total import Options as PeriodTotalOptions
+from validator.checks.ratio import Options as RatioOptions
 from validator.checks.share import Options as ShareOptions
 from validator.model import Rule, RuleSet
 from validator.numbers import Rounding, TrailingZeros
@@ -492,6 +493,40 @@ def _implied_prior(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
     return result
 
 
+def _ratio(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
+           crossed: set[Key]) -> list[Violation]:
+    """Numerator / denominator as intervals, times `times`: against a printed ratio, or bounds."""
+    options: RatioOptions = rule.options
+    along = _index(rules, options.along)
+    scoped = _scoped(rules, rule, points)
+    instances = {_with(k, along, "") for k in scoped if k[along] in options.members}
+    result = []
+    for instance in instances:
+        figures = [scoped.get(_with(instance, along, m)) for m in options.members]
+        if any(f is None for f in figures):
+            continue
+        num, den = figures[0], figures[1]
+        assert num is not None and den is not None
+        quotient = _divide(num.lo, num.hi, den.lo, den.hi)
+        if quotient is None:
+            continue
+        q_lo, q_hi = quotient[0] * options.times, quotient[1] * options.times
+        magnitude = max(abs(q_lo), abs(q_hi))
+        slack = rule.tolerance.slack(magnitude)
+        rows = frozenset(f.row for f in figures if f is not None)
+        gaps = []
+        if options.ratio is not None:
+            printed = figures[2]
+            assert printed is not None
+            gaps.append(_gap(printed.lo, printed.hi, q_lo, q_hi))
+        if options.minimum is not None:
+            gaps.append(max(options.minimum - q_hi, 0.0))
+        if options.maximum is not None:
+            gaps.append(max(q_lo - options.maximum, 0.0))
+        result += [Violation(rule.id, rows) for gap in gaps if _fails(gap, slack, magnitude)]
+    return result
+
+
 Evaluator = Callable[[RuleSet, Rule, Mapping[Key, Point], set[Key]], list[Violation]]
 
 # The oracle's own registry, one entry per rule kind (keys as in validator.checks.CHECKS);
@@ -504,6 +539,7 @@ ORACLES: dict[str, Evaluator] = {
     "share": _share,
     "abs_change": _abs_change,
     "period_total": _period_total,
+    "ratio": _ratio,
 }
 
 
