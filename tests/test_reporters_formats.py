@@ -22,6 +22,7 @@ from reporter_cases import EVIL_REASON, EVIL_REGION, clean_report, problem_repor
 
 from validator.report import Discrepancy, FigureRef, Report, RuleSummary, Severity
 from validator.reporters import REPORTERS, Format, html_report, render
+from validator.reporters.common import fmt_interval
 from validator.reporters.github import escape_data, escape_property
 from validator.reporters.markdown import escape_md
 from validator.reporters.sarif import table_uri
@@ -376,3 +377,21 @@ def test_github_round_trips_any_text(message: str, label: str, rule: str) -> Non
     name, props, data = parse_command(first)
     assert (name, props["title"], props["line"]) == ("error", rule, "3")
     assert data.startswith(message + "\n")
+
+
+# ---------------------------------------------------------------- shared formatting
+
+
+@pytest.mark.parametrize(("interval", "text"), [
+    ((None, 5.0), "at most 5"),  # only a maximum
+    ((3.0, None), "at least 3"),  # only a minimum
+    ((None, None), "any value"),
+    ((2.0, 2.0), "2"),
+    ((1.5, 2.25), "1.5 to 2.25"),
+    ((-2.5, -1.0), "-2.5 to -1"),
+])
+def test_intervals_read_as_words_with_their_unit(interval: tuple[float | None, float | None],
+                                                 text: str) -> None:
+    assert fmt_interval(interval) == text  # no unit: nothing trails
+    assert fmt_interval(interval, "USD bn") == f"{text} USD bn"
+    assert fmt_interval(None, "USD bn") == ""
