@@ -395,3 +395,16 @@ def test_intervals_read_as_words_with_their_unit(interval: tuple[float | None, f
     assert fmt_interval(interval) == text  # no unit: nothing trails
     assert fmt_interval(interval, "USD bn") == f"{text} USD bn"
     assert fmt_interval(None, "USD bn") == ""
+
+
+@pytest.mark.parametrize("fmt", [Format.MARKDOWN, Format.HTML], ids=str)
+def test_an_untitled_report_is_called_a_release_check(fmt: Format) -> None:
+    records = records_of("clean")
+    records["title"] = ""
+    assert "Release check" in render(fmt, records)
+
+
+def test_markdown_names_a_status_it_has_no_headline_for() -> None:
+    records = records_of("clean")
+    records["summary"]["status"] = "partly checked"
+    assert render(Format.MARKDOWN, records).startswith("### partly checked: ")
