@@ -22,6 +22,7 @@ from reporter_cases import EVIL_REASON, EVIL_REGION, clean_report, problem_repor
 
 from validator.report import Discrepancy, FigureRef, Report, RuleSummary, Severity
 from validator.reporters import REPORTERS, Format, html_report, render
+from validator.reporters.common import fmt_interval
 from validator.reporters.github import escape_data, escape_property
 from validator.reporters.markdown import escape_md
 from validator.reporters.sarif import table_uri
@@ -180,6 +181,16 @@ def test_the_escaping_test_sees_a_template_that_trusts_user_text(
     monkeypatch.setattr(html_report, "_ENV", trusting)
     records, markers = with_markup_everywhere(records_of("problems"))
     assert unescaped(render(Format.HTML, records), markers) == {"<b>discrepancies.message</b>"}
+
+
+def test_markdown_and_junit_carry_user_markup_as_text() -> None:
+    records, _ = with_markup_everywhere(records_of("problems"))
+    assert "<b>" not in render(Format.MARKDOWN, records)
+    root = ET.fromstring(render(Format.JUNIT, records))
+    assert root.find(".//b") is None  # markup in a message never becomes an element
+    texts = " ".join([*(e.text or "" for e in root.iter()),
+                      *(v for e in root.iter() for v in e.attrib.values())])
+    assert "<b>discrepancies.message</b>" in texts
 
 
 def test_html_page_loads_nothing_and_runs_only_its_own_script() -> None:
@@ -366,3 +377,34 @@ def test_github_round_trips_any_text(message: str, label: str, rule: str) -> Non
     name, props, data = parse_command(first)
     assert (name, props["title"], props["line"]) == ("error", rule, "3")
     assert data.startswith(message + "\n")
+
+
+# ---------------------------------------------------------------- shared formatting
+
+
+@pytest.mark.parametrize(("interval", "text"), [
+    ((None, 5.0), "at most 5"),  # only a maximum
+    ((3.0, None), "at least 3"),  # only a minimum
+    ((None, None), "any value"),
+    ((2.0, 2.0), "2"),
+    ((1.5, 2.25), "1.5 to 2.25"),
+    ((-2.5, -1.0), "-2.5 to -1"),
+])
+def test_intervals_read_as_words_with_their_unit(interval: tuple[float | None, float | None],
+                                                 text: str) -> None:
+    assert fmt_interval(interval) == text  # no unit: nothing trails
+    assert fmt_interval(interval, "USD bn") == f"{text} USD bn"
+    assert fmt_interval(None, "USD bn") == ""
+
+
+@pytest.mark.parametrize("fmt", [Format.MARKDOWN, Format.HTML], ids=str)
+def test_an_untitled_report_is_called_a_release_check(fmt: Format) -> None:
+    records = records_of("clean")
+    records["title"] = ""
+    assert "Release check" in render(fmt, records)
+
+
+def test_markdown_names_a_status_it_has_no_headline_for() -> None:
+    records = records_of("clean")
+    records["summary"]["status"] = "partly checked"
+    assert render(Format.MARKDOWN, records).startswith("### partly checked: ")

@@ -381,39 +381,6 @@ def _share(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
     return result
 
 
-def _ratio(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
-           crossed: set[Key]) -> list[Violation]:
-    options: RatioOptions = rule.options
-    along = _index(rules, options.along)
-    members = list(options.members)
-    scoped = _scoped(rules, rule, points)
-    result = []
-    for instance in {_with(k, along, "") for k in scoped if k[along] in members}:
-        figures = [scoped.get(_with(instance, along, m)) for m in members]
-        if any(f is None for f in figures):
-            continue
-        numerator, denominator = figures[0], figures[1]
-        assert numerator is not None and denominator is not None
-        quotient = _divide(numerator.lo, numerator.hi, denominator.lo, denominator.hi)
-        if quotient is None:
-            continue
-        lo, hi = quotient[0] * options.times, quotient[1] * options.times
-        magnitude = max(abs(lo), abs(hi))
-        gaps = []
-        if options.ratio is not None:
-            printed = figures[2]
-            assert printed is not None
-            gaps.append(_gap(printed.lo, printed.hi, lo, hi))
-        if options.minimum is not None:
-            gaps.append(max(options.minimum - hi, 0.0))
-        if options.maximum is not None:
-            gaps.append(max(lo - options.maximum, 0.0))
-        rows = frozenset(f.row for f in figures if f is not None)
-        result += [Violation(rule.id, rows) for gap in gaps
-                   if _fails(gap, rule.tolerance.slack(magnitude), magnitude)]
-    return result
-
-
 def _abs_change(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
                 crossed: set[Key]) -> list[Violation]:
     options: AbsChangeOptions = rule.options
@@ -523,6 +490,40 @@ def _implied_prior(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
         gap = max(implied.lo - reported.hi, reported.lo - implied.hi, 0.0)
         if _fails(gap, rule.tolerance.slack(reported.hi), abs(reported.hi)):
             result.append(Violation(rule.id, frozenset([implied.row, reported.row])))
+    return result
+
+
+def _ratio(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
+           crossed: set[Key]) -> list[Violation]:
+    """Numerator / denominator as intervals, times `times`: against a printed ratio, or bounds."""
+    options: RatioOptions = rule.options
+    along = _index(rules, options.along)
+    scoped = _scoped(rules, rule, points)
+    instances = {_with(k, along, "") for k in scoped if k[along] in options.members}
+    result = []
+    for instance in instances:
+        figures = [scoped.get(_with(instance, along, m)) for m in options.members]
+        if any(f is None for f in figures):
+            continue
+        num, den = figures[0], figures[1]
+        assert num is not None and den is not None
+        quotient = _divide(num.lo, num.hi, den.lo, den.hi)
+        if quotient is None:
+            continue
+        q_lo, q_hi = quotient[0] * options.times, quotient[1] * options.times
+        magnitude = max(abs(q_lo), abs(q_hi))
+        slack = rule.tolerance.slack(magnitude)
+        rows = frozenset(f.row for f in figures if f is not None)
+        gaps = []
+        if options.ratio is not None:
+            printed = figures[2]
+            assert printed is not None
+            gaps.append(_gap(printed.lo, printed.hi, q_lo, q_hi))
+        if options.minimum is not None:
+            gaps.append(max(options.minimum - q_hi, 0.0))
+        if options.maximum is not None:
+            gaps.append(max(q_lo - options.maximum, 0.0))
+        result += [Violation(rule.id, rows) for gap in gaps if _fails(gap, slack, magnitude)]
     return result
 
 

@@ -1,7 +1,7 @@
 """Hypothesis strategies for consistent releases: true values that satisfy every rule, printed.
 
     from hypothesis import given
-    from validator.strategies import releases, random_rules_and_release
+    from validator.testing.strategies import releases, random_rules_and_release
 
     @given(releases(load_rules("rules/korea-ict.yaml")))
     def test_clean(frame): ...
