@@ -12,6 +12,7 @@ from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
 from validator.model import Evaluation, FigureRole, Finding, RuleSet
+from validator.refs import FigureRefs
 from validator.report import (
     Coverage,
     Discrepancy,
@@ -36,31 +37,6 @@ class RuleRunner:
     def run(self, rule_id: str, figures: Figures) -> Evaluation:
         rule = self.rules[rule_id]
         return CHECKS[rule.kind].evaluate(rule, figures, self)
-
-
-class FigureRefs:
-    """Turns a finding's row positions into the records a reader can find in the table."""
-
-    def __init__(self, table: Table, rules: RuleSet) -> None:
-        spec = rules.figures
-        self.table = table
-        self.dims = [d.name for d in rules.dimensions]
-        self.spec = spec
-        named = {*self.dims, spec.value, spec.change, spec.unit}
-        self.extra = [c for c in table.frame.columns if c not in named]
-
-    def ref(self, role: FigureRole) -> FigureRef:
-        row = self.table.frame.iloc[role.row_index]
-        spec = self.spec
-        return FigureRef(
-            key={d: str(row[d]) for d in self.dims},
-            value=str(row[spec.value]),
-            row=int(self.table.rows[role.row_index]),
-            unit=str(row[spec.unit]) if spec.unit else "",
-            change=str(row[spec.change]) if spec.change else "",
-            role=role.role,
-            extra={c: str(row[c]) for c in self.extra},
-        )
 
 
 @dataclass(frozen=True)
@@ -100,10 +76,12 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
     refs = FigureRefs(table, rules)
     prior_refs = FigureRefs(prior, rules) if prior is not None else None
 
-    def resolve(role: FigureRole) -> FigureRef:
-        if role.role == PREVIOUS_ROLE and prior_refs is not None:
-            return prior_refs.ref(role)
-        return refs.ref(role)
+    def resolve(roles: list[FigureRole]) -> list[FigureRef]:
+        if prior_refs is None or all(r.role != PREVIOUS_ROLE for r in roles):
+            return refs.refs(roles)
+        current = refs.refs([r for r in roles if r.role != PREVIOUS_ROLE])[::-1]
+        previous = prior_refs.refs([r for r in roles if r.role == PREVIOUS_ROLE])[::-1]
+        return [(previous if r.role == PREVIOUS_ROLE else current).pop() for r in roles]
 
     runner = RuleRunner(rules)
     summaries: list[RuleSummary] = []
@@ -112,23 +90,23 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
 
     def stamp(rule_id: str, kind: str, severity: Severity, description: str,
               findings: Iterable[Finding]) -> int:
-        count = 0
-        for finding in findings:
-            count += 1
+        found = list(findings)
+        resolved = iter(resolve([role for finding in found for role in finding.figures]))
+        for finding in found:
             discrepancies.append(Discrepancy(
                 rule=rule_id,
                 kind=kind,
                 severity=severity,
                 description=description,
                 message=finding.message,
-                figures=tuple(resolve(role) for role in finding.figures),
+                figures=tuple(next(resolved) for _ in finding.figures),
                 context=finding.context,
                 expected=_rounded(finding.expected, finding.decimals),
                 reported=_rounded(finding.reported, finding.decimals),
                 gap=None if finding.gap is None else _round(finding.gap, finding.decimals),
                 unit=finding.unit,
             ))
-        return count
+        return len(found)
 
     optional = {r: d for r, d in OPTIONAL_INPUT_RULES.items() if r in intake.checked}
     for rule_id, description in {**INPUT_RULES, **optional}.items():
