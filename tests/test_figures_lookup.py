@@ -70,7 +70,7 @@ def test_the_sparse_index_gives_the_same_report(table: str, rules: str, prior: s
 def test_unique_keys_matches_numpy() -> None:
     figures = _figures()
     rng = np.random.default_rng(3)
-    keys = rng.choice(figures.key, size=5 * len(figures.key))
+    keys = rng.choice(figures.key, size=600 * len(figures.key))  # enough for the dense path
     unique, inverse = figures.unique_keys(keys)
     expected, expected_inverse = np.unique(keys, return_inverse=True)
     assert (unique == expected).all() and (inverse == expected_inverse).all()
