@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from validator.extract.lexicon import Dimension, Lexicon
-from validator.extract.periods import (
+from validator.periods import (
     PeriodMention,
     detect_release_date,
     find_dates,
