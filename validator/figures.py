@@ -19,7 +19,8 @@ from functools import cached_property
 
 import numpy as np
 
-from validator.model import Dimension, FigureRole, FiguresSpec, Finding, shift_period
+from validator.model import Dimension, FigureRole, FiguresSpec, Finding
+from validator.periods import shift_period
 
 NO_CODE = -1
 # A dense index costs 4 bytes per possible key: used while that is at most this many times the

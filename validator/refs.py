@@ -8,7 +8,6 @@ turned into an array of Python strings once, and the rows of all findings are ta
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 
 import numpy as np
 
@@ -30,14 +29,6 @@ class FigureRefs:
         named = {*self.dims, spec.value, spec.change, spec.unit}
         self.extra = [c for c in table.frame.columns if c not in named]
 
-    @cached_property
-    def _columns(self) -> dict[str, np.ndarray]:
-        # Only once a reference is asked for: a clean release never pays for the conversion.
-        frame = self.table.frame
-        wanted = [*self.dims, self.value, *self.extra]
-        wanted += [c for c in (self.unit, self.change) if c]
-        return {c: frame[c].to_numpy(dtype=object) for c in dict.fromkeys(wanted)}
-
     def ref(self, role: FigureRole) -> FigureRef:
         return self.refs([role])[0]
 
@@ -46,10 +37,11 @@ class FigureRefs:
         if not roles:
             return []
         rows = np.fromiter((r.row_index for r in roles), dtype=np.int64, count=len(roles))
-        columns = self._columns
+        frame = self.table.frame
 
         def take(column: str) -> list[str]:
-            return list(map(str, columns[column][rows]))
+            # One take per column, of the rows named only: never the whole column as objects.
+            return list(map(str, frame[column].take(rows).tolist()))
 
         keys = [take(d) for d in self.dims]
         extra = [take(c) for c in self.extra]
