@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 import numpy as np
+import pandas as pd
 
 from validator.model import Dimension, FigureRole, FiguresSpec, Finding
 from validator.periods import shift_period
@@ -27,6 +28,26 @@ NO_CODE = -1
 # figures (or a few MB), else the sorted keys are searched.
 DENSE_SLOTS_PER_FIGURE = 8
 DENSE_MIN_SLOTS = 1 << 20
+
+
+class Texts:
+    """A text column of the table as printed, read one figure at a time (for messages).
+
+    Turning a column of millions of cells into Python strings costs more than most checks;
+    messages need the text of the few figures they name, so only those are read.
+    """
+
+    def __init__(self, column: pd.Series | Sequence[str] | None, rows: np.ndarray) -> None:
+        self._cells = column.array if isinstance(column, pd.Series) else column
+        self._rows = rows
+
+    def __getitem__(self, position: int | np.integer) -> str:
+        if self._cells is None:
+            return ""
+        return str(self._cells[int(self._rows[position])])
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 @dataclass(frozen=True)
@@ -112,19 +133,19 @@ class Figures:
     rate_hi: np.ndarray
     decimals: np.ndarray  # printed decimals in the figure's own unit
     scale: np.ndarray  # the unit's scale
-    unit: np.ndarray  # object: the unit as printed
-    value_text: np.ndarray  # object: the value as printed
-    change_text: np.ndarray  # object: the % change as printed
+    unit: Texts  # the unit as printed
+    value_text: Texts  # the value as printed
+    change_text: Texts  # the % change as printed
     frame_index: np.ndarray  # int64 row position in the table frame
     unusable: Mapping[int, str]  # key -> why a figure printed in the table cannot be used
     implied: bool = False  # values are prior-period values implied by the rates
     # Real-release columns (None when the rules file names no such column).
     share_lo: np.ndarray | None = None  # share in % of a whole; NaN where none
     share_hi: np.ndarray | None = None
-    share_text: np.ndarray | None = None
+    share_text: Texts | None = None
     abs_lo: np.ndarray | None = None  # change in amount, in base units; NaN where none
     abs_hi: np.ndarray | None = None
-    abs_text: np.ndarray | None = None
+    abs_text: Texts | None = None
     signed: np.ndarray | None = None  # bool: a figure of a code declared `signed`
 
     @property
