@@ -22,7 +22,7 @@ from reporter_cases import EVIL_REASON, EVIL_REGION, clean_report, problem_repor
 from validator.report import Discrepancy, FigureRef, Report, RuleSummary, Severity
 from validator.reporters import REPORTERS, Format, render
 from validator.reporters.github import escape_data, escape_property
-from validator.reporters.html_report import _ENV
+from validator.reporters.html_report import _environment
 from validator.reporters.markdown import escape_md
 from validator.reporters.sarif import table_uri
 
@@ -36,6 +36,7 @@ NEW_FORMATS = {
     Format.JUNIT: "junit.xml",
     Format.SARIF: "sarif.json",
     Format.GITHUB: "github.txt",
+    Format.CSV: "csv",
 }
 CASES = {"clean": clean_report, "problems": problem_report}
 
@@ -130,7 +131,7 @@ def test_html_escapes_all_user_text() -> None:
 
 
 def test_html_template_autoescapes() -> None:
-    assert _ENV.autoescape is True
+    assert _environment().autoescape is True
 
 
 def test_html_summary_and_breakdown_table() -> None:
