@@ -16,9 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from validator.model import Dimension, FigureRole, FiguresSpec, Finding
 from validator.periods import shift_period
@@ -38,13 +40,24 @@ class Texts:
     """
 
     def __init__(self, column: pd.Series | Sequence[str] | None, rows: np.ndarray) -> None:
-        self._cells = column.array if isinstance(column, pd.Series) else column
+        cells: Any = column.array if isinstance(column, pd.Series) else column
+        arrow = getattr(cells, "_pa_array", None)  # pandas' Arrow strings: read Arrow directly
+        if isinstance(arrow, pa.ChunkedArray):
+            self._arrow: pa.Array | None = arrow.combine_chunks()
+            cells = None
+        else:
+            self._arrow = None
+        self._cells = cells
         self._rows = rows
 
     def __getitem__(self, position: int | np.integer) -> str:
+        row = int(self._rows[position])
+        if self._arrow is not None:
+            value = self._arrow[row].as_py()
+            return "" if value is None else str(value)
         if self._cells is None:
             return ""
-        return str(self._cells[int(self._rows[position])])
+        return str(self._cells[row])
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -258,15 +271,21 @@ class Figures:
 
     # --- describing figures and keys in findings -------------------------------------------
 
-    def key_codes(self, key: int) -> dict[str, str]:
-        result = {}
+    @cached_property
+    def _decoding(self) -> tuple[tuple[str, int, int, tuple[str, ...]], ...]:
+        """Per dimension, in plain ints: name, radix, code count + 1, and the codes to show."""
+        decoding = []
         for i, dim in enumerate(self.dimensions):
-            position = (key // int(self.radix[i])) % (len(dim.codes) + 1)
-            code = dim.codes[position] if position < len(dim.codes) else "?"
+            codes = (*dim.codes, "?")
             if self.implied and dim.is_time:
-                code = shift_period(code) or f"{code} (prior period)"
-            result[dim.name] = code
-        return result
+                codes = tuple(shift_period(c) or f"{c} (prior period)" for c in codes)
+            decoding.append((dim.name, int(self.radix[i]), len(codes), codes))
+        return tuple(decoding)
+
+    def key_codes(self, key: int | np.integer) -> dict[str, str]:
+        key = int(key)
+        return {name: codes[key // radix % size]
+                for name, radix, size, codes in self._decoding}
 
     def context(self, key: int, without: str | None = None) -> dict[str, str]:
         return {d: c for d, c in self.key_codes(key).items() if d != without}
@@ -276,8 +295,9 @@ class Figures:
         codes = ", ".join(self.context(key, without).values())
         return f"{codes}: " if codes else ""
 
-    def code_of(self, position: int, dim: str) -> str:
-        return self.key_codes(int(self.key[position]))[dim]
+    def code_of(self, position: int | np.integer, dim: str) -> str:
+        d = self.dim_index(dim)
+        return self._decoding[d][3][int(self.codes[position, d])]
 
     def role(self, position: int, role: str) -> FigureRole:
         return FigureRole(int(self.frame_index[position]), role)
