@@ -24,10 +24,11 @@ class FigureRefs:
         self.table = table
         self.dims = [d.name for d in rules.dimensions]
         self.value = spec.value
-        self.unit = spec.unit
-        self.change = spec.change
         named = {*self.dims, spec.value, spec.change, spec.unit}
         self.extra = [c for c in table.frame.columns if c not in named]
+        # Optional columns the table lacks (a press release has no % change column) are blank.
+        self.unit = spec.unit if spec.unit in table.frame.columns else None
+        self.change = spec.change if spec.change in table.frame.columns else None
 
     def ref(self, role: FigureRole) -> FigureRef:
         return self.refs([role])[0]
