@@ -178,7 +178,7 @@ def test_the_escaping_test_sees_a_template_that_trusts_user_text(
         {"report.html.j2": source.replace("{{ d.message }}", "{{ d.message | safe }}")}),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
-    monkeypatch.setattr(html_report, "_ENV", trusting)
+    monkeypatch.setattr(html_report, "_environment", lambda: trusting)
     records, markers = with_markup_everywhere(records_of("problems"))
     assert unescaped(render(Format.HTML, records), markers) == {"<b>discrepancies.message</b>"}
 

@@ -25,6 +25,7 @@ from validator.progress import StageProgress, wanted
 from validator.prose import Release, is_release
 from validator.report import FailOn, Report
 from validator.reporters import COMBINABLE, INTERACTIVE, REPORTERS, Format, render
+from validator.reporters.common import DEFAULT_MAX_PER_RULE
 from validator.rules import load_rules
 from validator.table import FORMATS, Table
 
@@ -70,10 +71,16 @@ def cli() -> None:
               help="With a press release: its date, for 'last year' and 'last month'.")
 @click.option("--history", metavar="HISTORY",
               help="With a press release: a table of earlier periods, to check record claims.")
+@click.option("--max-per-rule", type=click.IntRange(min=0), default=DEFAULT_MAX_PER_RULE,
+              show_default=True, metavar="N",
+              help="Show at most N discrepancies of each rule in the text, markdown, html and "
+                   "github formats, with the count of the rest (0: none; json and csv list "
+                   "all).")
 def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, ...],
                   outputs: tuple[str, ...], table_format: str | None, fail_on: str,
                   baseline_path: str | None, prior_path: str | None, figures_table: str | None,
-                  release_date: datetime | None, history: str | None) -> int:
+                  release_date: datetime | None, history: str | None,
+                  max_per_rule: int) -> int:
     """Check each TABLE against RULES.
 
     A TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
@@ -122,7 +129,7 @@ def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, 
             report = apply_baseline(report, baseline)
         records = report.to_records()
         for texts, fmt in zip(rendered, chosen, strict=True):
-            texts.append(render(fmt, records))
+            texts.append(render(fmt, records, max_per_rule))
         if report.count_failing(FailOn(fail_on)):
             worst = max(worst, EXIT_DISCREPANCIES)
     for texts, target in zip(rendered, targets, strict=True):

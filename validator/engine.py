@@ -23,6 +23,7 @@ from validator.model import (
     RuleSet,
     Unevaluated,
 )
+from validator.refs import FigureRefs
 from validator.report import (
     Coverage,
     Discrepancy,
@@ -47,34 +48,6 @@ class RuleRunner:
     def run(self, rule_id: str, figures: Figures) -> Evaluation:
         rule = self.rules[rule_id]
         return CHECKS[rule.kind].evaluate(rule, figures, self)
-
-
-class FigureRefs:
-    """Turns a finding's row positions into the records a reader can find in the table."""
-
-    def __init__(self, table: Table, rules: RuleSet) -> None:
-        spec = rules.figures
-        self.table = table
-        self.dims = [d.name for d in rules.dimensions]
-        self.spec = spec
-        named = {*self.dims, spec.value, spec.change, spec.unit}
-        self.extra = [c for c in table.frame.columns if c not in named]
-        # Optional columns the table lacks (a press release has no % change column) are blank.
-        self.unit = spec.unit if spec.unit in table.frame.columns else None
-        self.change = spec.change if spec.change in table.frame.columns else None
-
-    def ref(self, role: FigureRole) -> FigureRef:
-        row = self.table.frame.iloc[role.row_index]
-        spec = self.spec
-        return FigureRef(
-            key={d: str(row[d]) for d in self.dims},
-            value=str(row[spec.value]),
-            row=int(self.table.rows[role.row_index]),
-            unit=str(row[self.unit]) if self.unit else "",
-            change=str(row[self.change]) if self.change else "",
-            role=role.role,
-            extra={c: str(row[c]) for c in self.extra},
-        )
 
 
 def _round(amount: float, decimals: int | None) -> float:
@@ -104,10 +77,13 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
     refs = FigureRefs(table, rules)
     prior_refs = FigureRefs(prior, rules) if prior is not None else None
 
-    def resolve(role: FigureRole) -> FigureRef:
-        if role.role == PREVIOUS_ROLE and prior_refs is not None:
-            return prior_refs.ref(role)
-        return refs.ref(role)
+    def resolve(roles: list[FigureRole]) -> list[FigureRef]:
+        """All the figures of one outcome at once (one take per column of each table)."""
+        if prior_refs is None or all(r.role != PREVIOUS_ROLE for r in roles):
+            return refs.refs(roles)
+        current = refs.refs([r for r in roles if r.role != PREVIOUS_ROLE])[::-1]
+        previous = prior_refs.refs([r for r in roles if r.role == PREVIOUS_ROLE])[::-1]
+        return [(previous if r.role == PREVIOUS_ROLE else current).pop() for r in roles]
 
     touched: list[np.ndarray] = []
 
@@ -132,8 +108,10 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
     not_evaluated: list[NotEvaluated] = []
     for outcome in outcomes():
         evaluation = outcome.evaluation
-        discrepancies.extend(_discrepancy(outcome, finding, resolve)
-                             for finding in evaluation.findings)
+        resolved = iter(resolve([r for finding in evaluation.findings for r in finding.figures]))
+        discrepancies.extend(
+            _discrepancy(outcome, finding, tuple(next(resolved) for _ in finding.figures))
+            for finding in evaluation.findings)
         skipped = [NotEvaluated(outcome.rule_id, u.reason, u.missing, u.context)
                    for u in evaluation.unevaluated]
         count = evaluation.not_evaluated
@@ -198,14 +176,14 @@ def headline_of(kind: str) -> str:
 
 
 def _discrepancy(outcome: Outcome, finding: Finding,
-                 resolve: Callable[[FigureRole], FigureRef]) -> Discrepancy:
+                 figures: tuple[FigureRef, ...]) -> Discrepancy:
     return Discrepancy(
         rule=outcome.rule_id,
         kind=outcome.kind,
         severity=outcome.severity,
         description=outcome.description,
         message=finding.message,
-        figures=tuple(resolve(role) for role in finding.figures),
+        figures=figures,
         context=finding.context,
         expected=_rounded(finding.expected, finding.decimals),
         reported=_rounded(finding.reported, finding.decimals),

@@ -2,7 +2,11 @@
 
 Every dimension code is an integer position in its code list, and a figure's key packs those
 positions into one int64 (mixed radix), so that a parent, a sibling or the same figure a year
-earlier is found by arithmetic on keys and a hash lookup, never by a loop over figures.
+earlier is found by arithmetic on keys, never by a loop over figures. Checks look figures up
+through `Figures.find`, `Figures.under` and `Figures.along`, which return a `Lookup`: positions
+with an explicit mask of the figures found, so that a missing figure is never read by mistake.
+Where the key space is small enough (the usual case: a few code lists of tens to thousands of
+codes) a key is a slot of a dense array of positions; otherwise sorted keys are searched.
 """
 
 from __future__ import annotations
@@ -12,14 +16,76 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from validator.model import Dimension, FigureRole, FiguresSpec, Finding
 from validator.periods import shift_period
 
 NO_CODE = -1
+# A dense index costs 4 bytes per possible key: used while that is at most this many times the
+# figures (or a few MB), else the sorted keys are searched.
+DENSE_SLOTS_PER_FIGURE = 8
+DENSE_MIN_SLOTS = 1 << 20
+
+
+class Texts:
+    """A text column of the table as printed, read one figure at a time (for messages).
+
+    Turning a column of millions of cells into Python strings costs more than most checks;
+    messages need the text of the few figures they name, so only those are read.
+    """
+
+    def __init__(self, column: pd.Series | Sequence[str] | None, rows: np.ndarray) -> None:
+        cells: Any = column.array if isinstance(column, pd.Series) else column
+        arrow = getattr(cells, "_pa_array", None)  # pandas' Arrow strings: read Arrow directly
+        if isinstance(arrow, pa.ChunkedArray):
+            self._arrow: pa.Array | None = arrow.combine_chunks()
+            cells = None
+        else:
+            self._arrow = None
+        self._cells = cells
+        self._rows = rows
+
+    def __getitem__(self, position: int | np.integer) -> str:
+        row = int(self._rows[position])
+        if self._arrow is not None:
+            value = self._arrow[row].as_py()
+            return "" if value is None else str(value)
+        if self._cells is None:
+            return ""
+        return str(self._cells[row])
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Figures looked up by key: `positions` index the figures only where `found` is true.
+
+    Elsewhere a position is 0, a valid index, so that arrays can be taken in one step; read
+    them through `take` or mask them with `found` (or `usable`), never bare.
+    """
+
+    positions: np.ndarray  # int64, same shape as the keys looked up; 0 where not found
+    found: np.ndarray  # bool, same shape
+
+    def take(self, values: np.ndarray, fill: float | bool | int = np.nan) -> np.ndarray:
+        """`values` of the figures found, `fill` where none was."""
+        return np.where(self.found, values[self.positions], fill)
+
+    def usable(self, figures: Figures, scope: np.ndarray | None = None) -> np.ndarray:
+        """Found, with a usable value (and inside `scope`, a bool per figure, if given)."""
+        ok: np.ndarray = self.found & figures.available[self.positions]
+        return ok & scope[self.positions] if scope is not None else ok
+
+    def or_missing(self) -> np.ndarray:
+        """Positions with -1 where no figure was found."""
+        return np.where(self.found, self.positions, -1)
 
 
 @dataclass(frozen=True)
@@ -80,19 +146,19 @@ class Figures:
     rate_hi: np.ndarray
     decimals: np.ndarray  # printed decimals in the figure's own unit
     scale: np.ndarray  # the unit's scale
-    unit: np.ndarray  # object: the unit as printed
-    value_text: np.ndarray  # object: the value as printed
-    change_text: np.ndarray  # object: the % change as printed
+    unit: Texts  # the unit as printed
+    value_text: Texts  # the value as printed
+    change_text: Texts  # the % change as printed
     frame_index: np.ndarray  # int64 row position in the table frame
     unusable: Mapping[int, str]  # key -> why a figure printed in the table cannot be used
     implied: bool = False  # values are prior-period values implied by the rates
     # Real-release columns (None when the rules file names no such column).
     share_lo: np.ndarray | None = None  # share in % of a whole; NaN where none
     share_hi: np.ndarray | None = None
-    share_text: np.ndarray | None = None
+    share_text: Texts | None = None
     abs_lo: np.ndarray | None = None  # change in amount, in base units; NaN where none
     abs_hi: np.ndarray | None = None
-    abs_text: np.ndarray | None = None
+    abs_text: Texts | None = None
     signed: np.ndarray | None = None  # bool: a figure of a code declared `signed`
 
     @property
@@ -104,13 +170,89 @@ class Figures:
         return key_radix(self.dimensions)
 
     @cached_property
-    def _index(self) -> pd.Index:
-        index: pd.Index = pd.Index(self.key)
-        return index
+    def key_space(self) -> int:
+        """The number of possible keys: every key is in 0 .. key_space - 1."""
+        return int(self.radix[0]) * (len(self.dimensions[0].codes) + 1) if self.dimensions else 1
 
-    def positions(self, keys: np.ndarray) -> np.ndarray:
-        """Position of each key, -1 where no usable figure has it."""
-        return np.asarray(self._index.get_indexer(pd.Index(keys)), dtype=np.int64)
+    @cached_property
+    def _slots(self) -> np.ndarray | None:
+        """Dense index: position of the figure of each possible key, -1 for none."""
+        if self.key_space > max(DENSE_SLOTS_PER_FIGURE * len(self.key), DENSE_MIN_SLOTS):
+            return None
+        slots = np.full(self.key_space, -1, dtype=np.int32 if len(self.key) < 2**31
+                        else np.int64)
+        slots[self.key] = np.arange(len(self.key), dtype=slots.dtype)
+        return slots
+
+    @cached_property
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse index: the keys in order, and the position of each."""
+        order = np.argsort(self.key, kind="stable")
+        return self.key[order], order
+
+    def find(self, keys: np.ndarray) -> Lookup:
+        """The figures of `keys` (any shape; a negative key is no figure)."""
+        keys = np.asarray(keys, dtype=np.int64)
+        valid = (keys >= 0) & (keys < self.key_space)
+        safe_keys = np.where(valid, keys, 0)
+        slots = self._slots
+        if slots is not None:
+            positions = slots[safe_keys].astype(np.int64)
+            found = valid & (positions >= 0)
+        else:
+            ordered, order = self._sorted
+            at = np.minimum(np.searchsorted(ordered, safe_keys), max(len(ordered) - 1, 0))
+            found = valid & (ordered[at] == safe_keys) if len(ordered) else valid & False
+            positions = order[at] if len(ordered) else np.zeros(keys.shape, dtype=np.int64)
+        return Lookup(np.where(found, positions, 0), found)
+
+    def with_code(self, keys: np.ndarray | int, dim: str, codes: np.ndarray | int) -> np.ndarray:
+        """The keys with their code in `dim` replaced by `codes` (broadcast); -1 where a code
+        is NO_CODE or a key is negative."""
+        d = self.dim_index(dim)
+        radix = int(self.radix[d])
+        keys = np.asarray(keys, dtype=np.int64)
+        codes = np.asarray(codes, dtype=np.int64)
+        own = (keys // radix) % (len(self.dimensions[d].codes) + 1)
+        moved = keys + (codes - own) * radix
+        return np.where((codes >= 0) & (keys >= 0), moved, -1)
+
+    def under(self, positions: np.ndarray, dim: str, codes: np.ndarray) -> Lookup:
+        """The figure at each of `positions` under another code of `dim` (NO_CODE: none).
+
+        `codes` broadcasts against `positions`: one code each, or with `positions[:, None]`, a
+        row of codes for each figure.
+        """
+        return self.find(self.with_code(self.key[positions], dim, codes))
+
+    def code_in(self, keys: np.ndarray | int, dim: str) -> np.ndarray:
+        """The code position in `dim` of each key."""
+        d = self.dim_index(dim)
+        return np.asarray(keys, dtype=np.int64) // int(self.radix[d]) % (
+            len(self.dimensions[d].codes) + 1)
+
+    def instance_keys(self, positions: np.ndarray, dim: str) -> np.ndarray:
+        """The keys of the figures at `positions` without their code in `dim` (set to 0)."""
+        return self.with_code(self.key[positions], dim, np.zeros(1, dtype=np.int64))
+
+    def along(self, instances: np.ndarray, dim: str, codes: np.ndarray) -> Lookup:
+        """For instance keys (see `instance_keys`) and code positions of `dim`: the figures,
+        shape (codes, instances)."""
+        return self.find(self.with_code(np.asarray(instances)[None, :], dim,
+                                        np.asarray(codes, dtype=np.int64)[:, None]))
+
+    def unique_keys(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`np.unique(keys, return_inverse=True)` for keys in the key space, without a sort
+        where the dense index is used."""
+        keys = np.asarray(keys, dtype=np.int64)
+        if self._slots is None or len(keys) * 16 < self.key_space:
+            unique, inverse = np.unique(keys, return_inverse=True)
+            return unique, inverse.reshape(-1)
+        seen = np.zeros(self.key_space, dtype=bool)
+        seen[keys] = True
+        unique = np.flatnonzero(seen)
+        rank = np.cumsum(seen, dtype=np.int32 if self.key_space < 2**31 else np.int64)
+        return unique.astype(np.int64), rank[keys].astype(np.int64) - 1
 
     def dim_index(self, name: str) -> int:
         return next(i for i, d in enumerate(self.dimensions) if d.name == name)
@@ -129,15 +271,21 @@ class Figures:
 
     # --- describing figures and keys in findings -------------------------------------------
 
-    def key_codes(self, key: int) -> dict[str, str]:
-        result = {}
+    @cached_property
+    def _decoding(self) -> tuple[tuple[str, int, int, tuple[str, ...]], ...]:
+        """Per dimension, in plain ints: name, radix, code count + 1, and the codes to show."""
+        decoding = []
         for i, dim in enumerate(self.dimensions):
-            position = (key // int(self.radix[i])) % (len(dim.codes) + 1)
-            code = dim.codes[position] if position < len(dim.codes) else "?"
+            codes = (*dim.codes, "?")
             if self.implied and dim.is_time:
-                code = shift_period(code) or f"{code} (prior period)"
-            result[dim.name] = code
-        return result
+                codes = tuple(shift_period(c) or f"{c} (prior period)" for c in codes)
+            decoding.append((dim.name, int(self.radix[i]), len(codes), codes))
+        return tuple(decoding)
+
+    def key_codes(self, key: int | np.integer) -> dict[str, str]:
+        key = int(key)
+        return {name: codes[key // radix % size]
+                for name, radix, size, codes in self._decoding}
 
     def context(self, key: int, without: str | None = None) -> dict[str, str]:
         return {d: c for d, c in self.key_codes(key).items() if d != without}
@@ -147,8 +295,9 @@ class Figures:
         codes = ", ".join(self.context(key, without).values())
         return f"{codes}: " if codes else ""
 
-    def code_of(self, position: int, dim: str) -> str:
-        return self.key_codes(int(self.key[position]))[dim]
+    def code_of(self, position: int | np.integer, dim: str) -> str:
+        d = self.dim_index(dim)
+        return self._decoding[d][3][int(self.codes[position, d])]
 
     def role(self, position: int, role: str) -> FigureRole:
         return FigureRole(int(self.frame_index[position]), role)

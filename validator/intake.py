@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from validator.errors import InputError
-from validator.figures import Figures, key_radix
+from validator.figures import Figures, Texts, key_radix
 from validator.model import Dimension, FigureRole, FiguresSpec, Finding, RuleSet
 from validator.numbers import (
     Parsed,
@@ -211,7 +211,7 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
         codes[:, i] = parsed.codes(dim.name)
     keyed = (codes >= 0).all(axis=1)
 
-    unit_text = frame[spec.unit] if spec.unit else pd.Series([""] * n, dtype="str")
+    unit_text = frame[spec.unit] if spec.unit else None
     scale = unit_scale(frame, spec)
     value = parsed.number(spec.value, "value").scaled(scale)
     has_change = spec.change is not None and spec.change in frame
@@ -297,19 +297,18 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
         rate_hi=rate_hi[keep],
         decimals=decimals[keep],
         scale=np.where(np.isfinite(scale), scale, 1.0)[keep],
-        unit=unit_text.to_numpy(dtype=object)[keep],
-        value_text=frame[spec.value].to_numpy(dtype=object)[keep],
-        change_text=(frame[spec.change].to_numpy(dtype=object) if spec.change and has_change
-                     else np.full(n, "", dtype=object))[keep],
+        unit=Texts(unit_text, keep),
+        value_text=Texts(frame[spec.value], keep),
+        change_text=Texts(frame[spec.change] if spec.change and has_change else None, keep),
         frame_index=keep,
         unusable=unusable_reason,
         share_lo=None if share is None else share[0][keep],
         share_hi=None if share is None else share[1][keep],
-        share_text=None if share is None else frame[spec.share].to_numpy(dtype=object)[keep],
+        share_text=None if share is None else Texts(frame[spec.share], keep),
         abs_lo=None if amount is None else amount[0][keep],
         abs_hi=None if amount is None else amount[1][keep],
         abs_text=(None if amount is None
-                  else frame[spec.abs_change].to_numpy(dtype=object)[keep]),
+                  else Texts(frame[spec.abs_change], keep)),
         signed=_signed(codes[keep], dimensions, spec.signed) if spec.signed else None,
     )
     return Intake(figures=figures, row_keys=key, findings=intake_findings, checked=checked)

@@ -32,10 +32,9 @@ def sign_changed(figures: Figures) -> np.ndarray:
         codes = figures.dimensions[t].codes
         shifted = figures.code_positions(time, [shift_period(c) or "" for c in codes])
         own = figures.codes[:, t]
-        prior_keys = figures.key + (shifted[own] - own) * int(figures.radix[t])
-        prior = np.where(shifted[own] >= 0, figures.positions(prior_keys), -1)
-        safe = np.where(prior >= 0, prior, 0)
-        reported = (prior >= 0) & figures.available[safe]
+        lookup = figures.under(np.arange(len(figures.key)), time, shifted[own])
+        safe = lookup.positions
+        reported = lookup.usable(figures)
         other_sign = ((figures.lo > 0) & (figures.hi[safe] < 0)) | (
             (figures.hi < 0) & (figures.lo[safe] > 0))
         crossed |= signed & reported & other_sign

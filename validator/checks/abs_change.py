@@ -82,10 +82,10 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     rows = np.flatnonzero(figures.in_scope(rule.where) & figures.available
                           & np.isfinite(figures.abs_lo))
     prior_code = earlier[own[rows]]
-    prior_keys = figures.key[rows] + (prior_code - own[rows]) * int(figures.radix[t])
-    prior = np.where(prior_code >= 0, figures.positions(prior_keys), -1)
-    safe = np.where(prior >= 0, prior, 0)
-    reported = (prior >= 0) & figures.available[safe]
+    prior_keys = figures.with_code(figures.key[rows], time, prior_code)
+    lookup = figures.find(prior_keys)
+    safe = lookup.positions
+    reported = lookup.usable(figures)
     lo, hi = figures.lo[rows], figures.hi[rows]
     expected_lo = np.where(reported, lo - figures.hi[safe], np.nan)
     expected_hi = np.where(reported, hi - figures.lo[safe], np.nan)
@@ -97,7 +97,8 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     evaluable = np.isfinite(expected_lo) & np.isfinite(expected_hi)
 
     result = Evaluation(checked=int(evaluable.sum()), touched=np.concatenate(
-        [rows[evaluable], prior[evaluable & reported]]))
+        [rows[evaluable], safe[evaluable & reported]]))
+
     def describe(i: int) -> Unevaluated:
         missing = (figures.key_codes(int(prior_keys[i])),) if prior_code[i] >= 0 else ()
         return Unevaluated(
@@ -117,7 +118,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     failing = evaluable & fails(gap, rule.tolerance.slack(a_hi), magnitude)
     for i in np.flatnonzero(failing):
         result.findings.append(_finding(
-            figures, time, int(rows[i]), int(prior[i]) if reported[i] else None,
+            figures, time, int(rows[i]), int(safe[i]) if reported[i] else None,
             (float(expected_lo[i]), float(expected_hi[i])), float(gap[i]),
         ))
     return result

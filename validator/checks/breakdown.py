@@ -55,7 +55,6 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     options: Options = rule.options
     d = figures.dim_index(options.dimension)
     dimension = figures.dimensions[d]
-    radix = int(figures.radix[d])
     parent_of = np.full(len(dimension.codes), -1, dtype=np.int64)
     n_children = np.zeros(len(dimension.codes), dtype=np.int64)
     for parent, kids in dimension.children.items():
@@ -68,8 +67,8 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     is_child = scope & (parent_of[child_code] >= 0)
     children = np.flatnonzero(is_child)
     parent_code = parent_of[child_code[children]]
-    instance_keys = figures.key[children] + (parent_code - child_code[children]) * radix
-    instances, group = np.unique(instance_keys, return_inverse=True)
+    instances, group = figures.unique_keys(
+        figures.with_code(figures.key[children], options.dimension, parent_code))
 
     usable = figures.available[children]
     weights = np.where(usable, 1.0, 0.0)
@@ -79,10 +78,10 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     magnitude = np.bincount(group, np.where(usable, np.abs(figures.hi[children]), 0.0), size)
     parts_found = np.bincount(group, weights, size).astype(np.int64)
 
-    totals = figures.positions(instances)
-    safe = np.where(totals >= 0, totals, 0)
-    total_ok = (totals >= 0) & figures.available[safe] & scope[safe]
-    expected_parts = n_children[(instances // radix) % (len(dimension.codes) + 1)]
+    totals = figures.find(instances)
+    safe = totals.positions
+    total_ok = totals.usable(figures, scope)
+    expected_parts = n_children[figures.code_in(instances, options.dimension)]
     parts_ok = parts_found == expected_parts if options.complete else parts_found > 0
     evaluable = total_ok & parts_ok
 
@@ -122,14 +121,13 @@ def _unevaluated(options: Options, figures: Figures, instance: int, total_ok: bo
                  child_rows: np.ndarray) -> Unevaluated:
     d = figures.dim_index(options.dimension)
     dimension = figures.dimensions[d]
-    radix = int(figures.radix[d])
-    parent = dimension.codes[(instance // radix) % (len(dimension.codes) + 1)]
+    parent = dimension.codes[int(figures.code_in(instance, options.dimension))]
     missing = [] if total_ok else [instance]
     if options.complete:
         have = {int(figures.codes[r, d]) for r in child_rows if figures.available[r]}
         for code in figures.code_positions(options.dimension, dimension.children[parent]):
             if int(code) not in have:
-                missing.append(instance + (int(code) - dimension.codes.index(parent)) * radix)
+                missing.append(int(figures.with_code(instance, options.dimension, code)))
     keys = np.array(missing, dtype=np.int64)
     return Unevaluated(
         reason=figures.missing_reason(keys),

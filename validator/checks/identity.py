@@ -124,20 +124,19 @@ def side_interval(
 def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     options: Options = rule.options
     along = figures.dim_index(options.along)
-    radix = int(figures.radix[along])
     members = figures.code_positions(options.along, [t.code for t in options.terms])
     scope = figures.in_scope(rule.where)
-    involved = scope & np.isin(figures.codes[:, along], members)
-    instances = np.unique(figures.key[involved] - figures.codes[involved, along] * radix)
+    involved = np.flatnonzero(scope & np.isin(figures.codes[:, along], members))
+    instances, _ = figures.unique_keys(figures.instance_keys(involved, options.along))
 
-    positions = np.stack([figures.positions(instances + m * radix) for m in members])
-    found = positions >= 0
-    safe = np.where(found, positions, 0)
-    present = found & figures.available[safe] & scope[safe]
+    lookup = figures.along(instances, options.along, members)
+    safe = lookup.positions
+    present = lookup.usable(figures, scope)
     complete = present.all(axis=0)
 
     def describe(column: int) -> Unevaluated:
-        missing_keys = instances[column] + members[~present[:, column]] * radix
+        missing_keys = figures.with_code(instances[column], options.along,
+                                         members[~present[:, column]])
         return Unevaluated(
             reason=figures.missing_reason(missing_keys),
             missing=tuple(figures.key_codes(int(k)) for k in missing_keys),

@@ -112,16 +112,12 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
     t = figures.dim_index(time)
     dimension = figures.dimensions[t]
     shifted = figures.code_positions(time, [shift_period(c) or "" for c in dimension.codes])
-    radix = int(figures.radix[t])
-    current = figures.codes[:, t]
-    prior_code = shifted[current]
+    prior_code = shifted[figures.codes[:, t]]
     candidates = np.flatnonzero(scope & prior.available & (prior_code >= 0))
-    prior_keys = figures.key[candidates] + (prior_code[candidates] - current[candidates]) * radix
-    reported = figures.positions(prior_keys)
-    found = reported >= 0
-    found[found] &= figures.available[reported[found]]
+    lookup = figures.under(candidates, time, prior_code[candidates])
+    found = lookup.usable(figures)
     pairs = candidates[found]
-    reported = reported[found]
+    reported = lookup.positions[found]
     gap = interval_gap(prior.lo[pairs], prior.hi[pairs], figures.lo[reported],
                        figures.hi[reported])
     slack = rule.tolerance.slack(figures.hi[reported])

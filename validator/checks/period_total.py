@@ -74,7 +74,6 @@ def _time(figures: Figures) -> tuple[int, list[str]]:
 def _year_to_date(rule: Rule, options: Options, figures: Figures) -> Evaluation:
     t, codes = _time(figures)
     time = figures.dimensions[t].name
-    radix = int(figures.radix[t])
     # Per code of the time dimension (never per figure): the months a YTD code adds up.
     months = np.full((len(codes), 12), -1, dtype=np.int64)
     wanted = np.zeros((len(codes), 12), dtype=bool)
@@ -89,12 +88,11 @@ def _year_to_date(rule: Rule, options: Options, figures: Figures) -> Evaluation:
     totals = np.flatnonzero(figures.in_scope(rule.where) & figures.available
                             & np.isin(code, list(names)))
     own = code[totals]
-    keys = figures.key[totals][:, None] + (months[own] - own[:, None]) * radix
-    positions = np.where(months[own] >= 0, figures.positions(keys.ravel()).reshape(keys.shape),
-                         -1)
-    safe = np.where(positions >= 0, positions, 0)
+    keys = figures.with_code(figures.key[totals][:, None], time, months[own])
+    lookup = figures.find(keys)
+    safe = lookup.positions
     need = wanted[own]
-    present = need & (positions >= 0) & figures.available[safe]
+    present = need & lookup.usable(figures)
     evaluable = (present == need).all(axis=1) if options.complete else present.any(axis=1)
     parts_lo = np.where(present, figures.lo[safe], 0.0).sum(axis=1)
     parts_hi = np.where(present, figures.hi[safe], 0.0).sum(axis=1)
@@ -112,7 +110,7 @@ def _year_to_date(rule: Rule, options: Options, figures: Figures) -> Evaluation:
         base = figures.key_codes(int(figures.key[totals[i]]))
         absent = [m for m, ok, w in zip(names[int(own[i])], present[i], need[i], strict=False)
                   if w and not ok]
-        known = keys[i][need[i] & ~present[i] & (months[own[i]] >= 0)]
+        known = keys[i][need[i] & ~present[i] & (keys[i] >= 0)]
         reason = figures.missing_reason(known) if len(known) else "figures not reported"
         return Unevaluated(
             reason=f"{reason} (months of {base[time]})",
@@ -150,7 +148,6 @@ def _year_to_date(rule: Rule, options: Options, figures: Figures) -> Evaluation:
 def _within_month(rule: Rule, figures: Figures) -> Evaluation:
     t, codes = _time(figures)
     time = figures.dimensions[t].name
-    radix = int(figures.radix[t])
     # For each code: the next longer cumulative period (10d -> 20d, then the month).
     following = np.full((len(codes), 2), -1, dtype=np.int64)
     for c, name in enumerate(codes):
@@ -165,12 +162,8 @@ def _within_month(rule: Rule, figures: Figures) -> Evaluation:
     own = code[starts]
     nexts = np.full(len(starts), -1, dtype=np.int64)
     for column in (1, 0):  # the nearest reported period wins
-        target = following[own, column]
-        keys = figures.key[starts] + (target - own) * radix
-        found = figures.positions(keys)
-        ok = (target >= 0) & (found >= 0)
-        ok[ok] &= figures.available[found[ok]]
-        nexts = np.where(ok, found, nexts)
+        found = figures.under(starts, time, following[own, column])
+        nexts = np.where(found.usable(figures), found.positions, nexts)
     evaluable = nexts >= 0
     later = np.where(evaluable, nexts, 0)
     gap = np.maximum(figures.lo[starts] - figures.hi[later], 0.0)

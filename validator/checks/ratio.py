@@ -118,17 +118,15 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
 def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     options: Options = rule.options
     along = figures.dim_index(options.along)
-    radix = int(figures.radix[along])
     members = figures.code_positions(options.along, list(options.members))
     scope = figures.in_scope(rule.where)
-    involved = scope & np.isin(figures.codes[:, along], members)
-    instances = np.unique(figures.key[involved] - figures.codes[involved, along] * radix)
+    involved = np.flatnonzero(scope & np.isin(figures.codes[:, along], members))
+    instances, _ = figures.unique_keys(figures.instance_keys(involved, options.along))
 
-    positions = np.stack([figures.positions(instances + m * radix) for m in members])
-    found = positions >= 0
-    safe = np.where(found, positions, 0)
-    present = found & figures.available[safe] & scope[safe]
-    complete = present.all(axis=0)
+    lookup = figures.along(instances, options.along, members)
+    safe = lookup.positions
+    present = lookup.usable(figures, scope)
+    complete = np.asarray(present.all(axis=0))
     num, den = safe[0], safe[1]
     q_lo, q_hi = interval_divide(figures.lo[num], figures.hi[num], figures.lo[den],
                                  figures.hi[den])
@@ -140,7 +138,8 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         if complete[column]:
             return Unevaluated(reason=f"the denominator {options.denominator} may be zero",
                                context=context)
-        missing_keys = instances[column] + members[~present[:, column]] * radix
+        missing_keys = figures.with_code(instances[column], options.along,
+                                         members[~present[:, column]])
         return Unevaluated(reason=figures.missing_reason(missing_keys),
                            missing=tuple(figures.key_codes(int(k)) for k in missing_keys),
                            context=context)

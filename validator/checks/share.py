@@ -66,7 +66,6 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         return Evaluation()  # no share column: the engine says the rule applied to nothing
     d = figures.dim_index(options.dimension)
     dimension = figures.dimensions[d]
-    radix = int(figures.radix[d])
     whole_of = np.full(len(dimension.codes), -1, dtype=np.int64)
     if options.of is not None:
         whole_of[:] = dimension.codes.index(options.of)
@@ -78,19 +77,20 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     with_share = figures.in_scope(rule.where) & np.isfinite(figures.share_lo)
     has_whole = with_share & (whole_of[code] >= 0)
     parts = np.flatnonzero(has_whole & figures.available)
-    whole_keys = figures.key[parts] + (whole_of[code[parts]] - code[parts]) * radix
-    wholes = figures.positions(whole_keys)
-    safe = np.where(wholes >= 0, wholes, 0)
-    q_lo, q_hi = interval_divide(figures.lo[parts], figures.hi[parts], figures.lo[safe],
-                                 figures.hi[safe])
-    evaluable = (wholes >= 0) & figures.available[safe] & np.isfinite(q_lo)
+    whole_keys = figures.with_code(figures.key[parts], options.dimension, whole_of[code[parts]])
+    lookup = figures.find(whole_keys)
+    wholes = lookup.positions
+    q_lo, q_hi = interval_divide(figures.lo[parts], figures.hi[parts], figures.lo[wholes],
+                                 figures.hi[wholes])
+    whole_ok = lookup.usable(figures)
+    evaluable = whole_ok & np.isfinite(q_lo)
 
     result = Evaluation(checked=int(evaluable.sum()),
                         touched=np.concatenate([parts[evaluable], wholes[evaluable]]))
     def whole_missing(i: int) -> Unevaluated:
         key = int(whole_keys[i])
-        reason = (figures.missing_reason(np.array([key])) if wholes[i] < 0
-                  or not figures.available[safe[i]] else "the whole may be zero")
+        reason = (figures.missing_reason(np.array([key])) if not whole_ok[i]
+                  else "the whole may be zero")
         return Unevaluated(
             reason=f"{reason} (the whole of a share)",
             missing=(figures.key_codes(key),),

@@ -6,9 +6,11 @@ A format is picked by name from `REPORTERS`; adding one means adding a module an
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from validator.reporters.common import DEFAULT_MAX_PER_RULE
+from validator.reporters.csv_report import CsvReporter
 from validator.reporters.github import GithubReporter
 from validator.reporters.html_report import HtmlReporter
 from validator.reporters.json_report import JsonReporter
@@ -26,6 +28,7 @@ class Format(enum.StrEnum):
     JUNIT = "junit"
     SARIF = "sarif"
     GITHUB = "github"
+    CSV = "csv"
 
 
 class Reporter(Protocol):
@@ -40,6 +43,7 @@ REPORTERS: dict[Format, type[Reporter]] = {
     Format.JUNIT: JunitReporter,
     Format.SARIF: SarifReporter,
     Format.GITHUB: GithubReporter,
+    Format.CSV: CsvReporter,
 }
 
 
@@ -51,5 +55,19 @@ COMBINABLE: frozenset[Format] = frozenset({Format.TEXT, Format.MARKDOWN, Format.
 INTERACTIVE: frozenset[Format] = frozenset({Format.TEXT})
 
 
-def render(fmt: Format, records: Mapping[str, Any]) -> str:
+# Formats a person reads: they show at most `max_per_rule` discrepancies of each rule.
+LIMITED: dict[Format, Callable[[int | None], Reporter]] = {
+    Format.TEXT: TextReporter,
+    Format.MARKDOWN: MarkdownReporter,
+    Format.HTML: HtmlReporter,
+    Format.GITHUB: GithubReporter,
+}
+
+
+def render(fmt: Format, records: Mapping[str, Any],
+           max_per_rule: int | None = DEFAULT_MAX_PER_RULE) -> str:
+    """The report in `fmt`; the formats in LIMITED show `max_per_rule` discrepancies of each
+    rule (None: all) and count the rest."""
+    if fmt in LIMITED:
+        return LIMITED[fmt](max_per_rule).render(records)
     return REPORTERS[fmt]().render(records)

@@ -5,6 +5,7 @@ Everything here reads the records dict only (see docs/json-report.md), never the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -130,3 +131,46 @@ def counts_sentence(summary: Mapping[str, Any]) -> str:
         f" {plural(summary['checked'], 'check')} of {plural(summary['figures'], 'figure')},"
         f" {summary['not_evaluated']} not evaluated."
     )
+
+
+# Formats a person reads show this many discrepancies of each rule (`--max-per-rule`) and
+# count the rest; JSON, CSV, SARIF and JUnit carry every one.
+DEFAULT_MAX_PER_RULE = 20
+
+
+def first_per_rule(items: Sequence[Mapping[str, Any]],
+                   limit: int | None) -> tuple[list[Mapping[str, Any]], dict[str, int]]:
+    """The first `limit` items of each rule, in order (all with None), and per rule the
+    number left out."""
+    if limit is None:
+        return list(items), {}
+    seen: dict[str, int] = {}
+    shown = []
+    for item in items:
+        rule = str(item["rule"])
+        count = seen[rule] = seen.get(rule, 0) + 1
+        if count <= limit:
+            shown.append(item)
+    return shown, {rule: n - limit for rule, n in seen.items() if n > limit}
+
+
+def more_sentence(rule: str, count: int, noun: str = "discrepancy") -> str:
+    """"[rule] 18 more discrepancies not shown (...)" for the items a limit left out."""
+    nouns = noun if count == 1 else ("discrepancies" if noun == "discrepancy" else f"{noun}s")
+    return (f"[{rule}] {count} more {nouns} not shown (--max-per-rule; --format json or csv "
+            "lists them all)")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+\-](?=\.?\d)(?:\d[\d,]*)?(?:\.\d+)?(?:[eE][+\-]?\d+)?%?")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: a leading = + - @ tab or CR gets a
+    single quote in front. A plain signed number ("-5.1", "+3.8") is left alone: a spreadsheet
+    reads it as the number it is, and the tool must read it back."""
+    if not text.startswith(_FORMULA_START):
+        return text
+    if text[0] in "+-" and len(text) > 1 and _PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text

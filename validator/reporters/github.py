@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import counts_sentence, figure_line, primary_figure
+from validator.reporters.common import (
+    DEFAULT_MAX_PER_RULE,
+    counts_sentence,
+    figure_line,
+    first_per_rule,
+    more_sentence,
+    primary_figure,
+)
 
 # Escaping as the Actions toolkit does it (@actions/core `escapeData` / `escapeProperty`):
 # `%` first, so that the escapes added after it are not escaped again.
@@ -37,10 +44,15 @@ def command(name: str, message: str, **properties: object) -> str:
 
 
 class GithubReporter:
+    def __init__(self, max_per_rule: int | None = DEFAULT_MAX_PER_RULE) -> None:
+        # GitHub shows only a few annotations per step anyway; the rest are counted.
+        self.max_per_rule = max_per_rule
+
     def render(self, records: Mapping[str, Any]) -> str:
         table = records["inputs"]["table"]
         lines = []
-        for d in records["discrepancies"]:
+        shown, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
+        for d in shown:
             props: dict[str, object] = {"file": table}
             figure = primary_figure(d)
             if figure is not None:
@@ -49,6 +61,8 @@ class GithubReporter:
             # The annotation shows the figures under the message: multi-line via %0A.
             message = "\n".join([d["message"], *(figure_line(f) for f in d["figures"])])
             lines.append(command(_COMMANDS.get(d["severity"], "warning"), message, **props))
+        for rule, count in hidden.items():
+            lines.append(command("notice", more_sentence(rule, count), title=f"{rule}: more"))
         baseline = records.get("baseline")
         if baseline is not None:
             # Stale entries are worth a look in review but never fail a run by themselves.

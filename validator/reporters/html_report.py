@@ -7,15 +7,17 @@ can be mailed or opened from a shared drive. All user text goes through Jinja's 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from validator.reporters.common import (
+    DEFAULT_MAX_PER_RULE,
     SEVERITY_ORDER,
     arithmetic_lines,
     counts_sentence,
     describe_key,
+    first_per_rule,
+    more_sentence,
     ordered_figures,
     other_extra,
     plural,
@@ -24,16 +26,25 @@ from validator.reporters.common import (
     source_of,
 )
 
-# autoescape=True, not select_autoescape: the template is named *.html.j2, which
-# select_autoescape's extension test would not recognise as HTML.
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("validator.reporters", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+if TYPE_CHECKING:
+    import jinja2
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    # Imported on first use: a run that writes no HTML does not pay for jinja2.
+    import jinja2
+
+    # autoescape=True, not select_autoescape: the template is named *.html.j2, which
+    # select_autoescape's extension test would not recognise as HTML.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("validator.reporters", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 # Sort key for discrepancies without any row: after all those with one.
 _NO_ROW = 10**9
@@ -80,9 +91,14 @@ def _verdict(summary: Mapping[str, Any]) -> str:
 
 
 class HtmlReporter:
+    def __init__(self, max_per_rule: int | None = DEFAULT_MAX_PER_RULE) -> None:
+        self.max_per_rule = max_per_rule
+
     def render(self, records: Mapping[str, Any]) -> str:
         s = records["summary"]
-        template = _ENV.get_template("report.html.j2")
+        template = _environment().get_template("report.html.j2")
+        shown, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
+        listed, unlisted = first_per_rule(records["not_evaluated"], self.max_per_rule)
         return template.render(
             title=records.get("title") or "Release check",
             inputs=records["inputs"],
@@ -92,7 +108,10 @@ class HtmlReporter:
             counts=counts_sentence(s),
             rules=records["rules"],
             rule_ids=rule_ids(records),
-            discrepancies=[_discrepancy_view(i, d) for i, d in enumerate(records["discrepancies"])],
+            discrepancies=[_discrepancy_view(i, d) for i, d in enumerate(shown)],
+            more=[more_sentence(rule, count) for rule, count in hidden.items()],
+            more_not_evaluated=[more_sentence(rule, count, "instance")
+                                for rule, count in unlisted.items()],
             not_evaluated=[
                 {
                     "rule": n["rule"],
@@ -100,6 +119,6 @@ class HtmlReporter:
                     "context": describe_key(n["context"]) if n.get("context") else "",
                     "missing": [describe_key(m) for m in n.get("missing", [])],
                 }
-                for n in records["not_evaluated"]
+                for n in listed
             ],
         )

@@ -8,9 +8,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from validator.reporters.common import (
+    DEFAULT_MAX_PER_RULE,
     arithmetic_lines,
     counts_sentence,
     describe_key,
+    first_per_rule,
+    more_sentence,
     ordered_figures,
     other_extra,
     role_label,
@@ -68,8 +71,27 @@ def _figure_table(figures: Sequence[Mapping[str, Any]]) -> list[str]:
     )
 
 
+# GitHub takes a job summary (GITHUB_STEP_SUMMARY) of at most 1 MiB; leave room for a title.
+SUMMARY_LIMIT = 1024 * 1024 - 4096
+
+
 class MarkdownReporter:
+    def __init__(self, max_per_rule: int | None = DEFAULT_MAX_PER_RULE) -> None:
+        self.max_per_rule = max_per_rule
+
     def render(self, records: Mapping[str, Any]) -> str:
+        """The report, showing fewer discrepancies of each rule if that is what it takes to
+        fit a GitHub job summary."""
+        limit = self.max_per_rule
+        text = self._render(records, limit)
+        while len(text.encode("utf-8")) > SUMMARY_LIMIT and limit != 0:
+            shown = max(len(records["discrepancies"]), len(records["not_evaluated"]))
+            limit = (min(limit, shown) if limit is not None else shown) // 2
+            text = self._render(records, limit, shrunk=True)
+        return text
+
+    def _render(self, records: Mapping[str, Any], limit: int | None,
+                shrunk: bool = False) -> str:
         s = records["summary"]
         title = records.get("title") or "Release check"
         out: list[str] = [
@@ -106,9 +128,12 @@ class MarkdownReporter:
             rule_rows,
             right={3, 4, 5},
         )
+        shown, hidden = first_per_rule(records["discrepancies"], limit)
         if records["discrepancies"]:
             out += ["", "#### Discrepancies"]
-        for i, d in enumerate(records["discrepancies"], start=1):
+        if shrunk:
+            out += ["", f"Showing at most {limit} of each rule, to fit a GitHub job summary."]
+        for i, d in enumerate(shown, start=1):
             out += [
                 "",
                 f"**{i}. {d['severity'].upper()}** in rule {escape_md(d['rule'])}:"
@@ -127,11 +152,17 @@ class MarkdownReporter:
             if details:
                 out += [" ".join(details), ""]
             out += _figure_table(d["figures"])
+        if hidden:
+            out.append("")
+            out += [f"- {escape_md(more_sentence(r, c))}" for r, c in hidden.items()]
         if records["not_evaluated"]:
             out += ["", "#### Not evaluated", ""]
-            for n in records["not_evaluated"]:
+            listed, unlisted = first_per_rule(records["not_evaluated"], limit)
+            for n in listed:
                 where = f" ({escape_md(describe_key(n['context']))})" if n.get("context") else ""
                 missing = "; ".join(describe_key(m) for m in n.get("missing", []))
                 tail = f"; missing: {escape_md(missing)}" if missing else ""
                 out.append(f"- {escape_md(n['rule'])}{where}: {escape_md(n['reason'])}{tail}")
+            out += [f"- {escape_md(more_sentence(r, c, 'instance'))}"
+                    for r, c in unlisted.items()]
         return "\n".join(out) + "\n"

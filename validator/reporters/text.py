@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import describe_key, plural
+from validator.reporters.common import (
+    DEFAULT_MAX_PER_RULE,
+    describe_key,
+    first_per_rule,
+    more_sentence,
+    plural,
+)
 
 NOT_EVALUATED_SHOWN = 3
 
@@ -20,18 +26,25 @@ def describe_figure(figure: Mapping[str, Any]) -> str:
 
 
 class TextReporter:
+    def __init__(self, max_per_rule: int | None = DEFAULT_MAX_PER_RULE) -> None:
+        self.max_per_rule = max_per_rule
+
     def render(self, records: Mapping[str, Any]) -> str:
         lines: list[str] = []
         title = records.get("title") or "Release check"
         lines.append(title)
         lines.append(f"table: {records['inputs']['table']}  rules: {records['inputs']['rules']}")
         lines.append("")
-        for d in records["discrepancies"]:
+        first, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
+        for d in first:
             lines.append(f"{d['severity'].upper()} [{d['rule']}] {d['message']}")
             if d.get("description"):
                 lines.append(f"  rule: {d['description']}")
             for figure in d["figures"]:
                 lines.append(f"  - {describe_figure(figure)}")
+            lines.append("")
+        if hidden:
+            lines += [more_sentence(rule, count) for rule, count in hidden.items()]
             lines.append("")
         if records["not_evaluated"]:
             lines.append("Not evaluated (the figures these checks need are missing):")
