@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
+from validator.localise import Suspicion, localise
 from validator.model import Evaluation, FigureRole, Finding, RuleSet
+from validator.relations import MEASURES, Quantity, Relation
 from validator.report import (
     Coverage,
     Discrepancy,
@@ -20,6 +22,7 @@ from validator.report import (
     Report,
     RuleSummary,
     Severity,
+    Suspect,
     Unconstrained,
 )
 from validator.revisions import DESCRIPTIONS, PREVIOUS_ROLE, compare
@@ -36,6 +39,14 @@ class RuleRunner:
     def run(self, rule_id: str, figures: Figures) -> Evaluation:
         rule = self.rules[rule_id]
         return CHECKS[rule.kind].evaluate(rule, figures, self)
+
+    def relations(self, rule_id: str, figures: Figures,
+                  positions: np.ndarray) -> list[Relation]:
+        rule = self.rules[rule_id]
+        describe = CHECKS[rule.kind].relations
+        if describe is None or not len(positions):
+            return []
+        return [replace(r, rule=rule_id) for r in describe(rule, figures, positions, self)]
 
 
 class FigureRefs:
@@ -146,10 +157,12 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
                                      builtin.evaluation.not_evaluated))
 
     touched: list[np.ndarray] = []
+    failed_rows: list[int] = []  # table rows named by a failing instance of a rule of the file
     for rule in rules.rules:
         step(f"rule {rule.id}")
         evaluation = runner.run(rule.id, intake.figures)
         touched.append(evaluation.touched)
+        failed_rows.extend(r.row_index for f in evaluation.findings for r in f.figures)
         failed = stamp(rule.id, rule.kind, rule.severity, rule.description,
                        evaluation.findings)
         skipped = [
@@ -184,6 +197,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
             summaries.append(RuleSummary(result.rule, "revision", description, result.severity,
                                          result.evaluation.checked, failed, 0))
 
+    suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
     return Report(
         title=rules.title,
         table=table.path,
@@ -193,7 +207,43 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
         discrepancies=tuple(discrepancies),
         not_evaluated=tuple(not_evaluated),
         coverage=_coverage(table, rules, intake, touched),
+        suspects=suspects,
     )
+
+
+def _suspects(figures: Figures, rules: RuleSet, runner: RuleRunner, rows: list[int],
+              refs: FigureRefs) -> tuple[Suspect, ...]:
+    """Which figures most likely explain the failing rules (validator/localise.py)."""
+    if not rows:
+        return ()
+    # Frame rows back to figure positions: only the few rows named, never the whole table.
+    wanted = np.unique(np.array(rows, dtype=np.int64))
+    found = np.flatnonzero(np.isin(figures.frame_index, wanted))
+
+    def around(positions: np.ndarray) -> list[Relation]:
+        return [rel for rule in rules.rules for rel in runner.relations(rule.id, figures,
+                                                                        positions)]
+
+    # Two rings: the instances of the figures named, then those of every figure they involve
+    # (so that a figure changed together with a flagged one is pinned by its own rules).
+    near = np.unique([v[0] for rel in around(found) for v in rel.variables()] + list(found))
+    relations = around(near.astype(np.int64))
+    columns = {Quantity.VALUE: rules.figures.value, Quantity.CHANGE: rules.figures.change,
+               Quantity.SHARE: rules.figures.share, Quantity.ABS: rules.figures.abs_change}
+
+    def record(s: Suspicion) -> Suspect:
+        return Suspect(
+            group=s.group, rank=s.rank,
+            figure=refs.ref(FigureRole(int(figures.frame_index[s.position]), "suspect")),
+            measure=MEASURES[s.quantity], column=columns[s.quantity] or "",
+            suggestion=s.suggestion,
+            pattern=None if s.pattern is None else s.pattern.value,
+            explains=s.explains, reason=s.reason,
+            together_with=tuple(refs.ref(FigureRole(int(figures.frame_index[p]), "suspect")).row
+                                or 0 for p in s.together),
+        )
+
+    return tuple(record(s) for s in localise(figures, relations))
 
 
 def _coverage(table: Table, rules: RuleSet, intake: Intake,

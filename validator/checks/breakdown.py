@@ -26,9 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, parse_bool, parse_dimension
+from validator.checks.base import (
+    Check,
+    EvalContext,
+    fails,
+    lookup,
+    parse_bool,
+    parse_dimension,
+    room,
+)
 from validator.figures import Figures
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.relations import Relation, Term, relation
 from validator.yamlpos import Path
 
 MAX_PARTS_NAMED = 12
@@ -167,4 +176,40 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
     )
 
 
-CHECK = Check(keys=("complete",), parse=parse, evaluate=evaluate)
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """parts - total <= 0 (= 0 when complete) for every evaluated instance of `positions`, as a
+    part or as the total."""
+    options: Options = rule.options
+    d = figures.dim_index(options.dimension)
+    dimension = figures.dimensions[d]
+    radix = int(figures.radix[d])
+    parent_of = dimension.parent_of()
+    own = figures.codes[positions, d]
+    instances = set()
+    for position, code in zip(positions, own, strict=True):
+        name = dimension.codes[code]
+        key = int(figures.key[position])
+        if name in dimension.children:
+            instances.add(key)
+        if name in parent_of:
+            instances.add(key + (dimension.codes.index(parent_of[name]) - int(code)) * radix)
+    result = []
+    for instance in sorted(instances):
+        parent = int((instance // radix) % (len(dimension.codes) + 1))
+        kids = figures.code_positions(options.dimension,
+                                      dimension.children[dimension.codes[parent]])
+        total = int(lookup(figures, np.array([instance]), rule.where)[0])
+        parts = lookup(figures, instance + (kids[kids >= 0] - parent) * radix, rule.where)
+        reported = parts[parts >= 0]
+        if total < 0 or not len(reported) or (options.complete and len(reported) < len(kids)):
+            continue
+        magnitude = np.abs(figures.hi[reported]).sum() + abs(figures.hi[total])
+        slack = rule.tolerance.slack((figures.lo[total] + figures.hi[total]) / 2)
+        terms = [Term(1.0, int(p)) for p in reported] + [Term(-1.0, total)]
+        result.append(relation(terms, 0.0 if options.complete else -np.inf, 0.0,
+                               room(slack, magnitude), figures.context(instance)))
+    return result
+
+
+CHECK = Check(keys=("complete",), parse=parse, evaluate=evaluate, relations=relations)
