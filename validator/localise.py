@@ -61,11 +61,17 @@ from validator.relations import (
 
 MAX_CANDIDATES = 60  # candidate quantities in one group beyond which no program is solved
 MAX_SETS = 8  # candidate sets of the smallest size listed per group
+SWAP_DISTANCE = 2  # table rows apart within which two figures count as a swapped pair
+# A feasible interval narrower than this share of the value pins it: a pattern landing inside
+# is unlikely to be coincidence.
+PINNED = 0.1
 _BIG = 1.0e4  # how far (in multiples of its magnitude) a freed quantity may move in the program
 
 
 # Tried in this order; the first pattern that fits gives the suggestion.
-PATTERNS = tuple(Pattern)
+PATTERNS = (Pattern.SIGN_FLIP, Pattern.TRANSPOSED_DIGITS, Pattern.UNIT_STEP,
+            Pattern.DECIMAL_SHIFT, Pattern.DROPPED_DIGIT, Pattern.ADDED_DIGIT,
+            Pattern.SWAPPED_PAIR, Pattern.OTHER_FIGURE, Pattern.TRUNCATION)
 # Patterns that coincidence alone often fits (any figure's value, a last digit one up): a
 # candidate they explain ranks below one a specific pattern explains.
 WEAK_PATTERNS = frozenset({Pattern.OTHER_FIGURE, Pattern.TRUNCATION})
@@ -92,14 +98,20 @@ class Suspicion:
 class _Candidate:
     members: tuple[Var, ...]
     suggestions: tuple[tuple[str | None, Pattern | None], ...]
+    pinned: bool = True  # the values that fit lie in a narrow interval (see PINNED)
 
     @property
-    def tier(self) -> int:
-        """0: every member's suggestion has a specific pattern; 1: a weak one; 2: none."""
+    def tier(self) -> tuple[int, int]:
+        """How well typing errors explain it: every member's suggestion by a specific pattern
+        inside a narrow interval (0), by a specific pattern in a wide one, where coincidence
+        fits more often (1), by a weak pattern (2), or not at all (3); then the fewer figures
+        the better."""
         patterns = [p for _, p in self.suggestions]
         if any(p is None for p in patterns):
-            return 2
-        return 1 if any(p in WEAK_PATTERNS for p in patterns) else 0
+            return 3, len(self.members)
+        if any(p in WEAK_PATTERNS for p in patterns):
+            return 2, len(self.members)
+        return (0 if self.pinned else 1), len(self.members)
 
 
 def localise(figures: Figures, relations: Sequence[Relation]) -> list[Suspicion]:
@@ -210,6 +222,11 @@ def _single_interval(var: Var, relations: Sequence[Relation], box: Mapping[Var, 
     return feasible
 
 
+def _is_pinned(interval: Interval) -> bool:
+    size = max(abs(interval[0]), abs(interval[1]))
+    return _finite(interval) and interval[1] - interval[0] <= PINNED * size
+
+
 def _localise_group(number: int, figures: Figures, box: Mapping[Var, Interval],
                     candidates: list[Var], failing: list[Relation], relations: list[Relation],
                     extended: list[Var], wider: list[Relation]) -> list[Suspicion]:
@@ -219,8 +236,8 @@ def _localise_group(number: int, figures: Figures, box: Mapping[Var, Interval],
     for var in candidates:
         interval = _single_interval(var, relations, box, failing)
         if interval is not None:
-            found.append(_Candidate((var,), (_suggest(figures, var, interval, relations, box,
-                                                      candidates),)))
+            suggestion = _suggest(figures, var, interval, relations, box, candidates)
+            found.append(_Candidate((var,), (suggestion,), _is_pinned(interval)))
     single_found = bool(found)
     found.extend(_swaps(figures, candidates, extended, wider, box))
     fallback = False
@@ -233,7 +250,7 @@ def _localise_group(number: int, figures: Figures, box: Mapping[Var, Interval],
         most = max(counts.values())
         found = [_Candidate((v,), ((None, None),)) for v in candidates if counts[v] == most]
     tiers = sorted({c.tier for c in found})
-    ranked = sorted(found, key=lambda c: c.tier)
+    ranked = sorted(found, key=lambda c: c.tier)  # stable: the engine's order within a rank
     result = []
     for candidate in ranked:
         rank = tiers.index(candidate.tier) + 1
@@ -252,7 +269,8 @@ def _localise_group(number: int, figures: Figures, box: Mapping[Var, Interval],
 
 def _swaps(figures: Figures, candidates: Sequence[Var], extended: Sequence[Var],
            relations: Sequence[Relation], box: Mapping[Var, Interval]) -> list[_Candidate]:
-    """Pairs of values, one of a failing rule, whose exchange makes every relation hold."""
+    """Pairs of values, one of a failing rule, whose exchange makes every relation hold: two
+    figures next to each other in the table, or the same figure but for one code."""
     values = [v for v in extended if v[1] is Quantity.VALUE]
     core = [v for v in candidates if v[1] is Quantity.VALUE]
     if len(values) * len(core) > MAX_CANDIDATES ** 2:
@@ -261,15 +279,21 @@ def _swaps(figures: Figures, candidates: Sequence[Var], extended: Sequence[Var],
     seen = set()
     for a in core:
         for b in values:
-            if box[a] == box[b] or frozenset((a, b)) in seen:
+            if box[a] == box[b] or frozenset((a, b)) in seen or not _near(figures, a[0], b[0]):
                 continue
             seen.add(frozenset((a, b)))
             trial = {**box, a: box[b], b: box[a]}
             if all(holds(r, trial) for r in relations):
+                # Not pinned: an exchange fits partial totals by coincidence too often.
                 result.append(_Candidate((a, b), (
                     (_shown_with_unit(figures, b, a), Pattern.SWAPPED_PAIR),
-                    (_shown_with_unit(figures, a, b), Pattern.SWAPPED_PAIR))))
+                    (_shown_with_unit(figures, a, b), Pattern.SWAPPED_PAIR)), pinned=False))
     return result
+
+
+def _near(figures: Figures, a: int, b: int) -> bool:
+    rows = abs(int(figures.frame_index[a]) - int(figures.frame_index[b]))
+    return rows <= SWAP_DISTANCE or int((figures.codes[a] != figures.codes[b]).sum()) == 1
 
 
 def _shown_with_unit(figures: Figures, source: Var, target: Var) -> str:
@@ -322,6 +346,21 @@ def _join(sign: str, digits: str, frac_len: int) -> str | None:
     whole, frac = digits[:len(digits) - frac_len], digits[len(digits) - frac_len:]
     whole = whole.lstrip("0") or "0"
     return f"{'-' if sign == '-' else ''}{whole}" + (f".{frac}" if frac else "")
+
+
+def _decimals(text: str) -> int | None:
+    parts = _digits(text)
+    return None if parts is None else len(parts[2])
+
+
+def _typical_decimals(texts: Iterable[str]) -> int | None:
+    """The number of decimals most figures around are printed with."""
+    counts: dict[int, int] = {}
+    for text in texts:
+        d = _decimals(text)
+        if d is not None:
+            counts[d] = counts.get(d, 0) + 1
+    return max(counts, key=lambda d: counts[d]) if counts else None
 
 
 def _pattern_texts(text: str, others: Iterable[str]) -> list[tuple[str, Pattern]]:
@@ -388,7 +427,9 @@ def _suggest(figures: Figures, var: Var, interval: Interval, relations: Sequence
     text = _text(figures, var)
     scale = _scale(figures, var)
     printed = box[var]
-    options = _pattern_texts(text, _neighbour_texts(figures, var, relations, candidates))
+    peers = _neighbour_texts(figures, var, relations, candidates)
+    options = _pattern_texts(text, peers)
+    typical = _typical_decimals(peers)
     # (text shown, text parsed, pattern, scale)
     trials = [(t, t, p, scale) for t, p in options]
     if var[1] is Quantity.VALUE and figures.spec.units:
@@ -403,11 +444,13 @@ def _suggest(figures: Figures, var: Var, interval: Interval, relations: Sequence
         meets = np.flatnonzero((lo <= interval[1]) & (hi >= interval[0]))
         middle = (printed[0] + printed[1]) / 2
 
-        def preference(i: int) -> tuple[bool, int, float]:
-            # A value whose middle fits beats one that fits only at the edge of its rounding.
+        def preference(i: int) -> tuple[bool, bool, int, float]:
+            # A value whose middle fits beats one that fits only at the edge of its rounding;
+            # one printed to the decimals of its neighbours beats one that is not.
             mid = (lo[i] + hi[i]) / 2
-            return (not interval[0] <= mid <= interval[1], PATTERNS.index(trials[i][2]),
-                    abs(mid - middle))
+            return (not interval[0] <= mid <= interval[1],
+                    typical is not None and _decimals(trials[i][1]) != typical,
+                    PATTERNS.index(trials[i][2]), abs(mid - middle))
 
         for i in sorted(meets, key=preference):
             if _fits(var, (float(lo[i]), float(hi[i])), relations, box):
