@@ -27,15 +27,8 @@ import numpy as np
 
 from validator.checks.base import Check, EvalContext, fails, interval_gap, room, scope_at
 from validator.figures import Figures
-from validator.model import (
-    Evaluation,
-    Finding,
-    ParseContext,
-    Rule,
-    Unevaluated,
-    previous_period,
-    shift_period,
-)
+from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.periods import previous_period, shift_period
 from validator.relations import Form, Quantity, Relation, Term, relation
 from validator.signs import sign_changed
 from validator.yamlpos import Path
@@ -52,10 +45,7 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
     spec = raw.get("abs_change")
     where: Path = (*path, "abs_change")
     if isinstance(spec, dict):
-        for key in spec:
-            if key != "compare":
-                ctx.error((*where, key), f"unknown key '{key}' in 'abs_change' (expected: "
-                          "compare)", at_key=True)
+        ctx.unknown_keys(spec, where, ("compare",), "'abs_change'")
         where, spec = (*where, "compare"), spec.get("compare", "year")
     if spec is None:
         spec = "year"
@@ -208,4 +198,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     return result
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate, relations=relations)
+CHECK = Check(
+    headline="A change in amount does not match the figures",
+    keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("abs_change",),
+    relations=relations)

@@ -212,4 +212,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     return result
 
 
-CHECK = Check(keys=("complete",), parse=parse, evaluate=evaluate, relations=relations)
+CHECK = Check(
+    headline="A total does not equal the sum of its parts",
+    keys=("complete",), parse=parse, evaluate=evaluate,
+    relations=relations)

@@ -241,4 +241,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     return result
 
 
-CHECK = Check(keys=("along",), parse=parse, evaluate=evaluate, relations=relations)
+CHECK = Check(
+    headline="Figures that should balance do not add up",
+    keys=("along",), parse=parse, evaluate=evaluate,
+    relations=relations)

@@ -25,14 +25,8 @@ import numpy as np
 
 from validator.checks.base import Check, EvalContext, fails, interval_gap, lookup, room, scope_at
 from validator.figures import Figures
-from validator.model import (
-    Evaluation,
-    Finding,
-    ParseContext,
-    Rule,
-    Unevaluated,
-    shift_period,
-)
+from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.periods import shift_period
 from validator.relations import Form, Quantity, Relation, Term, relation
 from validator.signs import sign_changed
 from validator.yamlpos import Path
@@ -209,4 +203,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     return result
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate, relations=relations)
+CHECK = Check(
+    headline="The growth rates imply prior-year figures that do not add up",
+    keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("change",),
+    relations=relations)

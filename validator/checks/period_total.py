@@ -262,4 +262,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     return result
 
 
-CHECK = Check(keys=("complete",), parse=parse, evaluate=evaluate, relations=relations)
+CHECK = Check(
+    headline="A period total does not match its parts",
+    keys=("complete",), parse=parse, evaluate=evaluate,
+    relations=relations)

@@ -192,4 +192,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     return result
 
 
-CHECK = Check(keys=("of",), parse=parse, evaluate=evaluate, relations=relations)
+CHECK = Check(
+    headline="A share does not match its amounts",
+    keys=("of",), parse=parse, evaluate=evaluate, reads=lambda options: ("share",),
+    relations=relations)
