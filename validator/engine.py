@@ -25,6 +25,7 @@ from validator.model import (
     RuleSet,
     Unevaluated,
 )
+from validator.relations import MEASURES, Quantity, Relation
 from validator.report import (
     Coverage,
     Discrepancy,
@@ -36,7 +37,6 @@ from validator.report import (
     Suspect,
     Unconstrained,
 )
-from validator.relations import MEASURES, Quantity, Relation
 from validator.revisions import PREVIOUS_ROLE, compare
 from validator.signs import SIGN_CHANGE, SIGN_CHANGE_DESCRIPTION, evaluate_sign_changes
 from validator.table import Table

@@ -43,7 +43,6 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from validator.figures import Figures, format_amount
 from validator.numbers import parse_printed
-from validator.report import Pattern
 from validator.relations import (
     MEASURES,
     WHOLE_LINE,
@@ -58,6 +57,7 @@ from validator.relations import (
     solve_for,
     term_interval,
 )
+from validator.report import Pattern
 
 MAX_CANDIDATES = 60  # candidate quantities in one group beyond which no program is solved
 MAX_SETS = 8  # candidate sets of the smallest size listed per group
@@ -255,12 +255,11 @@ def _localise_group(number: int, figures: Figures, box: Mapping[Var, Interval],
     for candidate in ranked:
         rank = tiers.index(candidate.tier) + 1
         others = sum(1 for c in found if c.tier == candidate.tier) - 1
-        for var, (suggestion, pattern) in zip(candidate.members, candidate.suggestions,
-                                              strict=True):
+        for var, (shown, pattern) in zip(candidate.members, candidate.suggestions, strict=True):
             result.append(Suspicion(
                 group=number, rank=rank, position=var[0], quantity=var[1],
-                suggestion=suggestion, pattern=pattern, explains=explains,
-                reason=_reason(figures, var, suggestion, pattern, len(explains), others,
+                suggestion=shown, pattern=pattern, explains=explains,
+                reason=_reason(figures, var, shown, pattern, len(explains), others,
                                len(candidate.members), fallback, single_found),
                 together=tuple(v[0] for v in candidate.members if v != var),
             ))
@@ -452,7 +451,7 @@ def _suggest(figures: Figures, var: Var, interval: Interval, relations: Sequence
                     typical is not None and _decimals(trials[i][1]) != typical,
                     PATTERNS.index(trials[i][2]), abs(mid - middle))
 
-        for i in sorted(meets, key=preference):
+        for i in sorted((int(m) for m in meets), key=preference):
             if _fits(var, (float(lo[i]), float(hi[i])), relations, box):
                 return trials[i][0], trials[i][2]
     return _plain_suggestion(figures, var, interval, relations, box), None

@@ -167,9 +167,9 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     for position in positions:
         code = int(figures.codes[position, d])
         key = int(figures.key[position])
-        whole = whole_of[dimension.codes[code]]
-        if whole is not None:
-            pairs.add((key, key + (dimension.codes.index(whole) - code) * radix))
+        whole_code = whole_of[dimension.codes[code]]
+        if whole_code is not None:
+            pairs.add((key, key + (dimension.codes.index(whole_code) - code) * radix))
         for i, name in enumerate(dimension.codes):  # the position as the whole of others
             if whole_of[name] == dimension.codes[code]:
                 pairs.add((key + (i - code) * radix, key))
