@@ -69,12 +69,22 @@ def ordered_figures(figures: Sequence[Mapping[str, Any]]) -> list[Mapping[str, A
     return sorted(figures, key=lambda f: ROLE_ORDER.get(str(f.get("role", "")), len(ROLE_ORDER)))
 
 
-def primary_figure(discrepancy: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The figure a location-based format (SARIF, GitHub) points at: the total of a
-    breakdown if it has a row, else the first figure that has a row."""
-    with_row = [f for f in discrepancy["figures"] if f.get("row") is not None]
+def primary_figure(discrepancy: Mapping[str, Any],
+                   suspects: Mapping[Any, frozenset[int]] | None = None
+                   ) -> Mapping[str, Any] | None:
+    """The figure a location-based format (SARIF, GitHub) points at: the most likely wrong one
+    (a rank-1 suspect, given `suspect_rows(records)`), else the total of a breakdown if it has a
+    row, else the first figure that has a row."""
+    with_row: list[Mapping[str, Any]] = [f for f in discrepancy["figures"]
+                                         if f.get("row") is not None]
     if not with_row:
         return None
+    if suspects:
+        rows = suspects.get(_instance(discrepancy["rule"], discrepancy.get("context", {})),
+                            frozenset())
+        for figure in with_row:
+            if int(figure["row"]) in rows:
+                return figure
     return ordered_figures(with_row)[0]
 
 
@@ -143,6 +153,17 @@ SUSPECTS_SHOWN = 5  # rank-1 suspects named in one headline; the JSON lists them
 
 def _instance(rule: object, context: Mapping[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
     return str(rule), tuple(sorted((str(k), str(v)) for k, v in context.items()))
+
+
+def suspect_rows(records: Mapping[str, Any]) -> dict[Any, frozenset[int]]:
+    """(rule, context) of each discrepancy explained -> the rows of its rank-1 suspects."""
+    rows: dict[Any, set[int]] = {}
+    for s in records.get("suspects", []):
+        if s["rank"] == 1 and s["figure"].get("row") is not None:
+            for e in s["explains"]:
+                rows.setdefault(_instance(e["rule"], e["context"]), set()).add(
+                    int(s["figure"]["row"]))
+    return {k: frozenset(v) for k, v in rows.items()}
 
 
 def suspect_groups(records: Mapping[str, Any]) -> dict[int, list[Mapping[str, Any]]]:

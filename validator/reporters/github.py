@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import counts_sentence, figure_line, primary_figure
+from validator.reporters.common import (
+    counts_sentence,
+    discrepancy_group,
+    figure_line,
+    group_of,
+    primary_figure,
+    suspect_groups,
+    suspect_headline,
+    suspect_rows,
+)
 
 # Escaping as the Actions toolkit does it (@actions/core `escapeData` / `escapeProperty`):
 # `%` first, so that the escapes added after it are not escaped again.
@@ -40,14 +49,20 @@ class GithubReporter:
     def render(self, records: Mapping[str, Any]) -> str:
         table = records["inputs"]["table"]
         lines = []
+        suspects = suspect_rows(records)
+        groups = group_of(records)
+        headlines: dict[int | None, str] = {
+            g: suspect_headline(m) for g, m in suspect_groups(records).items()}
         for d in records["discrepancies"]:
             props: dict[str, object] = {"file": table}
-            figure = primary_figure(d)
+            figure = primary_figure(d, suspects)
             if figure is not None:
                 props["line"] = figure["row"]
             props["title"] = d["rule"]
             # The annotation shows the figures under the message: multi-line via %0A.
-            message = "\n".join([d["message"], *(figure_line(f) for f in d["figures"])])
+            headline = headlines.get(discrepancy_group(d, groups))
+            message = "\n".join([d["message"], *([headline] if headline else []),
+                                 *(figure_line(f) for f in d["figures"])])
             lines.append(command(_COMMANDS.get(d["severity"], "warning"), message, **props))
         baseline = records.get("baseline")
         if baseline is not None:

@@ -16,12 +16,16 @@ from validator.reporters.common import (
     arithmetic_lines,
     counts_sentence,
     describe_key,
+    discrepancy_group,
+    group_of,
     ordered_figures,
     other_extra,
     plural,
     role_label,
     rule_ids,
     source_of,
+    suspect_groups,
+    suspect_headline,
 )
 
 # autoescape=True, not select_autoescape: the template is named *.html.j2, which
@@ -54,9 +58,10 @@ def _figure_view(f: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _discrepancy_view(i: int, d: Mapping[str, Any]) -> dict[str, Any]:
+def _discrepancy_view(i: int, d: Mapping[str, Any], suspect: str = "") -> dict[str, Any]:
     rows = [int(f["row"]) for f in d["figures"] if f.get("row") is not None]
     return {
+        "suspect": suspect,
         "index": i,
         "severity": d["severity"],
         "severity_rank": SEVERITY_ORDER.get(d["severity"], len(SEVERITY_ORDER)),
@@ -83,6 +88,9 @@ class HtmlReporter:
     def render(self, records: Mapping[str, Any]) -> str:
         s = records["summary"]
         template = _ENV.get_template("report.html.j2")
+        groups = group_of(records)
+        headlines: dict[int | None, str] = {
+            g: suspect_headline(members) for g, members in suspect_groups(records).items()}
         return template.render(
             title=records.get("title") or "Release check",
             inputs=records["inputs"],
@@ -92,7 +100,11 @@ class HtmlReporter:
             counts=counts_sentence(s),
             rules=records["rules"],
             rule_ids=rule_ids(records),
-            discrepancies=[_discrepancy_view(i, d) for i, d in enumerate(records["discrepancies"])],
+            discrepancies=[
+                _discrepancy_view(i, d, headlines.get(discrepancy_group(d, groups), ""))
+                for i, d in enumerate(records["discrepancies"])
+            ],
+            suspects=list(headlines.values()),
             not_evaluated=[
                 {
                     "rule": n["rule"],

@@ -11,10 +11,13 @@ from validator.reporters.common import (
     arithmetic_lines,
     counts_sentence,
     describe_key,
+    grouped_discrepancies,
     ordered_figures,
     other_extra,
     role_label,
     source_of,
+    suspect_groups,
+    suspect_headline,
 )
 
 # Backslash-escape the characters that are Markdown syntax wherever user text lands inside a
@@ -108,7 +111,13 @@ class MarkdownReporter:
         )
         if records["discrepancies"]:
             out += ["", "#### Discrepancies"]
-        for i, d in enumerate(records["discrepancies"], start=1):
+        suspects = suspect_groups(records)
+        ordered = []
+        for group, members in grouped_discrepancies(records):
+            ordered += [(group if j == 0 else None, d) for j, d in enumerate(members)]
+        for i, (group, d) in enumerate(ordered, start=1):
+            if group is not None:
+                out += ["", f"> **{escape_md(suspect_headline(suspects[group]))}**"]
             out += [
                 "",
                 f"**{i}. {d['severity'].upper()}** in rule {escape_md(d['rule'])}:"

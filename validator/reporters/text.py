@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import describe_key, plural
+from validator.reporters.common import (
+    describe_key,
+    grouped_discrepancies,
+    plural,
+    suspect_groups,
+    suspect_headline,
+)
 
 NOT_EVALUATED_SHOWN = 3
 
@@ -26,13 +32,19 @@ class TextReporter:
         lines.append(title)
         lines.append(f"table: {records['inputs']['table']}  rules: {records['inputs']['rules']}")
         lines.append("")
-        for d in records["discrepancies"]:
-            lines.append(f"{d['severity'].upper()} [{d['rule']}] {d['message']}")
-            if d.get("description"):
-                lines.append(f"  rule: {d['description']}")
-            for figure in d["figures"]:
-                lines.append(f"  - {describe_figure(figure)}")
-            lines.append("")
+        suspects = suspect_groups(records)
+        for group, members in grouped_discrepancies(records):
+            indent = ""
+            if group is not None:
+                lines.append(suspect_headline(suspects[group]))
+                indent = "  "
+            for d in members:
+                lines.append(f"{indent}{d['severity'].upper()} [{d['rule']}] {d['message']}")
+                if d.get("description"):
+                    lines.append(f"{indent}  rule: {d['description']}")
+                for figure in d["figures"]:
+                    lines.append(f"{indent}  - {describe_figure(figure)}")
+                lines.append("")
         if records["not_evaluated"]:
             lines.append("Not evaluated (the figures these checks need are missing):")
             shown: dict[str, int] = {}
