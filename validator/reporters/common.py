@@ -82,9 +82,9 @@ def primary_figure(discrepancy: Mapping[str, Any],
     if suspects:
         rows = suspects.get(_instance(discrepancy["rule"], discrepancy.get("context", {})),
                             frozenset())
-        for figure in with_row:
-            if int(figure["row"]) in rows:
-                return figure
+        first = [f for f in with_row if int(f["row"]) in rows]
+        if first:
+            return ordered_figures(first)[0]
     return ordered_figures(with_row)[0]
 
 
