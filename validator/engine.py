@@ -184,10 +184,6 @@ def _suspects(figures: Figures, rules: RuleSet, runner: RuleRunner, rows: list[i
         return [rel for rule in rules.rules for rel in runner.relations(rule.id, figures,
                                                                         positions)]
 
-    # Two rings: the instances of the figures named, then those of every figure they involve
-    # (so that a figure changed together with a flagged one is pinned by its own rules).
-    near = np.unique([v[0] for rel in around(found) for v in rel.variables()] + list(found))
-    relations = around(near.astype(np.int64))
     columns = {Quantity.VALUE: rules.figures.value, Quantity.CHANGE: rules.figures.change,
                Quantity.SHARE: rules.figures.share, Quantity.ABS: rules.figures.abs_change}
 
@@ -203,7 +199,8 @@ def _suspects(figures: Figures, rules: RuleSet, runner: RuleRunner, rows: list[i
                                 or 0 for p in s.together),
         )
 
-    return tuple(record(s) for s in localise(figures, relations))
+    # The instances of the figures named; those of the figures they involve only on demand.
+    return tuple(record(s) for s in localise(figures, around(found), around))
 
 
 def _input_outcomes(intake: Intake) -> Iterator[Outcome]:

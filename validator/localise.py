@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,25 +114,59 @@ class _Candidate:
         return (0 if self.pinned else 1), len(self.members)
 
 
-def localise(figures: Figures, relations: Sequence[Relation]) -> list[Suspicion]:
-    """Suspects for every group of failing relations, most likely first within each group."""
-    relations = list({(r.rule, r.terms, tuple(r.context.items())): r for r in relations}.values())
-    box = _box(figures, relations)
-    usable = [r for r in relations if all(_finite(box[v]) for v in r.variables())]
-    failing = [r for r in usable if not holds(r, box)]
+More = Callable[[np.ndarray], list[Relation]]
+
+
+class _Rings:
+    """The relations loaded so far, their quantities' printed intervals, and more on demand:
+    the relations of further figures (those a group's relations involve) are loaded only for a
+    group that needs them (swaps, several figures at once), so that cost stays with the few."""
+
+    def __init__(self, figures: Figures, relations: Sequence[Relation], more: More | None):
+        self.figures = figures
+        self.more = more
+        self.relations: dict[tuple[object, ...], Relation] = {}
+        self.box: dict[Var, Interval] = {}
+        self.loaded: set[int] = set()
+        self.add(relations)
+
+    def add(self, relations: Iterable[Relation]) -> None:
+        for rel in relations:
+            self.relations.setdefault((rel.rule, rel.terms, tuple(rel.context.items())), rel)
+        _fill_box(self.figures, self.relations.values(), self.box)
+
+    def usable(self) -> list[Relation]:
+        return [r for r in self.relations.values()
+                if all(_finite(self.box[v]) for v in r.variables())]
+
+    def around(self, variables: Iterable[Var]) -> list[Relation]:
+        """Every usable relation on these quantities, once each figure's own are loaded."""
+        wanted = set(variables)
+        new = sorted({v[0] for v in wanted} - self.loaded)
+        if new and self.more is not None:
+            self.loaded.update(new)
+            self.add(self.more(np.array(new, dtype=np.int64)))
+        return [r for r in self.usable() if wanted & set(r.variables())]
+
+
+def localise(figures: Figures, relations: Sequence[Relation],
+             more: More | None = None) -> list[Suspicion]:
+    """Suspects for every group of failing relations, most likely first within each group.
+
+    `relations` are those of the figures named by failing instances; `more(positions)` gives
+    the relations of further figures when a group needs them pinned."""
+    rings = _Rings(figures, relations, more)
+    rings.loaded.update(v[0] for r in relations for v in r.variables()
+                        if not holds(r, rings.box))
+    usable = rings.usable()
+    failing = [r for r in usable if not holds(r, rings.box)]
     if not failing:
         return []
-    groups = _groups(failing, usable)
     result: list[Suspicion] = []
-    for number, (candidates, group_failing, group_relations) in enumerate(groups, start=1):
-        # Several figures changed together may include one whose rules all hold (two figures
-        # swapped, only one of them flagged): those on the group's relations are candidates
-        # too, pinned by the relations loaded for them.
-        extended = list(dict.fromkeys(v for r in group_relations for v in r.variables()))
-        inside = set(extended)
-        wider = [r for r in usable if inside & set(r.variables())]
-        result.extend(_localise_group(number, figures, box, candidates, group_failing,
-                                      group_relations, extended, wider))
+    for number, (candidates, group_failing, group_relations) in enumerate(
+            _groups(failing, usable), start=1):
+        result.extend(_localise_group(number, figures, rings, candidates, group_failing,
+                                      group_relations))
     return result
 
 
@@ -153,15 +187,13 @@ def _finite(interval: Interval) -> bool:
     return math.isfinite(interval[0]) and math.isfinite(interval[1])
 
 
-def _box(figures: Figures, relations: Iterable[Relation]) -> dict[Var, Interval]:
-    box: dict[Var, Interval] = {}
+def _fill_box(figures: Figures, relations: Iterable[Relation], box: dict[Var, Interval]) -> None:
     for rel in relations:
         for var in rel.variables():
             if var not in box:
                 lo, hi, _ = _columns(figures, var[1])
                 box[var] = ((float(lo[var[0]]), float(hi[var[0]])) if lo is not None
                             and hi is not None else (math.nan, math.nan))
-    return box
 
 
 def _text(figures: Figures, var: Var) -> str:
@@ -227,9 +259,9 @@ def _is_pinned(interval: Interval) -> bool:
     return _finite(interval) and interval[1] - interval[0] <= PINNED * size
 
 
-def _localise_group(number: int, figures: Figures, box: Mapping[Var, Interval],
-                    candidates: list[Var], failing: list[Relation], relations: list[Relation],
-                    extended: list[Var], wider: list[Relation]) -> list[Suspicion]:
+def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: list[Var],
+                    failing: list[Relation], relations: list[Relation]) -> list[Suspicion]:
+    box = rings.box
     explains = tuple({(r.rule, tuple(r.context.items())): (r.rule, r.context)
                       for r in failing}.values())
     found: list[_Candidate] = []
@@ -239,10 +271,15 @@ def _localise_group(number: int, figures: Figures, box: Mapping[Var, Interval],
             suggestion = _suggest(figures, var, interval, relations, box, candidates)
             found.append(_Candidate((var,), (suggestion,), _is_pinned(interval)))
     single_found = bool(found)
-    found.extend(_swaps(figures, candidates, extended, wider, box))
+    # Several figures changed together may include one whose rules all hold (two figures
+    # swapped, only one of them flagged): the figures on the group's relations are candidates
+    # too, pinned by their own relations, loaded for them now.
+    extended = list(dict.fromkeys(v for r in relations for v in r.variables()))
+    found.extend(_swaps(figures, candidates, extended, failing, rings))
     fallback = False
     if not found and len(extended) <= MAX_CANDIDATES:
-        for members in _smallest_sets(extended, wider, box):
+        wider = rings.around(extended)
+        for members in _smallest_sets(extended, wider, rings.box):
             found.append(_Candidate(members, tuple((None, None) for _ in members)))
     if not found:
         fallback = True
@@ -267,26 +304,30 @@ def _localise_group(number: int, figures: Figures, box: Mapping[Var, Interval],
 
 
 def _swaps(figures: Figures, candidates: Sequence[Var], extended: Sequence[Var],
-           relations: Sequence[Relation], box: Mapping[Var, Interval]) -> list[_Candidate]:
+           failing: Sequence[Relation], rings: _Rings) -> list[_Candidate]:
     """Pairs of values, one of a failing rule, whose exchange makes every relation hold: two
     figures next to each other in the table, or the same figure but for one code."""
     values = [v for v in extended if v[1] is Quantity.VALUE]
     core = [v for v in candidates if v[1] is Quantity.VALUE]
     if len(values) * len(core) > MAX_CANDIDATES ** 2:
         return []
+    box = rings.box
+    pairs = list(dict.fromkeys(
+        tuple(sorted((a, b))) for a in core for b in values
+        if box[a] != box[b] and _near(figures, a[0], b[0])))
+    if not pairs:
+        return []
+    nearby = rings.around(v for pair in pairs for v in pair)
+    box = rings.box
     result = []
-    seen = set()
-    for a in core:
-        for b in values:
-            if box[a] == box[b] or frozenset((a, b)) in seen or not _near(figures, a[0], b[0]):
-                continue
-            seen.add(frozenset((a, b)))
-            trial = {**box, a: box[b], b: box[a]}
-            if all(holds(r, trial) for r in relations):
-                # Not pinned: an exchange fits partial totals by coincidence too often.
-                result.append(_Candidate((a, b), (
-                    (_shown_with_unit(figures, b, a), Pattern.SWAPPED_PAIR),
-                    (_shown_with_unit(figures, a, b), Pattern.SWAPPED_PAIR)), pinned=False))
+    for a, b in pairs:
+        trial = {**box, a: box[b], b: box[a]}
+        touched = [r for r in nearby if a in r.variables() or b in r.variables()]
+        if all(holds(r, trial) for r in [*failing, *touched]):
+            # Not pinned: an exchange fits partial totals by coincidence too often.
+            result.append(_Candidate((a, b), (
+                (_shown_with_unit(figures, b, a), Pattern.SWAPPED_PAIR),
+                (_shown_with_unit(figures, a, b), Pattern.SWAPPED_PAIR)), pinned=False))
     return result
 
 

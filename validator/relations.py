@@ -18,6 +18,7 @@ import enum
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 class Quantity(enum.IntEnum):
@@ -69,6 +70,10 @@ class Relation:
     rule: str = ""  # set by the engine's runner
 
     def variables(self) -> tuple[Var, ...]:
+        return self._variables
+
+    @cached_property
+    def _variables(self) -> tuple[Var, ...]:
         return tuple(dict.fromkeys(v for t in self.terms for v in t.variables()))
 
     @property
