@@ -50,8 +50,8 @@ from validator.relations import (
     Interval,
     Quantity,
     Relation,
+    Sums,
     Var,
-    holds,
     intersect,
     is_empty,
     solve_for,
@@ -127,13 +127,26 @@ class _Rings:
         self.more = more
         self.relations: dict[tuple[object, ...], Relation] = {}
         self.box: dict[Var, Interval] = {}
+        self.sums = Sums(self.box)
+        self.by_var: dict[Var, list[Relation]] = {}
         self.loaded: set[int] = set()
         self.add(relations)
 
     def add(self, relations: Iterable[Relation]) -> None:
+        new = []
         for rel in relations:
-            self.relations.setdefault((rel.rule, rel.terms, tuple(rel.context.items())), rel)
-        _fill_box(self.figures, self.relations.values(), self.box)
+            key = (rel.rule, rel.terms, tuple(rel.context.items()))
+            if key not in self.relations:
+                self.relations[key] = rel
+                new.append(rel)
+        _fill_box(self.figures, new, self.box)
+        for rel in new:
+            if all(_finite(self.box[v]) for v in rel.variables()):
+                for v in rel.variables():
+                    self.by_var.setdefault(v, []).append(rel)
+
+    def of(self, var: Var) -> list[Relation]:
+        return self.by_var.get(var, [])
 
     def usable(self) -> list[Relation]:
         return [r for r in self.relations.values()
@@ -146,7 +159,7 @@ class _Rings:
         if new and self.more is not None:
             self.loaded.update(new)
             self.add(self.more(np.array(new, dtype=np.int64)))
-        return [r for r in self.usable() if wanted & set(r.variables())]
+        return list({id(r): r for v in wanted for r in self.of(v)}.values())
 
 
 def localise(figures: Figures, relations: Sequence[Relation],
@@ -156,10 +169,9 @@ def localise(figures: Figures, relations: Sequence[Relation],
     `relations` are those of the figures named by failing instances; `more(positions)` gives
     the relations of further figures when a group needs them pinned."""
     rings = _Rings(figures, relations, more)
-    rings.loaded.update(v[0] for r in relations for v in r.variables()
-                        if not holds(r, rings.box))
     usable = rings.usable()
-    failing = [r for r in usable if not holds(r, rings.box)]
+    failing = [r for r in usable if not rings.sums.holds(r)]
+    rings.loaded.update(v[0] for r in failing for v in r.variables())
     if not failing:
         return []
     result: list[Suspicion] = []
@@ -241,14 +253,14 @@ def _groups(failing: list[Relation], relations: list[Relation]) -> list[
 # --- one group -----------------------------------------------------------------------------
 
 def _single_interval(var: Var, relations: Sequence[Relation], box: Mapping[Var, Interval],
-                     failing: Sequence[Relation]) -> Interval | None:
+                     failing: Sequence[Relation], sums: Sums) -> Interval | None:
     """Values of `var` that make every relation hold, the rest in the box; None if none."""
     if any(var not in r.variables() for r in failing):
         return None
     feasible = WHOLE_LINE
     for rel in relations:
         if var in rel.variables():
-            feasible = intersect(feasible, solve_for(rel, var, box))
+            feasible = intersect(feasible, solve_for(rel, var, box, sums))
             if is_empty(feasible):
                 return None
     return feasible
@@ -265,10 +277,11 @@ def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: li
     explains = tuple({(r.rule, tuple(r.context.items())): (r.rule, r.context)
                       for r in failing}.values())
     found: list[_Candidate] = []
+    near = {v[0] for r in relations for v in r.variables()}
     for var in candidates:
-        interval = _single_interval(var, relations, box, failing)
+        interval = _single_interval(var, rings.of(var), box, failing, rings.sums)
         if interval is not None:
-            suggestion = _suggest(figures, var, interval, relations, box, candidates)
+            suggestion = _suggest(figures, var, interval, rings, near)
             found.append(_Candidate((var,), (suggestion,), _is_pinned(interval)))
     single_found = bool(found)
     # Several figures changed together may include one whose rules all hold (two figures
@@ -317,13 +330,12 @@ def _swaps(figures: Figures, candidates: Sequence[Var], extended: Sequence[Var],
         if box[a] != box[b] and _near(figures, a[0], b[0])))
     if not pairs:
         return []
-    nearby = rings.around(v for pair in pairs for v in pair)
-    box = rings.box
+    rings.around(v for pair in pairs for v in pair)
     result = []
     for a, b in pairs:
-        trial = {**box, a: box[b], b: box[a]}
-        touched = [r for r in nearby if a in r.variables() or b in r.variables()]
-        if all(holds(r, trial) for r in [*failing, *touched]):
+        trial = {a: box[b], b: box[a]}
+        touched = {id(r): r for r in [*failing, *rings.of(a), *rings.of(b)]}
+        if all(rings.sums.holds(r, trial) for r in touched.values()):
             # Not pinned: an exchange fits partial totals by coincidence too often.
             result.append(_Candidate((a, b), (
                 (_shown_with_unit(figures, b, a), Pattern.SWAPPED_PAIR),
@@ -443,16 +455,13 @@ def _parse(figures: Figures, var: Var, texts: Sequence[str], scale: float) -> tu
     return parsed.lo, parsed.hi
 
 
-def _fits(var: Var, interval: Interval, relations: Sequence[Relation],
-          box: Mapping[Var, Interval]) -> bool:
-    trial = {**box, var: interval}
-    return all(holds(r, trial) for r in relations if var in r.variables())
+def _fits(var: Var, interval: Interval, rings: _Rings) -> bool:
+    return all(rings.sums.holds(r, {var: interval}) for r in rings.of(var))
 
 
-def _neighbour_texts(figures: Figures, var: Var, relations: Sequence[Relation],
-                     candidates: Sequence[Var]) -> list[str]:
+def _neighbour_texts(figures: Figures, var: Var, group: set[int]) -> list[str]:
     """Printed texts of the same quantity of the group's figures and of the neighbouring rows."""
-    positions = {v[0] for r in relations for v in r.variables()} | {v[0] for v in candidates}
+    positions = set(group)
     row = int(figures.frame_index[var[0]])
     near = np.flatnonzero(np.abs(figures.frame_index - row) <= 1)
     positions |= {int(p) for p in near}
@@ -460,14 +469,14 @@ def _neighbour_texts(figures: Figures, var: Var, relations: Sequence[Relation],
     return list(dict.fromkeys(_text(figures, (p, var[1])) for p in sorted(positions)))
 
 
-def _suggest(figures: Figures, var: Var, interval: Interval, relations: Sequence[Relation],
-             box: Mapping[Var, Interval], candidates: Sequence[Var]) -> tuple[
-                 str | None, Pattern | None]:
+def _suggest(figures: Figures, var: Var, interval: Interval, rings: _Rings,
+             group: set[int]) -> tuple[str | None, Pattern | None]:
     """A printed value that makes every relation hold, one a pattern explains if there is."""
+    box = rings.box
     text = _text(figures, var)
     scale = _scale(figures, var)
     printed = box[var]
-    peers = _neighbour_texts(figures, var, relations, candidates)
+    peers = _neighbour_texts(figures, var, group)
     options = _pattern_texts(text, peers)
     typical = _typical_decimals(peers)
     # (text shown, text parsed, pattern, scale)
@@ -493,14 +502,15 @@ def _suggest(figures: Figures, var: Var, interval: Interval, relations: Sequence
                     PATTERNS.index(trials[i][2]), abs(mid - middle))
 
         for i in sorted((int(m) for m in meets), key=preference):
-            if _fits(var, (float(lo[i]), float(hi[i])), relations, box):
+            if _fits(var, (float(lo[i]), float(hi[i])), rings):
                 return trials[i][0], trials[i][2]
-    return _plain_suggestion(figures, var, interval, relations, box), None
+    return _plain_suggestion(figures, var, interval, rings), None
 
 
 def _plain_suggestion(figures: Figures, var: Var, interval: Interval,
-                      relations: Sequence[Relation], box: Mapping[Var, Interval]) -> str | None:
+                      rings: _Rings) -> str | None:
     """The value nearest the middle of what fits (or the printed value), at its own precision."""
+    box = rings.box
     parts = _digits(_text(figures, var))
     decimals = len(parts[2]) if parts is not None else 1
     if var[1] is Quantity.VALUE:
@@ -517,7 +527,7 @@ def _plain_suggestion(figures: Figures, var: Var, interval: Interval,
         candidate = format_amount(target / scale + nudge * 10.0 ** -decimals, decimals)
         lo, hi = _parse(figures, var, [candidate], scale)
         if lo[0] <= interval[1] and hi[0] >= interval[0] and _fits(
-                var, (float(lo[0]), float(hi[0])), relations, box):
+                var, (float(lo[0]), float(hi[0])), rings):
             return candidate
     return None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -134,28 +135,89 @@ def term_interval(term: Term, box: Box) -> Interval:
 
 
 def holds(rel: Relation, box: Box) -> bool:
-    total = (0.0, 0.0)
-    for term in rel.terms:
-        total = _add(total, _scale(term.coefficient, term_interval(term, box)))
+    total = holds_total(rel, box)
     return total[0] <= rel.upper and total[1] >= rel.lower
 
 
-def solve_for(rel: Relation, free: Var, box: Box) -> Interval:
+class Sums:
+    """Every relation's terms evaluated once over a box, so that changing one quantity costs
+    one term rather than the whole sum. The box may gain quantities; it never changes one."""
+
+    def __init__(self, box: Box) -> None:
+        self.box = box
+        self._cache: dict[int, tuple[Relation, list[Interval], Interval]] = {}
+
+    def terms(self, rel: Relation) -> tuple[list[Interval], Interval]:
+        cached = self._cache.get(id(rel))
+        if cached is None or cached[0] is not rel:
+            terms = [_scale(t.coefficient, term_interval(t, self.box)) for t in rel.terms]
+            total = (math.fsum(t[0] for t in terms), math.fsum(t[1] for t in terms))
+            cached = (rel, terms, total)
+            self._cache[id(rel)] = cached
+        return cached[1], cached[2]
+
+    def total(self, rel: Relation, changes: Mapping[Var, Interval] | None = None) -> Interval:
+        terms, total = self.terms(rel)
+        if not changes:
+            return total
+        changed = [i for i, t in enumerate(rel.terms) if any(v in changes for v in t.variables())]
+        if not changed:
+            return total
+        if not _finite(total):
+            return holds_total(rel, ChainMap(dict(changes), dict(self.box)))
+        lo, hi = total
+        trial = ChainMap(dict(changes), self.box)  # type: ignore[arg-type]
+        for i in changed:
+            new = _scale(rel.terms[i].coefficient, term_interval(rel.terms[i], trial))
+            lo += new[0] - terms[i][0]
+            hi += new[1] - terms[i][1]
+        return lo, hi
+
+    def holds(self, rel: Relation, changes: Mapping[Var, Interval] | None = None) -> bool:
+        lo, hi = self.total(rel, changes)
+        return lo <= rel.upper and hi >= rel.lower
+
+    def rest(self, rel: Relation, index: int) -> Interval:
+        """The sum of every term but one."""
+        terms, total = self.terms(rel)
+        if not _finite(total):
+            rest = (0.0, 0.0)
+            for i, term in enumerate(terms):
+                if i != index:
+                    rest = _add(rest, term)
+            return rest
+        return (total[0] - terms[index][0], total[1] - terms[index][1])
+
+
+def _finite(a: Interval) -> bool:
+    return math.isfinite(a[0]) and math.isfinite(a[1])
+
+
+def holds_total(rel: Relation, box: Box) -> Interval:
+    total = (0.0, 0.0)
+    for term in rel.terms:
+        total = _add(total, _scale(term.coefficient, term_interval(term, box)))
+    return total
+
+
+def solve_for(rel: Relation, free: Var, box: Box, sums: Sums | None = None) -> Interval:
     """Values of `free` for which the relation can hold, the other quantities in the box.
 
     An enclosure (hull): a value outside it cannot satisfy the relation; one inside may not.
     """
-    rest = (0.0, 0.0)
-    target: Term | None = None
-    for term in rel.terms:
-        if free in term.variables():
-            if target is not None:
-                return WHOLE_LINE  # the quantity appears twice: no simple inverse
-            target = term
-        else:
-            rest = _add(rest, _scale(term.coefficient, term_interval(term, box)))
-    if target is None:
+    found = [i for i, term in enumerate(rel.terms) if free in term.variables()]
+    if not found:
         return WHOLE_LINE if holds(rel, box) else (math.inf, -math.inf)
+    if len(found) > 1:
+        return WHOLE_LINE  # the quantity appears twice: no simple inverse
+    target = rel.terms[found[0]]
+    if sums is not None:
+        rest = sums.rest(rel, found[0])
+    else:
+        rest = (0.0, 0.0)
+        for i, term in enumerate(rel.terms):
+            if i != found[0]:
+                rest = _add(rest, _scale(term.coefficient, term_interval(term, box)))
     if target.coefficient == 0:
         return WHOLE_LINE
     # coefficient x T in [lower, upper] - rest
