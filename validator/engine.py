@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,12 @@ class RuleRunner:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = {r.id: r for r in rules.rules}
+        self._memo: dict[object, Any] = {}
+
+    def memo(self, key: object, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def run(self, rule_id: str, figures: Figures) -> Evaluation:
         rule = self.rules[rule_id]
@@ -119,7 +126,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
         return refs.ref(role)
 
     touched: list[np.ndarray] = []
-    failed_rows: list[int] = []  # table rows named by a failing instance of a rule of the file
+    failed_rows: dict[str, list[int]] = {}  # rule of the file -> rows its failing instances name
     runner = RuleRunner(rules)
 
     def outcomes() -> Iterator[Outcome]:
@@ -129,7 +136,9 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
             step(f"rule {rule.id}")
             evaluation = _evaluate(rule, runner, intake.figures, table)
             touched.append(evaluation.touched)
-            failed_rows.extend(r.row_index for f in evaluation.findings for r in f.figures)
+            if evaluation.findings:
+                failed_rows[rule.id] = [r.row_index for f in evaluation.findings
+                                        for r in f.figures]
             yield Outcome(rule.id, rule.kind, rule.description, rule.severity, evaluation)
         if rules.figures.signed:
             yield Outcome(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION, Severity.WARNING,
@@ -171,14 +180,18 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
     )
 
 
-def _suspects(figures: Figures, rules: RuleSet, runner: RuleRunner, rows: list[int],
-              refs: FigureRefs) -> tuple[Suspect, ...]:
+def _suspects(figures: Figures, rules: RuleSet, runner: RuleRunner,
+              failed: Mapping[str, list[int]], refs: FigureRefs) -> tuple[Suspect, ...]:
     """Which figures most likely explain the failing rules (validator/localise.py)."""
-    if not rows:
+    if not failed:
         return ()
     # Frame rows back to figure positions: only the few rows named, never the whole table.
-    wanted = np.unique(np.array(rows, dtype=np.int64))
-    found = np.flatnonzero(np.isin(figures.frame_index, wanted))
+    rows = np.unique(np.array([r for named in failed.values() for r in named], dtype=np.int64))
+    found = np.flatnonzero(np.isin(figures.frame_index, rows))
+    position_of = dict(zip(figures.frame_index[found].tolist(), found.tolist(), strict=True))
+    # The failing instances, as relations: each failing rule on the figures it names.
+    failing = [rel for rule_id, named in failed.items() for rel in runner.relations(
+        rule_id, figures, np.unique([position_of[r] for r in named if r in position_of]))]
 
     def around(positions: np.ndarray) -> list[Relation]:
         return [rel for rule in rules.rules for rel in runner.relations(rule.id, figures,
@@ -199,8 +212,8 @@ def _suspects(figures: Figures, rules: RuleSet, runner: RuleRunner, rows: list[i
                                 or 0 for p in s.together),
         )
 
-    # The instances of the figures named; those of the figures they involve only on demand.
-    return tuple(record(s) for s in localise(figures, around(found), around))
+    # The other instances on those figures (which pin them) only as a group needs them.
+    return tuple(record(s) for s in localise(figures, failing, around))
 
 
 def _input_outcomes(intake: Intake) -> Iterator[Outcome]:

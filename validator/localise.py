@@ -166,19 +166,16 @@ def localise(figures: Figures, relations: Sequence[Relation],
              more: More | None = None) -> list[Suspicion]:
     """Suspects for every group of failing relations, most likely first within each group.
 
-    `relations` are those of the figures named by failing instances; `more(positions)` gives
-    the relations of further figures when a group needs them pinned."""
+    `relations` must include the failing instances (others may come along); `more(positions)`
+    gives every relation of those figures, loaded only for the figures a group needs pinned."""
     rings = _Rings(figures, relations, more)
     usable = rings.usable()
     failing = [r for r in usable if not rings.sums.holds(r)]
-    rings.loaded.update(v[0] for r in failing for v in r.variables())
     if not failing:
         return []
     result: list[Suspicion] = []
-    for number, (candidates, group_failing, group_relations) in enumerate(
-            _groups(failing, usable), start=1):
-        result.extend(_localise_group(number, figures, rings, candidates, group_failing,
-                                      group_relations))
+    for number, (candidates, group_failing) in enumerate(_groups(failing), start=1):
+        result.extend(_localise_group(number, figures, rings, candidates, group_failing))
     return result
 
 
@@ -219,10 +216,8 @@ def _scale(figures: Figures, var: Var) -> float:
 
 # --- groups --------------------------------------------------------------------------------
 
-def _groups(failing: list[Relation], relations: list[Relation]) -> list[
-        tuple[list[Var], list[Relation], list[Relation]]]:
-    """Connected groups of candidate quantities (those of failing relations): two are connected
-    when some relation, failing or holding, involves both."""
+def _groups(failing: list[Relation]) -> list[tuple[list[Var], list[Relation]]]:
+    """Failing relations that share quantities, with those quantities (the candidates)."""
     candidates = list(dict.fromkeys(v for r in failing for v in r.variables()))
     parent = {v: v for v in candidates}
 
@@ -232,22 +227,15 @@ def _groups(failing: list[Relation], relations: list[Relation]) -> list[
             v = parent[v]
         return v
 
-    for rel in relations:
-        mine = [v for v in rel.variables() if v in parent]
-        for other in mine[1:]:
-            parent[find(other)] = find(mine[0])
+    for rel in failing:
+        first, *rest = rel.variables()
+        for other in rest:
+            parent[find(other)] = find(first)
     members: dict[Var, list[Var]] = {}
     for v in candidates:
         members.setdefault(find(v), []).append(v)
-    result = []
-    for group in members.values():
-        inside = set(group)
-        result.append((
-            group,
-            [r for r in failing if inside & set(r.variables())],
-            [r for r in relations if inside & set(r.variables())],
-        ))
-    return result
+    return [(group, [r for r in failing if find(r.variables()[0]) == find(group[0])])
+            for group in members.values()]
 
 
 # --- one group -----------------------------------------------------------------------------
@@ -272,13 +260,17 @@ def _is_pinned(interval: Interval) -> bool:
 
 
 def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: list[Var],
-                    failing: list[Relation], relations: list[Relation]) -> list[Suspicion]:
+                    failing: list[Relation]) -> list[Suspicion]:
+    # A single quantity explains the group only if every failing relation involves it; those
+    # are pinned by all their relations, loaded now.
+    shared = [v for v in candidates if all(v in r.variables() for r in failing)]
+    relations = rings.around(shared)
     box = rings.box
     explains = tuple({(r.rule, tuple(r.context.items())): (r.rule, r.context)
                       for r in failing}.values())
     found: list[_Candidate] = []
     near = {v[0] for r in relations for v in r.variables()}
-    for var in candidates:
+    for var in shared:
         interval = _single_interval(var, rings.of(var), box, failing, rings.sums)
         if interval is not None:
             suggestion = _suggest(figures, var, interval, rings, near)
@@ -287,8 +279,13 @@ def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: li
     # Several figures changed together may include one whose rules all hold (two figures
     # swapped, only one of them flagged): the figures on the group's relations are candidates
     # too, pinned by their own relations, loaded for them now.
-    extended = list(dict.fromkeys(v for r in relations for v in r.variables()))
-    found.extend(_swaps(figures, candidates, extended, failing, rings))
+    # (Skipped when a single figure already has the best explanation there is: a pair would
+    # only rank below it.)
+    extended: list[Var] = []
+    if not any(c.tier[0] == 0 for c in found):
+        extended = list(dict.fromkeys(v for r in rings.around(candidates)
+                                      for v in r.variables()))
+        found.extend(_swaps(figures, candidates, extended, failing, rings))
     fallback = False
     if not found and len(extended) <= MAX_CANDIDATES:
         wider = rings.around(extended)

@@ -24,6 +24,10 @@ class EvalContext(Protocol):
     def relations(self, rule_id: str, figures: Figures,
                   positions: np.ndarray) -> list[Relation]: ...
 
+    def memo(self, key: object, make: Callable[[], Any]) -> Any:
+        """`make()` once per key for the life of one check (derived views of the figures)."""
+        ...
+
 
 # A kind's evaluated instances that involve any of the given figure positions, as constraints
 # (validator/relations.py) for error localisation; cost in the number of positions, not figures.

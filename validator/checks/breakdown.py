@@ -194,21 +194,30 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
             instances.add(key)
         if name in parent_of:
             instances.add(key + (dimension.codes.index(parent_of[name]) - int(code)) * radix)
+    keys = np.array(sorted(instances), dtype=np.int64)
+    totals = lookup(figures, keys, rule.where)
+    parents = (keys // radix) % (len(dimension.codes) + 1)
+    kids = {int(p): figures.code_positions(options.dimension,
+                                           dimension.children[dimension.codes[int(p)]])
+            for p in np.unique(parents)}
+    # Every part of every instance, looked up at once.
+    owner = np.concatenate([np.full(len(kids[int(p)]), i) for i, p in enumerate(parents)]
+                           ) if len(keys) else np.zeros(0, dtype=np.int64)
+    part_keys = np.concatenate([keys[i] + (kids[int(p)] - p) * radix
+                                for i, p in enumerate(parents)]) if len(keys) else owner
+    parts = lookup(figures, part_keys, rule.where)
     result = []
-    for instance in sorted(instances):
-        parent = int((instance // radix) % (len(dimension.codes) + 1))
-        kids = figures.code_positions(options.dimension,
-                                      dimension.children[dimension.codes[parent]])
-        total = int(lookup(figures, np.array([instance]), rule.where)[0])
-        parts = lookup(figures, instance + (kids[kids >= 0] - parent) * radix, rule.where)
-        reported = parts[parts >= 0]
-        if total < 0 or not len(reported) or (options.complete and len(reported) < len(kids)):
+    for i, instance in enumerate(keys):
+        total = int(totals[i])
+        mine = parts[owner == i]
+        reported = mine[mine >= 0]
+        if total < 0 or not len(reported) or (options.complete and len(reported) < len(mine)):
             continue
         magnitude = np.abs(figures.hi[reported]).sum() + abs(figures.hi[total])
         slack = rule.tolerance.slack((figures.lo[total] + figures.hi[total]) / 2)
         terms = [Term(1.0, int(p)) for p in reported] + [Term(-1.0, total)]
         result.append(relation(terms, 0.0 if options.complete else -np.inf, 0.0,
-                               room(slack, magnitude), figures.context(instance)))
+                               room(slack, magnitude), figures.context(int(instance))))
     return result
 
 

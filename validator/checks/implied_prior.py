@@ -157,12 +157,17 @@ def _on_prior(term: Term) -> Term:
     return term
 
 
+def _prior_view(figures: Figures) -> Figures:
+    prior = figures.implied_prior()
+    return replace(prior, available=prior.available & ~sign_changed(figures))
+
+
 def relations(rule: Rule, figures: Figures, positions: np.ndarray,
               ctx: EvalContext) -> list[Relation]:
     """The listed rules on v / (1 + g/100); rates above -100%; implied against reported."""
     options: Options = rule.options
-    prior = figures.implied_prior()
-    prior = replace(prior, available=prior.available & ~sign_changed(figures))
+    # Localisation asks for a few figures at a time; the view costs a pass over all of them.
+    prior: Figures = ctx.memo(("implied prior view", id(figures)), lambda: _prior_view(figures))
     result = []
     for rule_id in options.rules:
         for inner in ctx.relations(rule_id, prior, positions):
