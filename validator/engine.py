@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -65,7 +64,8 @@ class RuleRunner:
         describe = CHECKS[rule.kind].relations
         if describe is None or not len(positions):
             return []
-        return [replace(r, rule=rule_id) for r in describe(rule, figures, positions, self)]
+        return [Relation(r.terms, r.lower, r.upper, r.context, rule_id)
+                for r in describe(rule, figures, positions, self)]
 
 
 class FigureRefs:

@@ -125,7 +125,7 @@ class _Rings:
     def __init__(self, figures: Figures, relations: Sequence[Relation], more: More | None):
         self.figures = figures
         self.more = more
-        self.relations: dict[tuple[object, ...], Relation] = {}
+        self.relations: dict[object, Relation] = {}
         self.box: dict[Var, Interval] = {}
         self.sums = Sums(self.box)
         self.by_var: dict[Var, list[Relation]] = {}
@@ -135,7 +135,9 @@ class _Rings:
     def add(self, relations: Iterable[Relation]) -> None:
         new = []
         for rel in relations:
-            key = (rel.rule, rel.terms, tuple(rel.context.items()))
+            # Positions and bounds, not the terms: hashing their enums costs more than it says.
+            key = (rel.rule, tuple(rel.context.items()), rel.lower, rel.upper,
+                   tuple((t.position, t.whole, t.coefficient) for t in rel.terms))
             if key not in self.relations:
                 self.relations[key] = rel
                 new.append(rel)

@@ -19,6 +19,7 @@ import math
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import cached_property
 
 
@@ -44,8 +45,9 @@ class Form(enum.IntEnum):
 Var = tuple[int, Quantity]  # (figure position, quantity)
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
+    """One weighted term (a named tuple: terms are hashed often, as keys of relations)."""
+
     coefficient: float
     position: int
     form: Form = Form.PLAIN

@@ -153,7 +153,7 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
 def _on_prior(term: Term) -> Term:
     """A value of the prior-period view is the prior value its rate implies."""
     if term.form is Form.PLAIN and term.quantity is Quantity.VALUE:
-        return replace(term, form=Form.PRIOR)
+        return Term(term.coefficient, term.position, Form.PRIOR)
     return term
 
 
@@ -171,7 +171,8 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     result = []
     for rule_id in options.rules:
         for inner in ctx.relations(rule_id, prior, positions):
-            result.append(replace(inner, terms=tuple(_on_prior(t) for t in inner.terms)))
+            result.append(Relation(tuple(_on_prior(t) for t in inner.terms), inner.lower,
+                                   inner.upper, inner.context))
     in_scope = scope_at(figures, rule.where, positions)
     with_rate = (in_scope & figures.available[positions] & np.isfinite(figures.rate_lo[positions])
                  & ~figures.is_signed()[positions])
