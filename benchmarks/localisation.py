@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from validator.engine import check  # noqa: E402
-from validator.mutations import MUTATIONS  # noqa: E402
 from validator.rules import load_rules  # noqa: E402
 from validator.table import Table, read_table  # noqa: E402
+from validator.testing.mutations import MUTATIONS  # noqa: E402
 
 EXAMPLES = {
     "examples/korea-ict-2020/figures.csv": "rules/korea-ict.yaml",

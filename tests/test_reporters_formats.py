@@ -122,7 +122,7 @@ def test_escape_md_leaves_no_markup(text: str) -> None:
 
 
 # Fields whose values come from a closed set the tool defines, not from the user's files.
-_CLOSED_FIELDS = {"severity", "kind", "status", "role", "version"}
+_CLOSED_FIELDS = {"severity", "kind", "status", "role", "version", "measure"}
 
 
 def with_markup_everywhere(records: Any, path: tuple[str, ...] = ()) -> tuple[Any, set[str]]:

@@ -19,8 +19,8 @@ import math
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from functools import cached_property
+from typing import NamedTuple
 
 
 class Quantity(enum.IntEnum):

@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from validator.report import PATTERN_PHRASES
 from validator.reporters.common import (
     SEVERITY_ORDER,
     arithmetic_lines,
@@ -77,6 +78,27 @@ def _discrepancy_view(i: int, d: Mapping[str, Any], suspect: str = "") -> dict[s
     }
 
 
+def _suspect_view(s: Mapping[str, Any]) -> dict[str, Any]:
+    f = s["figure"]
+    printed = " ".join(t for t in (f.get("value") or "", f.get("unit") or "") if t)
+    if f.get("change"):
+        printed += f", change {f['change']}%"
+    return {
+        "group": s["group"],
+        "rank": s["rank"],
+        "label": describe_key(f["key"]),
+        "row": f.get("row"),
+        "column": s.get("column", ""),
+        "printed": printed,
+        "suggestion": s.get("suggestion") or "",
+        "pattern": PATTERN_PHRASES.get(str(s.get("pattern")), "") if s.get("pattern") else "",
+        "explains": [f"{e['rule']} ({describe_key(e['context'])})" if e.get("context")
+                     else str(e["rule"]) for e in s["explains"]],
+        "reason": s["reason"],
+        "extra": {k: v for k, v in f.get("extra", {}).items() if v},
+    }
+
+
 def _verdict(summary: Mapping[str, Any]) -> str:
     problems = summary["errors"] + summary["warnings"]
     if not problems:
@@ -105,6 +127,7 @@ class HtmlReporter:
                 for i, d in enumerate(records["discrepancies"])
             ],
             suspects=list(headlines.values()),
+            suspect_rows=[_suspect_view(x) for x in records.get("suspects", [])],
             not_evaluated=[
                 {
                     "rule": n["rule"],
