@@ -14,6 +14,7 @@ from validator.report import (
     Report,
     RuleSummary,
     Severity,
+    Suspect,
 )
 
 # A label that must show up as text everywhere and never run.
@@ -126,6 +127,22 @@ def problem_report() -> Report:
         gap=137.2549,
         unit="USD bn",
     )
+    suspects = (
+        Suspect(group=1, rank=1, figure=balance.figures[0], measure="value", column="value",
+                suggestion="52.3", pattern="dropped_digit",
+                explains=(("balance", period),),
+                reason="Changing its value alone makes the failing rule hold (52.3 instead of "
+                       "5.3: a digit dropped)."),
+        Suspect(group=2, rank=1, figure=breakdown.figures[0], measure="value", column="value",
+                suggestion="995 USD k", pattern="unit_step",
+                explains=(("regions", period),),
+                reason="Changing its value alone makes the failing rule hold (995 USD k instead "
+                       "of 995: wrong unit)."),
+        Suspect(group=2, rank=2, figure=breakdown.figures[1], measure="value", column="value",
+                suggestion=None, pattern=None,
+                explains=(("regions", period),),
+                reason="Changing its value alone makes the failing rule hold."),
+    )
     return Report(
         title="Trade release <September> & co",
         table="data/trade,2024:09.csv",
@@ -152,6 +169,7 @@ def problem_report() -> Report:
             ),
         ),
         discrepancies=(balance, breakdown),
+        suspects=suspects,
         not_evaluated=(
             NotEvaluated(
                 rule="balance",

@@ -123,7 +123,7 @@ def test_escape_md_leaves_no_markup(text: str) -> None:
 
 
 # Fields whose values come from a closed set the tool defines, not from the user's files.
-_CLOSED_FIELDS = {"severity", "kind", "status", "role", "version"}
+_CLOSED_FIELDS = {"severity", "kind", "status", "role", "version", "measure"}
 
 
 def with_markup_everywhere(records: Any, path: tuple[str, ...] = ()) -> tuple[Any, set[str]]:
@@ -290,9 +290,10 @@ def test_sarif_results_point_at_rows() -> None:
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     assert [r["level"] for r in results] == ["error", "warning"]
-    # The breakdown points at its total (row 2), not at the first part the engine listed.
+    # The breakdown points at its most likely wrong figure (row 6, its rank-1 suspect); without
+    # suspects it would point at its total (tests/test_localise.py).
     lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]
-    assert lines == [4, 2]
+    assert lines == [4, 6]
     uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "data/trade%2C2024%3A09.csv"
     notes = run["invocations"][0]["toolExecutionNotifications"]
@@ -362,7 +363,7 @@ def test_github_annotations() -> None:
     assert props == {"file": "data/trade,2024:09.csv", "line": "4", "title": "balance"}
     assert message.splitlines()[0] == "balance 5.3 is not exports 258.4 - imports 206.0 = 52.4"
     name, props, message = parse_command(lines[1])
-    assert (name, props["line"], props["title"]) == ("warning", "2", "regions")
+    assert (name, props["line"], props["title"]) == ("warning", "6", "regions")  # the suspect
     assert EVIL_REGION in message and "(46.8% of the total)" in message
     assert parse_command(lines[2])[0] == "notice"
     clean = render(Format.GITHUB, records_of("clean")).splitlines()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
+from validator.localise import Suspicion, localise
 from validator.model import (
     BUILTIN_HEADLINES,
     COLUMN_ROLES,
@@ -24,6 +26,7 @@ from validator.model import (
     Unevaluated,
 )
 from validator.refs import FigureRefs
+from validator.relations import MEASURES, Quantity, Relation
 from validator.report import (
     Coverage,
     Discrepancy,
@@ -32,6 +35,7 @@ from validator.report import (
     Report,
     RuleSummary,
     Severity,
+    Suspect,
     Unconstrained,
 )
 from validator.revisions import PREVIOUS_ROLE, compare
@@ -44,10 +48,25 @@ class RuleRunner:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = {r.id: r for r in rules.rules}
+        self._memo: dict[object, Any] = {}
+
+    def memo(self, key: object, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def run(self, rule_id: str, figures: Figures) -> Evaluation:
         rule = self.rules[rule_id]
         return CHECKS[rule.kind].evaluate(rule, figures, self)
+
+    def relations(self, rule_id: str, figures: Figures,
+                  positions: np.ndarray) -> list[Relation]:
+        rule = self.rules[rule_id]
+        describe = CHECKS[rule.kind].relations
+        if describe is None or not len(positions):
+            return []
+        return [Relation(r.terms, r.lower, r.upper, r.context, rule_id)
+                for r in describe(rule, figures, positions, self)]
 
 
 def _round(amount: float, decimals: int | None) -> float:
@@ -86,15 +105,19 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
         return [(previous if r.role == PREVIOUS_ROLE else current).pop() for r in roles]
 
     touched: list[np.ndarray] = []
+    failed_rows: dict[str, list[int]] = {}  # rule of the file -> rows its failing instances name
+    runner = RuleRunner(rules)
 
     def outcomes() -> Iterator[Outcome]:
         yield from _input_outcomes(intake)
         yield from builtins
-        runner = RuleRunner(rules)
         for rule in rules.rules:
             step(f"rule {rule.id}")
             evaluation = _evaluate(rule, runner, intake.figures, table)
             touched.append(evaluation.touched)
+            if evaluation.findings:
+                failed_rows[rule.id] = [r.row_index for f in evaluation.findings
+                                        for r in f.figures]
             yield Outcome(rule.id, rule.kind, rule.description, rule.severity, evaluation)
         if rules.figures.signed:
             yield Outcome(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION, Severity.WARNING,
@@ -124,6 +147,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
                                      outcome.severity, evaluation.checked,
                                      len(evaluation.findings), count))
 
+    suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
     return Report(
         title=rules.title,
         table=table.path,
@@ -133,7 +157,44 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
         discrepancies=tuple(discrepancies),
         not_evaluated=tuple(not_evaluated),
         coverage=_coverage(table, rules, intake, touched),
+        suspects=suspects,
     )
+
+
+def _suspects(figures: Figures, rules: RuleSet, runner: RuleRunner,
+              failed: Mapping[str, list[int]], refs: FigureRefs) -> tuple[Suspect, ...]:
+    """Which figures most likely explain the failing rules (validator/localise.py)."""
+    if not failed:
+        return ()
+    # Frame rows back to figure positions: only the few rows named, never the whole table.
+    rows = np.unique(np.array([r for named in failed.values() for r in named], dtype=np.int64))
+    found = np.flatnonzero(np.isin(figures.frame_index, rows))
+    position_of = dict(zip(figures.frame_index[found].tolist(), found.tolist(), strict=True))
+    # The failing instances, as relations: each failing rule on the figures it names.
+    failing = [rel for rule_id, named in failed.items() for rel in runner.relations(
+        rule_id, figures, np.unique([position_of[r] for r in named if r in position_of]))]
+
+    def around(positions: np.ndarray) -> list[Relation]:
+        return [rel for rule in rules.rules for rel in runner.relations(rule.id, figures,
+                                                                        positions)]
+
+    columns = {Quantity.VALUE: rules.figures.value, Quantity.CHANGE: rules.figures.change,
+               Quantity.SHARE: rules.figures.share, Quantity.ABS: rules.figures.abs_change}
+
+    def record(s: Suspicion) -> Suspect:
+        return Suspect(
+            group=s.group, rank=s.rank,
+            figure=refs.ref(FigureRole(int(figures.frame_index[s.position]), "suspect")),
+            measure=MEASURES[s.quantity], column=columns[s.quantity] or "",
+            suggestion=s.suggestion,
+            pattern=None if s.pattern is None else s.pattern.value,
+            explains=s.explains, reason=s.reason,
+            together_with=tuple(refs.ref(FigureRole(int(figures.frame_index[p]), "suspect")).row
+                                or 0 for p in s.together),
+        )
+
+    # The other instances on those figures (which pin them) only as a group needs them.
+    return tuple(record(s) for s in localise(figures, failing, around))
 
 
 def _input_outcomes(intake: Intake) -> Iterator[Outcome]:

@@ -206,6 +206,11 @@ class Figures:
             positions = order[at] if len(ordered) else np.zeros(keys.shape, dtype=np.int64)
         return Lookup(np.where(found, positions, 0), found)
 
+    def positions(self, keys: np.ndarray) -> np.ndarray:
+        """Position of each key, -1 where no usable figure has it (for code that tests `>= 0`
+        itself; prefer `find`, whose mask cannot be forgotten)."""
+        return self.find(keys).or_missing()
+
     def with_code(self, keys: np.ndarray | int, dim: str, codes: np.ndarray | int) -> np.ndarray:
         """The keys with their code in `dim` replaced by `codes` (broadcast); -1 where a code
         is NO_CODE or a key is negative."""

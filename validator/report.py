@@ -177,6 +177,68 @@ class BaselineSummary:
         }
 
 
+class Pattern(enum.StrEnum):
+    """How a typing or editing error turns a suspect's suggested value into the printed one."""
+
+    TRANSPOSED_DIGITS = "transposed_digits"  # 17.0 printed for 71.0
+    DROPPED_DIGIT = "dropped_digit"  # 83.6 for 183.6
+    ADDED_DIGIT = "added_digit"  # 1183.6 for 183.6
+    DECIMAL_SHIFT = "decimal_shift"  # 1836 for 183.6
+    SIGN_FLIP = "sign_flip"  # -5.4 for 5.4
+    UNIT_STEP = "unit_step"  # 183.6 USD mn for 183.6 USD bn (any two units of the rules file)
+    OTHER_FIGURE = "other_figure"  # the value of another figure of the group or a nearby row
+    SWAPPED_PAIR = "swapped_pair"  # two figures' values exchanged
+    TRUNCATION = "truncation"  # 10.8 for 10.89, which rounds to 10.9
+
+    @property
+    def phrase(self) -> str:
+        return PATTERN_PHRASES[self.value]
+
+
+PATTERN_PHRASES: Mapping[str, str] = {
+    "transposed_digits": "digits transposed",
+    "dropped_digit": "a digit dropped",
+    "added_digit": "a digit added",
+    "decimal_shift": "decimal point shifted",
+    "sign_flip": "sign flipped",
+    "unit_step": "wrong unit",
+    "other_figure": "the value of another figure",
+    "swapped_pair": "two figures swapped",
+    "truncation": "truncated instead of rounded",
+}
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A figure most likely wrong, and what it should probably say (see validator/localise.py)."""
+
+    group: int  # failing instances that share figures form a group, numbered from 1
+    rank: int  # 1 = most likely in its group; equal ranks are a tie the data cannot break
+    figure: FigureRef
+    measure: str  # what of the figure is suspected: value, change, share or abs_change
+    column: str  # the table column of that measure
+    suggestion: str | None  # printed text that makes every rule of the group hold
+    pattern: str | None  # a name of validator.localise.Pattern
+    explains: tuple[tuple[str, Mapping[str, str]], ...]  # (rule id, context) resolved
+    reason: str
+    together_with: tuple[int, ...] = ()  # rows to change together with this one
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "rank": self.rank,
+            "figure": self.figure.to_record(),
+            "measure": self.measure,
+            "column": self.column,
+            "suggestion": self.suggestion,
+            "pattern": self.pattern,
+            "explains": [{"rule": rule, "context": dict(context)}
+                         for rule, context in self.explains],
+            "reason": self.reason,
+            "together_with": list(self.together_with),
+        }
+
+
 @dataclass(frozen=True)
 class Report:
     title: str
@@ -188,6 +250,7 @@ class Report:
     not_evaluated: tuple[NotEvaluated, ...]
     coverage: Coverage = field(default_factory=Coverage)
     baseline: BaselineSummary | None = None
+    suspects: tuple[Suspect, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -246,6 +309,7 @@ class Report:
                 "warnings": warnings,
             },
             "rules": [r.to_record() for r in self.rules],
+            "suspects": [s.to_record() for s in self.suspects],
             "discrepancies": [d.to_record() for d in self.discrepancies],
             "not_evaluated": [n.to_record() for n in self.not_evaluated],
             "coverage": self.coverage.to_record(),

@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, interval_gap
+from validator.checks.base import Check, EvalContext, fails, interval_gap, room, scope_at
 from validator.figures import Figures
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.periods import previous_period, shift_period
+from validator.relations import Form, Quantity, Relation, Term, relation
 from validator.signs import sign_changed
 from validator.yamlpos import Path
 
@@ -151,6 +152,57 @@ def _finding(figures: Figures, time: str, now: int, then: int | None,
     )
 
 
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """change - (v - v_earlier) = 0, or change - v g / (100 + g) = 0 by the rate, for every
+    evaluated change of `positions`, as the figure or as its comparison."""
+    options: Options = rule.options
+    if figures.abs_lo is None or figures.abs_hi is None:
+        return []
+    t = next(i for i, d in enumerate(figures.dimensions) if d.is_time)
+    codes = figures.dimensions[t].codes
+    radix = int(figures.radix[t])
+    step = shift_period if options.compare == "year" else previous_period
+    earlier = {c: step(c) for c in codes}
+    later = {e: c for c, e in earlier.items() if e is not None}
+    nows = set()
+    for position in positions:
+        name = codes[int(figures.codes[position, t])]
+        key = int(figures.key[position])
+        nows.add(key)
+        if name in later:
+            nows.add(key + (codes.index(later[name]) - codes.index(name)) * radix)
+    changed = sign_changed(figures) if figures.signed is not None else None
+    result = []
+    for key in sorted(nows):
+        now = int(figures.positions(np.array([key]))[0])
+        if now < 0 or not figures.available[now] or not np.isfinite(figures.abs_lo[now]):
+            continue
+        if not scope_at(figures, rule.where, np.array([now]))[0]:
+            continue
+        code = int(figures.codes[now, t])
+        prior_name = earlier[codes[code]]
+        then = -1
+        if prior_name is not None and prior_name in codes:
+            then = int(figures.positions(np.array([key + (codes.index(prior_name) - code)
+                                                   * radix]))[0])
+        a_hi = float(figures.abs_hi[now])
+        context = figures.context(key)
+        if then >= 0 and figures.available[then]:
+            magnitude = abs(figures.hi[now]) + abs(figures.hi[then])
+            terms = [Term(1.0, now, quantity=Quantity.ABS), Term(-1.0, now), Term(1.0, then)]
+        elif (options.compare == "year" and np.isfinite(figures.rate_lo[now])
+              and figures.rate_lo[now] > -100 and (changed is None or not changed[now])):
+            magnitude = abs(figures.hi[now])
+            terms = [Term(1.0, now, quantity=Quantity.ABS), Term(-1.0, now, Form.RATE_AMOUNT)]
+        else:
+            continue
+        result.append(relation(terms, 0.0, 0.0, room(rule.tolerance.slack(a_hi), magnitude),
+                               context))
+    return result
+
+
 CHECK = Check(
     headline="A change in amount does not match the figures",
-    keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("abs_change",))
+    keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("abs_change",),
+    relations=relations)

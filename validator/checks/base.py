@@ -10,6 +10,7 @@ import numpy as np
 
 from validator.figures import Figures
 from validator.model import Evaluation, ParseContext, Rule
+from validator.relations import Relation
 from validator.yamlpos import Path
 
 # Interval bounds come from float arithmetic; a gap smaller than this share of the magnitudes
@@ -19,6 +20,18 @@ FLOAT_SLACK = 1e-9
 
 class EvalContext(Protocol):
     def run(self, rule_id: str, figures: Figures) -> Evaluation: ...
+
+    def relations(self, rule_id: str, figures: Figures,
+                  positions: np.ndarray) -> list[Relation]: ...
+
+    def memo(self, key: object, make: Callable[[], Any]) -> Any:
+        """`make()` once per key for the life of one check (derived views of the figures)."""
+        ...
+
+
+# A kind's evaluated instances that involve any of the given figure positions, as constraints
+# (validator/relations.py) for error localisation; cost in the number of positions, not figures.
+Relations = Callable[[Rule, Figures, np.ndarray, EvalContext], list[Relation]]
 
 
 def no_columns(options: Any) -> tuple[str, ...]:
@@ -34,6 +47,7 @@ class Check:
     # The optional number columns (roles: change, share, abs_change) a rule of this kind reads;
     # a table without one leaves the rule not evaluated, with the reason, instead of refused.
     reads: Callable[[Any], tuple[str, ...]] = no_columns
+    relations: Relations | None = None  # None: the kind takes no part in localisation
 
 
 def interval_gap(
@@ -46,6 +60,28 @@ def interval_gap(
 
 def fails(gap: np.ndarray, slack: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
     return gap > slack + FLOAT_SLACK * magnitude
+
+
+def room(slack: Any, magnitude: Any) -> float:
+    """How far a relation may miss before `fails` calls it a discrepancy."""
+    return float(slack + FLOAT_SLACK * magnitude)
+
+
+def scope_at(figures: Figures, where: Any, positions: np.ndarray) -> np.ndarray:
+    """`figures.in_scope(where)` for a few positions only."""
+    mask = np.ones(len(positions), dtype=bool)
+    for dim, codes in where.items():
+        wanted = figures.code_positions(dim, sorted(codes))
+        mask &= np.isin(figures.codes[positions, figures.dim_index(dim)], wanted)
+    return mask
+
+
+def lookup(figures: Figures, keys: np.ndarray, where: Any) -> np.ndarray:
+    """Positions of usable figures in scope with these keys; -1 elsewhere."""
+    found = figures.positions(np.asarray(keys, dtype=np.int64))
+    ok = found >= 0
+    ok[ok] = figures.available[found[ok]] & scope_at(figures, where, found[ok])
+    return np.where(ok, found, -1)
 
 
 def parse_bool(ctx: ParseContext, raw: dict[str, Any], path: Path, key: str,

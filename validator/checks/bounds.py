@@ -24,9 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails
+from validator.checks.base import Check, EvalContext, fails, room, scope_at
 from validator.figures import Display, Figures, format_amount
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.relations import Quantity, Relation, Term, relation
 from validator.signs import sign_changed
 from validator.yamlpos import Path
 
@@ -124,10 +125,35 @@ def _finding(options: Options, figures: Figures, position: int, gap: float, lo: 
                            expected=limits, reported=(lo, hi), gap=gap)
 
 
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """min <= the figure (or its % change) <= max, for each of `positions` the rule checks."""
+    options: Options = rule.options
+    if options.measure == "change":
+        lo, hi, quantity = figures.rate_lo, figures.rate_hi, Quantity.CHANGE
+        has = figures.available[positions] & np.isfinite(lo[positions])
+        if has.any():
+            has &= ~sign_changed(figures)[positions]
+    else:
+        lo, hi, quantity = figures.lo, figures.hi, Quantity.VALUE
+        has = figures.available[positions]
+    checked = positions[has & scope_at(figures, rule.where, positions)]
+    minimum = -np.inf if options.minimum is None else options.minimum
+    maximum = np.inf if options.maximum is None else options.maximum
+    result = []
+    for position in checked:
+        magnitude = max(abs(lo[position]), abs(hi[position]))
+        result.append(relation([Term(1.0, int(position), quantity=quantity)], minimum, maximum,
+                               room(rule.tolerance.slack(magnitude), magnitude),
+                               figures.context(int(figures.key[position]))))
+    return result
+
+
 def reads(options: Options) -> tuple[str, ...]:
     return ("change",) if options.measure == "change" else ()
 
 
 CHECK = Check(
     headline="A figure is outside its allowed range",
-    keys=(), parse=parse, evaluate=evaluate, reads=reads)
+    keys=(), parse=parse, evaluate=evaluate, reads=reads,
+    relations=relations)

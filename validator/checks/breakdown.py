@@ -26,9 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, parse_bool, parse_dimension
+from validator.checks.base import (
+    Check,
+    EvalContext,
+    fails,
+    lookup,
+    parse_bool,
+    parse_dimension,
+    room,
+)
 from validator.figures import Figures
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.relations import Relation, Term, relation
 from validator.yamlpos import Path
 
 MAX_PARTS_NAMED = 12
@@ -165,6 +174,52 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
     )
 
 
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """parts - total <= 0 (= 0 when complete) for every evaluated instance of `positions`, as a
+    part or as the total."""
+    options: Options = rule.options
+    d = figures.dim_index(options.dimension)
+    dimension = figures.dimensions[d]
+    radix = int(figures.radix[d])
+    parent_of = dimension.parent_of()
+    own = figures.codes[positions, d]
+    instances = set()
+    for position, code in zip(positions, own, strict=True):
+        name = dimension.codes[code]
+        key = int(figures.key[position])
+        if name in dimension.children:
+            instances.add(key)
+        if name in parent_of:
+            instances.add(key + (dimension.codes.index(parent_of[name]) - int(code)) * radix)
+    keys = np.array(sorted(instances), dtype=np.int64)
+    totals = lookup(figures, keys, rule.where)
+    parents = (keys // radix) % (len(dimension.codes) + 1)
+    kids = {int(p): figures.code_positions(options.dimension,
+                                           dimension.children[dimension.codes[int(p)]])
+            for p in np.unique(parents)}
+    # Every part of every instance, looked up at once.
+    owner = np.concatenate([np.full(len(kids[int(p)]), i) for i, p in enumerate(parents)]
+                           ) if len(keys) else np.zeros(0, dtype=np.int64)
+    part_keys = np.concatenate([keys[i] + (kids[int(p)] - p) * radix
+                                for i, p in enumerate(parents)]) if len(keys) else owner
+    parts = lookup(figures, part_keys, rule.where)
+    result = []
+    for i, instance in enumerate(keys):
+        total = int(totals[i])
+        mine = parts[owner == i]
+        reported = mine[mine >= 0]
+        if total < 0 or not len(reported) or (options.complete and len(reported) < len(mine)):
+            continue
+        magnitude = np.abs(figures.hi[reported]).sum() + abs(figures.hi[total])
+        slack = rule.tolerance.slack((figures.lo[total] + figures.hi[total]) / 2)
+        terms = [Term(1.0, int(p)) for p in reported] + [Term(-1.0, total)]
+        result.append(relation(terms, 0.0 if options.complete else -np.inf, 0.0,
+                               room(slack, magnitude), figures.context(int(instance))))
+    return result
+
+
 CHECK = Check(
     headline="A total does not equal the sum of its parts",
-    keys=("complete",), parse=parse, evaluate=evaluate)
+    keys=("complete",), parse=parse, evaluate=evaluate,
+    relations=relations)

@@ -24,9 +24,20 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, interval_gap, parse_dimension
+from validator.checks.base import (
+    Check,
+    EvalContext,
+    fails,
+    interval_gap,
+    lookup,
+    parse_dimension,
+    room,
+)
 from validator.figures import Display, Figures, format_amount
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.relations import Relation
+from validator.relations import Term as RelationTerm
+from validator.relations import relation as make_relation
 from validator.yamlpos import Path
 
 _TOKEN = re.compile(
@@ -200,6 +211,36 @@ def _finding(options: Options, figures: Figures, rows: np.ndarray,
                            expected=right, reported=left, gap=gap)
 
 
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """left - right = 0 for every complete instance one of `positions` takes part in."""
+    options: Options = rule.options
+    along = figures.dim_index(options.along)
+    radix = int(figures.radix[along])
+    members = figures.code_positions(options.along, [t.code for t in options.terms])
+    own = figures.codes[positions, along]
+    mine = positions[np.isin(own, members)]
+    instances = np.unique(figures.key[mine] - figures.codes[mine, along] * radix)
+    found = lookup(figures, (instances[None, :] + members[:, None] * radix).ravel(),
+                   rule.where).reshape(len(members), len(instances))
+    signs = np.array([1.0] * len(options.left) + [-1.0] * len(options.right))
+    result = []
+    for column in np.flatnonzero((found >= 0).all(axis=0)):
+        rows = found[:, column]
+        n_left = len(options.left)
+        right_mid = sum(t.coefficient * (figures.lo[r] + figures.hi[r]) / 2
+                        for t, r in zip(options.right, rows[n_left:], strict=True))
+        magnitude = sum(abs(t.coefficient) * max(abs(figures.lo[r]), abs(figures.hi[r]))
+                        for t, r in zip(options.terms, rows, strict=True))
+        terms = [RelationTerm(sign * t.coefficient, int(r))
+                 for sign, t, r in zip(signs, options.terms, rows, strict=True)]
+        result.append(make_relation(
+            terms, 0.0, 0.0, room(rule.tolerance.slack(right_mid), magnitude),
+            figures.context(int(instances[column]), without=options.along)))
+    return result
+
+
 CHECK = Check(
     headline="Figures that should balance do not add up",
-    keys=("along",), parse=parse, evaluate=evaluate)
+    keys=("along",), parse=parse, evaluate=evaluate,
+    relations=relations)

@@ -23,10 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, interval_gap
+from validator.checks.base import Check, EvalContext, fails, interval_gap, lookup, room, scope_at
 from validator.figures import Figures
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.periods import shift_period
+from validator.relations import Form, Quantity, Relation, Term, relation
 from validator.signs import sign_changed
 from validator.yamlpos import Path
 
@@ -145,6 +146,66 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
     return result
 
 
+def _on_prior(term: Term) -> Term:
+    """A value of the prior-period view is the prior value its rate implies."""
+    if term.form is Form.PLAIN and term.quantity is Quantity.VALUE:
+        return Term(term.coefficient, term.position, Form.PRIOR)
+    return term
+
+
+def _prior_view(figures: Figures) -> Figures:
+    prior = figures.implied_prior()
+    return replace(prior, available=prior.available & ~sign_changed(figures))
+
+
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """The listed rules on v / (1 + g/100); rates above -100%; implied against reported."""
+    options: Options = rule.options
+    # Localisation asks for a few figures at a time; the view costs a pass over all of them.
+    prior: Figures = ctx.memo(("implied prior view", id(figures)), lambda: _prior_view(figures))
+    result = []
+    for rule_id in options.rules:
+        for inner in ctx.relations(rule_id, prior, positions):
+            result.append(Relation(tuple(_on_prior(t) for t in inner.terms), inner.lower,
+                                   inner.upper, inner.context))
+    in_scope = scope_at(figures, rule.where, positions)
+    with_rate = (in_scope & figures.available[positions] & np.isfinite(figures.rate_lo[positions])
+                 & ~figures.is_signed()[positions])
+    for position in positions[with_rate]:
+        result.append(relation([Term(1.0, int(position), quantity=Quantity.CHANGE)],
+                               np.nextafter(-100.0, 0.0), np.inf, 0.0,
+                               figures.context(int(figures.key[position]))))
+    time = figures.spec.time
+    if time is None:
+        return result
+    t = figures.dim_index(time)
+    codes = figures.dimensions[t].codes
+    radix = int(figures.radix[t])
+    own = figures.codes[positions, t]
+    pairs = []
+    for step in (-1, 1):  # a position as the current figure, or as the prior one
+        other = figures.code_positions(time, [shift_period(c, step) or "" for c in codes])[own]
+        keys = figures.key[positions] + (other - own) * radix
+        found = np.where(other >= 0, figures.positions(keys), -1)
+        for position, match in zip(positions, found, strict=True):
+            if match >= 0:
+                pairs.append((int(position), int(match)) if step < 0 else (int(match),
+                                                                          int(position)))
+    for now, then in sorted(set(pairs)):
+        ok = (prior.available[now] and figures.available[then]
+              and lookup(figures, figures.key[[now]], rule.where)[0] >= 0)
+        if not ok:
+            continue
+        magnitude = abs(figures.hi[then])
+        result.append(relation(
+            [Term(1.0, now, Form.PRIOR), Term(-1.0, then)], 0.0, 0.0,
+            room(rule.tolerance.slack(figures.hi[then]), magnitude),
+            figures.context(int(figures.key[now]), without=time)))
+    return result
+
+
 CHECK = Check(
     headline="The growth rates imply prior-year figures that do not add up",
-    keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("change",))
+    keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("change",),
+    relations=relations)

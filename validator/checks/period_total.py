@@ -29,9 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, parse_bool
+from validator.checks.base import Check, EvalContext, fails, lookup, parse_bool, room
 from validator.figures import Figures
 from validator.model import Evaluation, ParseContext, Rule, Unevaluated
+from validator.relations import Relation, Term, relation
 from validator.yamlpos import Path
 
 MODES = ("ytd", "within_month")
@@ -192,6 +193,72 @@ def _within_month(rule: Rule, figures: Figures) -> Evaluation:
     return result
 
 
+def _ytd_months(name: str) -> list[str]:
+    match = _YTD.match(name)
+    if not match or not 1 <= int(match[2]) <= 12:
+        return []
+    return [f"{match[1]}-{m:02d}" for m in range(1, int(match[2]) + 1)]
+
+
+def _longer(name: str) -> list[str]:
+    """The cumulative periods that include a first-10-day or first-20-day code, nearest first."""
+    match = _PART_MONTH.match(name)
+    if not match:
+        return []
+    return [f"{match[1]}-20d", match[1]] if match[2] == "10d" else [match[1]]
+
+
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """months - YTD = 0 (<= 0 when not complete), or part-month - longer <= 0, for every
+    evaluated instance of `positions`."""
+    options: Options = rule.options
+    t, codes = _time(figures)
+    radix = int(figures.radix[t])
+    index = {c: i for i, c in enumerate(codes)}
+    covering: dict[str, list[int]] = {}  # code -> the YTD (or part-month) codes that include it
+    for i, name in enumerate(codes):
+        for covered in (_ytd_months(name) if options.mode == "ytd" else _longer(name)):
+            covering.setdefault(covered, []).append(i)
+    starts: set[int] = set()  # keys of the YTD (or part-month) figures involved
+    for position in positions:
+        code = int(figures.codes[position, t])
+        key = int(figures.key[position])
+        starts.add(key)
+        starts.update(key + (i - code) * radix for i in covering.get(codes[code], []))
+    result = []
+    for key in sorted(starts):
+        start = int(lookup(figures, np.array([key]), rule.where)[0])
+        if start < 0:
+            continue
+        code = int(figures.codes[start, t])
+        if options.mode == "ytd":
+            months = _ytd_months(codes[code])
+            keys = np.array([key + (index[m] - code) * radix for m in months if m in index],
+                            dtype=np.int64)
+            parts = lookup(figures, keys, {}) if len(keys) else keys
+            parts = parts[parts >= 0]
+            if not months or not len(parts) or (options.complete and len(parts) < len(months)):
+                continue
+            lower = 0.0 if options.complete else -np.inf
+            terms = [Term(1.0, int(p)) for p in parts] + [Term(-1.0, start)]
+        else:
+            longer = [index[c] for c in _longer(codes[code]) if c in index]
+            nearest = [int(p) for p in lookup(figures, np.array(
+                [key + (c - code) * radix for c in longer], dtype=np.int64), {}) if p >= 0]
+            if not nearest:
+                continue
+            lower = -np.inf
+            terms = [Term(1.0, start), Term(-1.0, nearest[0])]
+        magnitude = float(sum(abs(figures.hi[term.position]) for term in terms))
+        total = terms[-1].position
+        result.append(relation(terms, lower, 0.0,
+                               room(rule.tolerance.slack(figures.hi[total]), magnitude),
+                               figures.context(int(figures.key[start]))))
+    return result
+
+
 CHECK = Check(
     headline="A period total does not match its parts",
-    keys=("complete",), parse=parse, evaluate=evaluate)
+    keys=("complete",), parse=parse, evaluate=evaluate,
+    relations=relations)

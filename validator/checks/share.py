@@ -28,9 +28,18 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, interval_gap, parse_dimension
+from validator.checks.base import (
+    Check,
+    EvalContext,
+    fails,
+    interval_gap,
+    parse_dimension,
+    room,
+    scope_at,
+)
 from validator.figures import Display, Figures, interval_divide
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.relations import Form, Quantity, Relation, Term, relation
 from validator.yamlpos import Path
 
 
@@ -147,6 +156,49 @@ def _finding(options: Options, figures: Figures, part: int, whole: int,
     )
 
 
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """share - 100 x part / whole = 0 for every evaluated share of `positions`, as the part
+    or as the whole."""
+    options: Options = rule.options
+    if figures.share_lo is None or figures.share_hi is None:
+        return []
+    d = figures.dim_index(options.dimension)
+    dimension = figures.dimensions[d]
+    radix = int(figures.radix[d])
+    parent_of = dimension.parent_of()
+    whole_of = {c: (options.of if options.of is not None else parent_of.get(c))
+                for c in dimension.codes}
+    pairs = set()
+    for position in positions:
+        code = int(figures.codes[position, d])
+        key = int(figures.key[position])
+        whole_code = whole_of[dimension.codes[code]]
+        if whole_code is not None:
+            pairs.add((key, key + (dimension.codes.index(whole_code) - code) * radix))
+        for i, name in enumerate(dimension.codes):  # the position as the whole of others
+            if whole_of[name] == dimension.codes[code]:
+                pairs.add((key + (i - code) * radix, key))
+    result = []
+    for part_key, whole_key in sorted(pairs):
+        part, whole = (int(p) for p in figures.positions(np.array([part_key, whole_key])))
+        if part < 0 or whole < 0 or not (figures.available[part] and figures.available[whole]):
+            continue
+        if not (np.isfinite(figures.share_lo[part]) and scope_at(
+                figures, rule.where, np.array([part]))[0]):
+            continue
+        if figures.lo[whole] <= 0 <= figures.hi[whole]:
+            continue  # the whole may be zero: not evaluated
+        share_hi = float(figures.share_hi[part])
+        result.append(relation(
+            [Term(1.0, part, quantity=Quantity.SHARE), Term(-100.0, part, Form.RATIO,
+                                                            whole=whole)],
+            0.0, 0.0, room(rule.tolerance.slack(share_hi), abs(share_hi)),
+            figures.context(int(figures.key[part]))))
+    return result
+
+
 CHECK = Check(
     headline="A share does not match its amounts",
-    keys=("of",), parse=parse, evaluate=evaluate, reads=lambda options: ("share",))
+    keys=("of",), parse=parse, evaluate=evaluate, reads=lambda options: ("share",),
+    relations=relations)

@@ -9,6 +9,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from validator.report import PATTERN_PHRASES
+
 # Display order of figure roles: in a breakdown the reader looks at the total first, then at
 # the parts that should add up to it; identity terms keep their own order among themselves.
 ROLE_ORDER: Mapping[str, int] = {"total": 0, "part": 1, "term": 2, "figure": 3, "prior": 4}
@@ -68,12 +70,22 @@ def ordered_figures(figures: Sequence[Mapping[str, Any]]) -> list[Mapping[str, A
     return sorted(figures, key=lambda f: ROLE_ORDER.get(str(f.get("role", "")), len(ROLE_ORDER)))
 
 
-def primary_figure(discrepancy: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The figure a location-based format (SARIF, GitHub) points at: the total of a
-    breakdown if it has a row, else the first figure that has a row."""
-    with_row = [f for f in discrepancy["figures"] if f.get("row") is not None]
+def primary_figure(discrepancy: Mapping[str, Any],
+                   suspects: Mapping[Any, frozenset[int]] | None = None
+                   ) -> Mapping[str, Any] | None:
+    """The figure a location-based format (SARIF, GitHub) points at: the most likely wrong one
+    (a rank-1 suspect, given `suspect_rows(records)`), else the total of a breakdown if it has a
+    row, else the first figure that has a row."""
+    with_row: list[Mapping[str, Any]] = [f for f in discrepancy["figures"]
+                                         if f.get("row") is not None]
     if not with_row:
         return None
+    if suspects:
+        rows = suspects.get(_instance(discrepancy["rule"], discrepancy.get("context", {})),
+                            frozenset())
+        first = [f for f in with_row if int(f["row"]) in rows]
+        if first:
+            return ordered_figures(first)[0]
     return ordered_figures(with_row)[0]
 
 
@@ -174,3 +186,106 @@ def spreadsheet_safe(text: str) -> str:
     if text[0] in "+-" and len(text) > 1 and _PLAIN_NUMBER.fullmatch(text):
         return text
     return "'" + text
+# --- suspects (the `suspects` records, see docs/json-report.md) --------------------------------
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten")
+SUSPECTS_SHOWN = 5  # rank-1 suspects named in one headline; the JSON lists them all
+
+
+def _instance(rule: object, context: Mapping[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return str(rule), tuple(sorted((str(k), str(v)) for k, v in context.items()))
+
+
+def suspect_rows(records: Mapping[str, Any]) -> dict[Any, frozenset[int]]:
+    """(rule, context) of each discrepancy explained -> the rows of its rank-1 suspects."""
+    rows: dict[Any, set[int]] = {}
+    for s in records.get("suspects", []):
+        if s["rank"] == 1 and s["figure"].get("row") is not None:
+            for e in s["explains"]:
+                rows.setdefault(_instance(e["rule"], e["context"]), set()).add(
+                    int(s["figure"]["row"]))
+    return {k: frozenset(v) for k, v in rows.items()}
+
+
+def suspect_groups(records: Mapping[str, Any]) -> dict[int, list[Mapping[str, Any]]]:
+    groups: dict[int, list[Mapping[str, Any]]] = {}
+    for s in records.get("suspects", []):
+        groups.setdefault(int(s["group"]), []).append(s)
+    return groups
+
+
+def group_of(records: Mapping[str, Any]) -> dict[tuple[str, tuple[tuple[str, str], ...]], int]:
+    """(rule, context) of each discrepancy a group of suspects explains -> the group number."""
+    return {_instance(e["rule"], e["context"]): int(s["group"])
+            for s in records.get("suspects", []) for e in s["explains"]}
+
+
+def discrepancy_group(d: Mapping[str, Any], groups: Mapping[Any, int]) -> int | None:
+    return groups.get(_instance(d["rule"], d.get("context", {})))
+
+
+def grouped_discrepancies(records: Mapping[str, Any]) -> list[tuple[int | None, list[
+        Mapping[str, Any]]]]:
+    """Discrepancies with those a group of suspects explains brought together, at the place of
+    the group's first one; the rest keep their order (group None)."""
+    groups = group_of(records)
+    members: dict[int, list[Mapping[str, Any]]] = {}
+    for d in records["discrepancies"]:
+        g = discrepancy_group(d, groups)
+        if g is not None:
+            members.setdefault(g, []).append(d)
+    result: list[tuple[int | None, list[Mapping[str, Any]]]] = []
+    emitted: set[int] = set()
+    for d in records["discrepancies"]:
+        g = discrepancy_group(d, groups)
+        if g is None:
+            result.append((None, [d]))
+        elif g not in emitted:
+            emitted.add(g)
+            result.append((g, members[g]))
+    return result
+
+
+def suspect_phrase(suspect: Mapping[str, Any], rules: int) -> str:
+    """"row 4, balance ICT World 2020, printed 17.0; 71.0 makes all three rules hold (digits
+    transposed)"."""
+    figure = suspect["figure"]
+    where = f"row {figure['row']}" if figure.get("row") is not None else "no row"
+    label = " ".join(str(v) for v in figure["key"].values())
+    measure = suspect.get("measure", "value")
+    if measure == "change":
+        printed = f"% change printed {figure.get('change') or '(empty)'}"
+    elif measure != "value":
+        printed = f"{suspect['column']} printed {figure['extra'].get(suspect['column'], '')}"
+    else:
+        unit = f" {figure['unit']}" if suspect.get("pattern") == "unit_step" else ""
+        printed = f"printed {figure.get('value') or '(empty)'}{unit}"
+    text = f"{where}, {label}, {printed}"
+    held = "the failing rule holds" if rules == 1 else (
+        f"all {_NUMBER_WORDS[rules] if rules < len(_NUMBER_WORDS) else rules} rules hold")
+    if suspect.get("suggestion") is not None:
+        verb = "makes " + held.replace(" holds", " hold")
+        text += f"; {suspect['suggestion']} {verb}"
+        pattern = suspect.get("pattern")
+        if pattern:
+            text += f" ({PATTERN_PHRASES.get(str(pattern), str(pattern))})"
+    return text
+
+
+def suspect_headline(suspects: Sequence[Mapping[str, Any]]) -> str:
+    """One sentence leading a group: its rank-1 suspects, a tie said to be one."""
+    first = [s for s in suspects if s["rank"] == 1]
+    if not first:
+        return ""
+    rules = len(first[0]["explains"])
+    phrases = [suspect_phrase(s, rules) for s in first[:SUSPECTS_SHOWN]]
+    if len(first) > SUSPECTS_SHOWN:
+        phrases.append(f"{len(first) - SUSPECTS_SHOWN} more (see the JSON report)")
+    if len(first) == 1:
+        return f"Most likely wrong: {phrases[0]}"
+    together = all(s.get("together_with") for s in first) and len(
+        {tuple(sorted([s["figure"]["row"], *s["together_with"]])) for s in first}) == 1
+    if together:
+        return "Most likely wrong, together: " + " and ".join(phrases)
+    return ("Most likely wrong, a tie the data cannot break: " + "; or ".join(phrases))

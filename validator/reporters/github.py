@@ -9,10 +9,15 @@ from typing import Any
 from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
     counts_sentence,
+    discrepancy_group,
     figure_line,
     first_per_rule,
+    group_of,
     more_sentence,
     primary_figure,
+    suspect_groups,
+    suspect_headline,
+    suspect_rows,
 )
 
 # Escaping as the Actions toolkit does it (@actions/core `escapeData` / `escapeProperty`):
@@ -52,14 +57,20 @@ class GithubReporter:
         table = records["inputs"]["table"]
         lines = []
         shown, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
+        suspects = suspect_rows(records)
+        groups = group_of(records)
+        headlines: dict[int | None, str] = {
+            g: suspect_headline(m) for g, m in suspect_groups(records).items()}
         for d in shown:
             props: dict[str, object] = {"file": table}
-            figure = primary_figure(d)
+            figure = primary_figure(d, suspects)
             if figure is not None:
                 props["line"] = figure["row"]
             props["title"] = d["rule"]
             # The annotation shows the figures under the message: multi-line via %0A.
-            message = "\n".join([d["message"], *(figure_line(f) for f in d["figures"])])
+            headline = headlines.get(discrepancy_group(d, groups))
+            message = "\n".join([d["message"], *([headline] if headline else []),
+                                 *(figure_line(f) for f in d["figures"])])
             lines.append(command(_COMMANDS.get(d["severity"], "warning"), message, **props))
         for rule, count in hidden.items():
             lines.append(command("notice", more_sentence(rule, count), title=f"{rule}: more"))

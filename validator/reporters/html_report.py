@@ -10,13 +10,16 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from validator.report import PATTERN_PHRASES
 from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
     SEVERITY_ORDER,
     arithmetic_lines,
     counts_sentence,
     describe_key,
+    discrepancy_group,
     first_per_rule,
+    group_of,
     more_sentence,
     ordered_figures,
     other_extra,
@@ -24,6 +27,8 @@ from validator.reporters.common import (
     role_label,
     rule_ids,
     source_of,
+    suspect_groups,
+    suspect_headline,
 )
 
 if TYPE_CHECKING:
@@ -65,9 +70,10 @@ def _figure_view(f: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _discrepancy_view(i: int, d: Mapping[str, Any]) -> dict[str, Any]:
+def _discrepancy_view(i: int, d: Mapping[str, Any], suspect: str = "") -> dict[str, Any]:
     rows = [int(f["row"]) for f in d["figures"] if f.get("row") is not None]
     return {
+        "suspect": suspect,
         "index": i,
         "severity": d["severity"],
         "severity_rank": SEVERITY_ORDER.get(d["severity"], len(SEVERITY_ORDER)),
@@ -80,6 +86,27 @@ def _discrepancy_view(i: int, d: Mapping[str, Any]) -> dict[str, Any]:
         "arithmetic": arithmetic_lines(d),
         "figures": [_figure_view(f) for f in ordered_figures(d["figures"])],
         "first_row": min(rows) if rows else _NO_ROW,
+    }
+
+
+def _suspect_view(s: Mapping[str, Any]) -> dict[str, Any]:
+    f = s["figure"]
+    printed = " ".join(t for t in (f.get("value") or "", f.get("unit") or "") if t)
+    if f.get("change"):
+        printed += f", change {f['change']}%"
+    return {
+        "group": s["group"],
+        "rank": s["rank"],
+        "label": describe_key(f["key"]),
+        "row": f.get("row"),
+        "column": s.get("column", ""),
+        "printed": printed,
+        "suggestion": s.get("suggestion") or "",
+        "pattern": PATTERN_PHRASES.get(str(s.get("pattern")), "") if s.get("pattern") else "",
+        "explains": [f"{e['rule']} ({describe_key(e['context'])})" if e.get("context")
+                     else str(e["rule"]) for e in s["explains"]],
+        "reason": s["reason"],
+        "extra": {k: v for k, v in f.get("extra", {}).items() if v},
     }
 
 
@@ -99,6 +126,9 @@ class HtmlReporter:
         template = _environment().get_template("report.html.j2")
         shown, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
         listed, unlisted = first_per_rule(records["not_evaluated"], self.max_per_rule)
+        groups = group_of(records)
+        headlines: dict[int | None, str] = {
+            g: suspect_headline(members) for g, members in suspect_groups(records).items()}
         return template.render(
             title=records.get("title") or "Release check",
             inputs=records["inputs"],
@@ -108,10 +138,15 @@ class HtmlReporter:
             counts=counts_sentence(s),
             rules=records["rules"],
             rule_ids=rule_ids(records),
-            discrepancies=[_discrepancy_view(i, d) for i, d in enumerate(shown)],
+            discrepancies=[
+                _discrepancy_view(i, d, headlines.get(discrepancy_group(d, groups), ""))
+                for i, d in enumerate(shown)
+            ],
             more=[more_sentence(rule, count) for rule, count in hidden.items()],
             more_not_evaluated=[more_sentence(rule, count, "instance")
                                 for rule, count in unlisted.items()],
+            suspects=list(headlines.values()),
+            suspect_rows=[_suspect_view(x) for x in records.get("suspects", [])],
             not_evaluated=[
                 {
                     "rule": n["rule"],

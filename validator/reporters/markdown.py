@@ -13,11 +13,14 @@ from validator.reporters.common import (
     counts_sentence,
     describe_key,
     first_per_rule,
+    grouped_discrepancies,
     more_sentence,
     ordered_figures,
     other_extra,
     role_label,
     source_of,
+    suspect_groups,
+    suspect_headline,
 )
 
 # Backslash-escape the characters that are Markdown syntax wherever user text lands inside a
@@ -133,7 +136,15 @@ class MarkdownReporter:
             out += ["", "#### Discrepancies"]
         if shrunk:
             out += ["", f"Showing at most {limit} of each rule, to fit a GitHub job summary."]
-        for i, d in enumerate(shown, start=1):
+        suspects = suspect_groups(records)
+        kept = {id(d) for d in shown}
+        ordered = []
+        for group, members in grouped_discrepancies(records):
+            members = [d for d in members if id(d) in kept]
+            ordered += [(group if j == 0 else None, d) for j, d in enumerate(members)]
+        for i, (group, d) in enumerate(ordered, start=1):
+            if group is not None:
+                out += ["", f"> **{escape_md(suspect_headline(suspects[group]))}**"]
             out += [
                 "",
                 f"**{i}. {d['severity'].upper()}** in rule {escape_md(d['rule'])}:"

@@ -18,6 +18,7 @@ from validator.reporters.common import (
     figure_line,
     primary_figure,
     rule_ids,
+    suspect_rows,
 )
 
 SARIF_SCHEMA = (
@@ -65,8 +66,9 @@ def _rule(rid: str, summary: Mapping[str, Any], fallback: Mapping[str, Any]) -> 
     return rule
 
 
-def _result(d: Mapping[str, Any], index: int, uri: str) -> dict[str, Any]:
-    primary = primary_figure(d)
+def _result(d: Mapping[str, Any], index: int, uri: str,
+            suspects: Mapping[Any, frozenset[int]]) -> dict[str, Any]:
+    primary = primary_figure(d, suspects)
     related = [
         {"id": i, "message": {"text": figure_line(f)}, **_location(uri, f)}
         for i, f in enumerate(d["figures"])
@@ -97,6 +99,7 @@ class SarifReporter:
     def render(self, records: Mapping[str, Any]) -> str:
         uri = table_uri(str(records["inputs"]["table"]))
         ids = rule_ids(records)
+        suspects = suspect_rows(records)
         index = {rid: i for i, rid in enumerate(ids)}
         summaries = {r["id"]: r for r in records["rules"]}
         first_seen = {d["rule"]: d for d in reversed(records["discrepancies"])}
@@ -127,7 +130,8 @@ class SarifReporter:
                     "invocations": [invocation],
                     "artifacts": [{"location": {"uri": uri}}],
                     "results": [
-                        _result(d, index[d["rule"]], uri) for d in records["discrepancies"]
+                        _result(d, index[d["rule"]], uri, suspects)
+                        for d in records["discrepancies"]
                     ],
                     "properties": {
                         "title": records.get("title") or "",

@@ -9,8 +9,11 @@ from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
     describe_key,
     first_per_rule,
+    grouped_discrepancies,
     more_sentence,
     plural,
+    suspect_groups,
+    suspect_headline,
 )
 
 NOT_EVALUATED_SHOWN = 3
@@ -36,13 +39,23 @@ class TextReporter:
         lines.append(f"table: {records['inputs']['table']}  rules: {records['inputs']['rules']}")
         lines.append("")
         first, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
-        for d in first:
-            lines.append(f"{d['severity'].upper()} [{d['rule']}] {d['message']}")
-            if d.get("description"):
-                lines.append(f"  rule: {d['description']}")
-            for figure in d["figures"]:
-                lines.append(f"  - {describe_figure(figure)}")
-            lines.append("")
+        kept = {id(d) for d in first}
+        suspects = suspect_groups(records)
+        for group, members in grouped_discrepancies(records):
+            members = [d for d in members if id(d) in kept]
+            if not members:
+                continue
+            indent = ""
+            if group is not None:
+                lines.append(suspect_headline(suspects[group]))
+                indent = "  "
+            for d in members:
+                lines.append(f"{indent}{d['severity'].upper()} [{d['rule']}] {d['message']}")
+                if d.get("description"):
+                    lines.append(f"{indent}  rule: {d['description']}")
+                for figure in d["figures"]:
+                    lines.append(f"{indent}  - {describe_figure(figure)}")
+                lines.append("")
         if hidden:
             lines += [more_sentence(rule, count) for rule, count in hidden.items()]
             lines.append("")
