@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import describe_key, plural
+from validator.reporters.common import counts_sentence, describe_key, plural
 
 NOT_EVALUATED_SHOWN = 3
 
@@ -76,7 +76,7 @@ class TextReporter:
             )
         s = records["summary"]
         lines.append("")
-        verdict = "clean" if s["status"] == "clean" else "NOT clean"
+        verdict = verdict_of(records)
         lines.append(
             f"{verdict}: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')};"
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
@@ -88,3 +88,25 @@ class TextReporter:
                 f" least one rule, {len(coverage['unconstrained'])} not constrained by any."
             )
         return "\n".join(lines) + "\n"
+
+
+def verdict_of(records: Mapping[str, Any]) -> str:
+    """The report's verdict when the records carry one, else clean / NOT clean."""
+    verdict = records.get("verdict")
+    if isinstance(verdict, str) and verdict:
+        return verdict
+    if isinstance(verdict, Mapping) and verdict.get("status"):
+        return str(verdict["status"])
+    return "clean" if records["summary"]["status"] == "clean" else "NOT clean"
+
+
+def concise(records: Mapping[str, Any]) -> str:
+    """`--quiet`: a line per discrepancy (file:row: severity [rule] message) and the verdict."""
+    table = records["inputs"]["table"]
+    lines = []
+    for d in records["discrepancies"]:
+        rows = [f["row"] for f in d["figures"] if f.get("row") is not None]
+        where = f"{table}:{min(rows)}" if rows else str(table)
+        lines.append(f"{where}: {d['severity']} [{d['rule']}] {d['message']}")
+    lines.append(f"{table}: {verdict_of(records)}: {counts_sentence(records['summary'])}")
+    return "\n".join(lines) + "\n"
