@@ -20,7 +20,15 @@ import click
 from validator import __version__
 from validator.baseline import apply_baseline, baseline_document, dumps, load_baseline
 from validator.claims import ReleaseView, all_parts_result, record_result
-from validator.config import CONFIG_FILE, PYPROJECT, Config, discover, load_config, plan
+from validator.config import (
+    CONFIG_FILE,
+    PYPROJECT,
+    Config,
+    changed_since,
+    discover,
+    load_config,
+    plan,
+)
 from validator.engine import BuiltinResult
 from validator.engine import check as run_check
 from validator.errors import InputError
@@ -91,6 +99,9 @@ def cli() -> None:
               help="With a press release: its date, for 'last year' and 'last month'.")
 @click.option("--history", metavar="HISTORY",
               help="With a press release: a table of earlier periods, to check record claims.")
+@click.option("--since", metavar="REV",
+              help="With a config: only the tables changed since the git commit REV (or whose "
+                   "rules file changed), working tree included: a pull request's base.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Text: only the discrepancies, one line each, and one verdict per table.")
 @click.option("-v", "--verbose", is_flag=True,
@@ -100,7 +111,8 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
                   table_format: str | None, fail_on: str | None, select: tuple[str, ...],
                   ignore: tuple[str, ...], baseline_path: str | None, prior_path: str | None,
                   figures_table: str | None, release_date: datetime | None,
-                  history: str | None, quiet: bool, verbose: bool) -> int:
+                  history: str | None, since: str | None, quiet: bool,
+                  verbose: bool) -> int:
     """Check release tables: each PATH (a file, a folder or a glob) or, with no PATH, every
     table of the project's config.
 
@@ -117,13 +129,13 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
     cli_select, cli_ignore = split_selectors(select), split_selectors(ignore)
     try:
         if rules_path is not None:
-            if config_path is not None or reports_dir is not None:
-                raise click.UsageError("--config and --reports go without --rules (the config "
-                                       "names the rules files)")
+            if config_path is not None or reports_dir is not None or since is not None:
+                raise click.UsageError("--config, --reports and --since go without --rules (the "
+                                       "config names the rules files)")
             jobs = _jobs_from_paths(tables, rules_path, FailOn(fail_on or FailOn.ERROR.value))
             config = None
         else:
-            config, jobs = _jobs_from_config(config_path, tables, fail_on, verbose)
+            config, jobs = _jobs_from_config(config_path, tables, fail_on, since, verbose)
     except InputError as exc:
         _bad_input(exc, github)
         return EXIT_BAD_INPUT
@@ -247,7 +259,7 @@ def _jobs_from_paths(paths: tuple[str, ...], rules: str, fail_on: FailOn) -> lis
 
 
 def _jobs_from_config(config_path: str | None, paths: tuple[str, ...], fail_on: str | None,
-                      verbose: bool) -> tuple[Config, list[Job]]:
+                      since: str | None, verbose: bool) -> tuple[Config, list[Job]]:
     found = Path(config_path) if config_path is not None else discover(Path.cwd())
     if found is None:
         raise click.UsageError(
@@ -262,18 +274,25 @@ def _jobs_from_config(config_path: str | None, paths: tuple[str, ...], fail_on: 
     for name in planned.excluded:
         click.echo(f"validator: {name}: excluded by {found} (a prior, or in 'exclude'); "
                    "not checked", err=True)
+    missing = [f"{name}: no such file" for name in planned.not_covered
+               if not Path(name).exists()]
+    if missing:
+        raise InputError(missing)
     for name in planned.not_covered:
-        state = "no such file" if not Path(name).exists() else f"in no dataset of {found}"
-        click.echo(f"validator: {name}: {state}; not checked", err=True)
-    if paths and planned.not_covered and not planned.targets:
-        raise InputError([f"{found}: no dataset covers the tables given"])
+        click.echo(f"validator: {name}: in no dataset of {found}; not checked", err=True)
     problems = [f"{found}: dataset '{d.name}': no table matches {', '.join(d.tables)}"
                 for d in planned.empty]
     if problems and not config.allow_empty:
         raise InputError([*problems, "(set allow-empty = true to accept a dataset without "
                           "tables)"])
+    targets = planned.targets
+    if since is not None:
+        targets = changed_since(config, since, targets)
+        if not targets:
+            click.echo(f"validator: no table of {found} changed since {since}; nothing to check",
+                       err=True)
     jobs = []
-    for target in planned.targets:
+    for target in targets:
         dataset = target.dataset
         prior = dataset.prior
         if prior and not prior.startswith(GIT_PREFIX) and prior != STDIN:

@@ -24,6 +24,8 @@ The prior of a dataset is never checked as a release itself.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -322,3 +324,36 @@ def _shown(path: Path, here: Path) -> str:
         return str(path.relative_to(here.resolve()))
     except ValueError:
         return str(path)
+
+
+def changed_since(config: Config, revision: str, targets: Iterable[Target]) -> list[Target]:
+    """The targets a change since `revision` touches: the table itself, or its dataset's rules
+    file or baseline (new rules re-check every table they apply to). The working tree counts,
+    so uncommitted edits are included."""
+    top = _git(config.root, "rev-parse", "--show-toplevel").strip()
+    listing = _git(config.root, "diff", "-z", "--name-only", "--diff-filter=ACMR", revision)
+    changed = {(Path(top) / name).resolve() for name in listing.split("\0") if name}
+    chosen = []
+    for target in targets:
+        dataset = target.dataset
+        inputs = [target.table] + [config.relative(p) for p in (dataset.rules, dataset.baseline)
+                                   if p]
+        paths = [Path(inputs[0]).resolve(), *(Path(p).resolve() for p in inputs[1:])]
+        if any(p in changed for p in paths):
+            chosen.append(target)
+    return chosen
+
+
+def _git(where: Path, *args: str) -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise InputError(["--since: git is not installed"])
+    try:
+        done = subprocess.run([git, *args], cwd=where, capture_output=True, check=False,
+                              timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InputError([f"--since: cannot run git: {exc}"]) from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError([f"--since: git {args[0]}: {lines[-1] if lines else done.returncode}"])
+    return done.stdout.decode("utf-8", "surrogateescape")
