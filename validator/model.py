@@ -12,6 +12,7 @@ import numpy as np
 
 from validator.numbers import Rounding, TrailingZeros
 from validator.report import Severity
+from validator.suggest import did_you_mean
 from validator.yamlpos import Located, Mark, Path
 
 _PERIOD_FORMS = [
@@ -158,7 +159,8 @@ class ParseContext:
                 self.error(where, f"expected a code of '{dimension}'")
                 return None
             if code not in known.codes and not (known.is_time and is_period(code)):
-                self.error(where, f"unknown code '{code}' in dimension '{dimension}'")
+                self.error(where, f"unknown code '{code}' in dimension '{dimension}'"
+                           f"{did_you_mean(code, known.codes)}")
                 return None
             result.add(code)
         return frozenset(result)

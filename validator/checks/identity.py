@@ -27,6 +27,7 @@ import numpy as np
 from validator.checks.base import Check, EvalContext, fails, interval_gap, parse_dimension
 from validator.figures import Display, Figures, format_amount
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.suggest import did_you_mean
 from validator.yamlpos import Path
 
 _TOKEN = re.compile(
@@ -103,7 +104,8 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
     codes = ctx.dimensions[along].codes
     for term in left + right:
         if term.code not in codes:
-            ctx.error((*path, "identity"), f"'{term.code}' is not a code of dimension '{along}'")
+            ctx.error((*path, "identity"), f"'{term.code}' is not a code of dimension '{along}'"
+                      f"{did_you_mean(term.code, codes)}")
     names = [t.code for t in left + right]
     if len(set(names)) != len(names):
         ctx.error((*path, "identity"), "a code appears more than once in the identity")

@@ -34,6 +34,7 @@ from validator.model import (
     shift_period,
 )
 from validator.signs import sign_changed
+from validator.suggest import did_you_mean
 from validator.yamlpos import Path
 
 PRIOR_PREFIX = "on the prior-period values implied by the % changes, "
@@ -55,7 +56,8 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
     for i, rule_id in enumerate(listed):
         kind = ctx.rule_kinds.get(rule_id)
         if kind is None:
-            ctx.error((*where, i), f"no rule with id '{rule_id}'")
+            ctx.error((*where, i), f"no rule with id '{rule_id}'"
+                      f"{did_you_mean(rule_id, ctx.rule_kinds)}")
         elif kind == "implied_prior":
             ctx.error((*where, i), f"rule '{rule_id}' is itself an implied_prior rule")
     return Options(rules=tuple(listed))
