@@ -29,10 +29,9 @@ from validator.config import (
     load_config,
     plan,
 )
-from validator.engine import BuiltinResult
 from validator.engine import check as run_check
 from validator.errors import InputError
-from validator.model import RuleSet
+from validator.model import Outcome, RuleSet
 from validator.prior import GIT_PREFIX, read_prior
 from validator.progress import StageProgress, wanted
 from validator.prose import is_release, read_release_figures, table_results, unplaced_result
@@ -408,7 +407,7 @@ class CheckOptions:
 
 
 def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
-    builtins: list[BuiltinResult] = []
+    builtins: list[Outcome] = []
     if is_release(table):
         figures, builtins = _release(table, rules, options)
     else:
@@ -426,7 +425,7 @@ def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
 
 
 def _release(path: str, rules: RuleSet,
-             options: CheckOptions) -> tuple[Table, list[BuiltinResult]]:
+             options: CheckOptions) -> tuple[Table, list[Outcome]]:
     """The figures a press release states, and the checks on its prose."""
     release = read_release_figures(path, rules, options.release_date)
     builtins = [unplaced_result(release)]
