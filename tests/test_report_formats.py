@@ -58,4 +58,4 @@ def test_json_has_the_documented_shape(records: dict[str, object]) -> None:
     assert set(d["figures"][0]) == {"key", "value", "unit", "change", "row", "role", "extra"}
     assert data["rules"][-1] == {"id": "non-negative", "kind": "bounds", "description": "",
                                  "severity": "warning", "checked": 3, "failed": 0,
-                                 "not_evaluated": 0}
+                                 "not_evaluated": 0, "not_applicable": 0}

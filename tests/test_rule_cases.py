@@ -144,15 +144,43 @@ def test_warning_severity_is_carried() -> None:
 
 
 def test_not_evaluated_names_the_missing_figures() -> None:
-    report = run(BALANCE, "exports,World,2020,258.4,bn,\nimports,World,2020,,bn,\n")
+    # The balance is printed, so the identity applies; imports are missing: not evaluated.
+    report = run(BALANCE, "exports,World,2020,258.4,bn,\nbalance,World,2020,52.5,bn,\n")
     (rule,) = [r for r in report["rules"] if r["id"] == "balance"]
     assert (rule["checked"], rule["failed"], rule["not_evaluated"]) == (0, 0, 1)
+    assert rule["not_applicable"] == 0
     (skipped,) = report["not_evaluated"]
     assert skipped["reason"] == "figures not reported"
-    assert skipped["missing"] == [
-        {"flow": "balance", "geo": "World", "period": "2020"},
-        {"flow": "imports", "geo": "World", "period": "2020"},
-    ]
+    assert skipped["missing"] == [{"flow": "imports", "geo": "World", "period": "2020"}]
+
+
+def test_an_identity_whose_checked_figure_is_not_printed_is_not_applicable() -> None:
+    # China has exports and imports but no printed balance: nothing to check, nothing listed.
+    rows = ("exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\n"
+            "balance,World,2020,52.4,bn,\nexports,China,2020,100.0,bn,\n"
+            "imports,China,2020,60.0,bn,\n")
+    report = run(BALANCE, rows)
+    (rule,) = [r for r in report["rules"] if r["id"] == "balance"]
+    assert (rule["checked"], rule["not_evaluated"], rule["not_applicable"]) == (1, 0, 1)
+    assert report["not_evaluated"] == []
+    assert report["summary"]["not_applicable"] == 1
+
+
+def test_a_rule_whose_checked_figures_are_never_printed_still_says_so() -> None:
+    report = run(BALANCE, "exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\n")
+    (rule,) = [r for r in report["rules"] if r["id"] == "balance"]
+    assert (rule["checked"], rule["not_evaluated"], rule["not_applicable"]) == (0, 1, 1)
+    (entry,) = report["not_evaluated"]
+    assert entry["reason"] == "the table prints none of the figures this rule checks"
+
+
+def test_parts_without_a_printed_total_are_not_applicable() -> None:
+    # China within Asia is checked; Asia within World is not applicable (no World printed).
+    rows = "exports,China,2020,100.0,bn,\nexports,Asia,2020,150.0,bn,\n"
+    report = run(PARTIAL, rows)
+    (rule,) = [r for r in report["rules"] if r["id"] == "geo"]
+    assert (rule["checked"], rule["not_evaluated"], rule["not_applicable"]) == (1, 0, 1)
+    assert report["not_evaluated"] == []
 
 
 def test_unusable_figure_is_named_as_the_reason() -> None:

@@ -226,6 +226,8 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     unevaluated: list[Unevaluated] = field(default_factory=list)
     not_evaluated: int = 0  # every instance not evaluated, listed or not
+    # Instances none of whose checked figures the release prints: counted, never listed.
+    not_applicable: int = 0
     # Figure positions (in the Figures arrays) that took part in an evaluated rule instance;
     # repeats allowed. The engine turns them into the report's coverage.
     touched: np.ndarray = field(default_factory=_no_positions)
@@ -237,11 +239,20 @@ class Evaluation:
         room = max(MAX_LISTED_UNEVALUATED - len(self.unevaluated), 0)
         self.unevaluated.extend(describe(int(i)) for i in islice(instances, room))
 
+    def skip_unprinted(self, instances: np.ndarray, printed: np.ndarray,
+                       describe: Callable[[int], Unevaluated]) -> None:
+        """Instances that cannot be evaluated: not evaluated where the release prints one of
+        the figures the rule checks (`printed`), else only counted as not applicable."""
+        self.not_applicable += int(np.count_nonzero(~printed))
+        kept = instances[printed]
+        self.skip(kept, len(kept), describe)
+
     def skip_one(self, entry: Unevaluated) -> None:
         self.skip([0], 1, lambda _: entry)
 
     def extend(self, other: Evaluation) -> None:
         self.checked += other.checked
+        self.not_applicable += other.not_applicable
         self.findings.extend(other.findings)
         self.skip(range(len(other.unevaluated)), other.not_evaluated,
                   lambda i: other.unevaluated[i])

@@ -148,7 +148,9 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
 
     result = Evaluation(checked=int(complete.sum()), touched=safe[:, complete].ravel())
     incomplete = np.flatnonzero(~complete)
-    result.skip(incomplete, len(incomplete), describe)
+    # The left side is what the identity checks (the balance); without it, nothing to check.
+    checks_printed = np.any(figures.printed(positions[:len(options.left)]), axis=0)
+    result.skip_unprinted(incomplete, checks_printed[incomplete], describe)
 
     rows = safe[:, complete]
     lo, hi = figures.lo[rows], figures.hi[rows]

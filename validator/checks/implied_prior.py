@@ -66,6 +66,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     for rule_id in options.rules:
         inner = ctx.run(rule_id, prior)
         result.checked += inner.checked
+        result.not_applicable += inner.not_applicable
         result.touched = np.concatenate([result.touched, inner.touched])
         result.findings.extend(
             replace(f, message=f"[{rule_id}] {PRIOR_PREFIX}{f.message}") for f in inner.findings

@@ -76,6 +76,7 @@ def _rule(rid: str, summary: Mapping[str, Any], fallback: Mapping[str, Any]) -> 
             "checked": summary["checked"],
             "failed": summary["failed"],
             "notEvaluated": summary["not_evaluated"],
+            "notApplicable": summary.get("not_applicable", 0),
         }
     return rule
 

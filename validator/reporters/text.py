@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import counts_sentence, describe_key, plural
+from validator.reporters.common import counts_sentence, describe_key, not_checked, plural
 
 NOT_EVALUATED_SHOWN = 3
 
@@ -73,6 +73,7 @@ class TextReporter:
             lines.append(
                 f"  {r['id']:<{width}}  checked {r['checked']:>6}  failed {r['failed']:>5}"
                 f"  not evaluated {r['not_evaluated']:>5}"
+                f"  not applicable {r.get('not_applicable', 0):>5}"
             )
         s = records["summary"]
         lines.append("")
@@ -80,7 +81,7 @@ class TextReporter:
         lines.append(
             f"{verdict}: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')};"
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
-            f" {s['not_evaluated']} not evaluated."
+            f" {not_checked(s)}."
         )
         if coverage:
             lines.append(
