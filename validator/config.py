@@ -35,7 +35,7 @@ from typing import Any
 from validator.errors import InputError
 from validator.report import FailOn
 from validator.reporters import Format
-from validator.suggest import did_you_mean
+from validator.suggest import closest, did_you_mean
 
 CONFIG_FILE = "validator.toml"
 PYPROJECT = "pyproject.toml"
@@ -155,12 +155,17 @@ class _Reader:
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{self.name}: {self.prefix}{where}: {message}")
 
-    def keys(self, data: Mapping[str, Any], where: str, allowed: tuple[str, ...]) -> None:
+    def keys(self, data: Mapping[str, Any], where: str, allowed: tuple[str, ...]) -> set[str]:
+        """Report unknown keys; the allowed keys they look like misspellings of."""
+        meant = set()
         for key in data:
             if key not in allowed:
-                hint = did_you_mean(key, allowed)
+                guess = closest(key, allowed)
+                hint = f" (did you mean '{guess}'?)" if guess else ""
                 self.error(f"{where}{key}", f"unknown key{hint} (expected one of: "
                            f"{', '.join(allowed)})")
+                meant |= {guess} if guess else set()
+        return meant
 
     def config(self, data: Mapping[str, Any], path: Path) -> Config:
         if not isinstance(data, dict):
@@ -199,16 +204,18 @@ class _Reader:
 
     def dataset(self, raw: Mapping[str, Any], i: int, defaults: Mapping[str, Any]) -> Dataset:
         where = f"datasets[{i}]."
-        self.keys(raw, where, DATASET_KEYS)
+        # A misspelled key is one message, not also "a dataset needs ..." for the real one.
+        meant = self.keys(raw, where, DATASET_KEYS)
         merged = {**defaults, **raw}
         source = {key: (where if key in raw else "defaults.") for key in merged}
         tables = self.strings(raw, "tables", where)
-        if not tables:
+        if not tables and "tables" not in meant:
             self.error(f"{where}tables", "a dataset needs 'tables': globs of its table files")
         rules = merged.get("rules")
         if not isinstance(rules, str) or not rules:
-            self.error(f"{source.get('rules', where)}rules",
-                       "a dataset needs 'rules': the path of its rules file")
+            if "rules" not in meant:
+                self.error(f"{source.get('rules', where)}rules",
+                           "a dataset needs 'rules': the path of its rules file")
             rules = ""
         name = raw.get("name", Path(rules).stem or f"dataset-{i + 1}")
         if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
