@@ -210,3 +210,14 @@ def test_conflicting_duplicate_message() -> None:
         "rows 2, 3 give the same figure (exports, World, 2020) as 258.4 bn and 285.4 bn, which "
         "cannot all be right"
     )
+
+
+def test_a_ratio_without_its_printed_figure_is_not_applicable() -> None:
+    ratio = ("  - id: cover\n    ratio: deficit = exports / imports\n    along: flow\n"
+             "    times: 100\n")
+    rows = ("exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\n"
+            "deficit,World,2020,125.4,bn,\nexports,Asia,2020,100.0,bn,\n"
+            "imports,Asia,2020,60.0,bn,\n")
+    report = run(ratio, rows)
+    (rule,) = [r for r in report["rules"] if r["id"] == "cover"]
+    assert (rule["checked"], rule["not_evaluated"], rule["not_applicable"]) == (1, 0, 1)

@@ -28,6 +28,7 @@ from validator.config import (
     discover,
     load_config,
     plan,
+    shown,
 )
 from validator.errors import InputError
 from validator.model import RuleSet
@@ -294,25 +295,18 @@ def _jobs_from_config(config_path: str | None, paths: tuple[str, ...], fail_on: 
         dataset = target.dataset
         prior = dataset.prior
         if prior and not prior.startswith(GIT_PREFIX) and prior != STDIN:
-            prior = _near(config.root / prior, here)
+            prior = shown(config.root / prior, here)
         jobs.append(Job(
             table=target.table,
-            rules=_near(config.root / dataset.rules, here),
+            rules=shown(config.root / dataset.rules, here),
             fail_on=FailOn(fail_on) if fail_on else dataset.fail_on,
             dataset=dataset.name,
             prior=prior,
-            baseline=_near(config.root / dataset.baseline, here) if dataset.baseline else None,
+            baseline=shown(config.root / dataset.baseline, here) if dataset.baseline else None,
             select=dataset.select,
             ignore=dataset.ignore,
         ))
     return config, jobs
-
-
-def _near(path: Path, here: Path) -> str:
-    """A config path as it would be typed in the working directory."""
-    resolved = path.resolve()
-    return str(resolved.relative_to(here.resolve())) if resolved.is_relative_to(
-        here.resolve()) else str(resolved)
 
 
 def _bad_input(exc: InputError, github: bool) -> None:

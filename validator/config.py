@@ -309,7 +309,7 @@ def plan(config: Config, named: Iterable[str] = (), cwd: Path | None = None) -> 
         chosen = own if wanted is None else own & wanted
         if wanted is None and not own:
             result.empty.append(dataset)
-        result.targets.extend(Target(dataset, _shown(p, here)) for p in sorted(chosen))
+        result.targets.extend(Target(dataset, shown(p, here)) for p in sorted(chosen))
     return result
 
 
@@ -321,16 +321,14 @@ def _named_files(item: str, here: Path, members: list[tuple[Dataset, set[Path]]]
         return {p for p in covered if p.is_relative_to(path)}
     files = _expand(here, [item]) if any(ch in item for ch in "*?[") else {path}
     for file in sorted(files - covered):
-        (result.excluded if file in excluded else result.not_covered).append(_shown(file, here))
+        (result.excluded if file in excluded else result.not_covered).append(shown(file, here))
     return files & covered
 
 
-def _shown(path: Path, here: Path) -> str:
+def shown(path: Path, here: Path) -> str:
     """A path as the user would type it in `here`: relative when it is below, else absolute."""
-    try:
-        return str(path.relative_to(here.resolve()))
-    except ValueError:
-        return str(path)
+    resolved, base = path.resolve(), here.resolve()
+    return str(resolved.relative_to(base)) if resolved.is_relative_to(base) else str(resolved)
 
 
 def changed_since(config: Config, revision: str, targets: Iterable[Target]) -> list[Target]:
