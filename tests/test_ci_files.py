@@ -233,3 +233,13 @@ def test_pre_commit_hook_runs_validator_check_on_the_staged_tables(
     assert re.match(r"data/b/t 1\.csv:\d+: error \[balance\] ", lines[1])
     assert len(lines) == 3  # quiet: no flood
     assert main([*command[1:], "data/a/figures.csv"]) == 0
+
+
+def test_no_config_is_an_annotation(tmp_path: Path) -> None:
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    git(bare, "init", "-q")
+    result = run_step(bare, tmp_path, CHECK_ALL="true")
+    assert result.returncode == 2
+    assert re.search(r"^::error title=validator%3A input not usable::no rules file and no "
+                     r"config", result.stdout, re.M), result.stdout

@@ -261,10 +261,11 @@ def _jobs_from_config(config_path: str | None, paths: tuple[str, ...], fail_on: 
                       since: str | None, verbose: bool) -> tuple[Config, list[Job]]:
     found = Path(config_path) if config_path is not None else discover(Path.cwd())
     if found is None:
-        raise click.UsageError(
+        # An input problem, not a usage slip: in CI it must show as an annotation too.
+        raise InputError([
             f"no rules file and no config: give --rules RULES.yaml, or add {CONFIG_FILE} (or "
             f"[tool.validator] in {PYPROJECT}) to the project; none was found in {Path.cwd()} "
-            "or above (see docs/ci.md)")
+            "or above (see docs/ci.md)"])
     config = load_config(found)
     if verbose:
         click.echo(f"validator: config {found}", err=True)
