@@ -190,6 +190,7 @@ def test_workflow_with_nothing_changed_exits_0(scratch: Path, tmp_path: Path) ->
     result = run_step(scratch, tmp_path, BASE_SHA=git(scratch, "rev-parse", "HEAD"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "nothing to check" in result.stderr
+    assert "::notice title=validator::no table to check" in result.stdout
 
 
 def test_bad_input_is_an_annotation_too(scratch: Path, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from validator.progress import StageProgress, wanted
 from validator.prose import Release, is_release
 from validator.report import FailOn, Report
 from validator.reporters import COMBINABLE, INTERACTIVE, REPORTERS, Format, render
-from validator.reporters.github import input_error_annotations
+from validator.reporters.github import command, input_error_annotations
 from validator.reporters.sarif import sarif_text
 from validator.reporters.text import concise
 from validator.rules import load_rules
@@ -209,8 +209,12 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
     unknown = unknown_selectors((*cli_select, *cli_ignore), seen_rules) if seen_rules else []
     if unknown:
         raise click.UsageError("; ".join(f"--select/--ignore: {m}" for m in unknown))
-    for texts, target in zip(rendered, targets, strict=True):
-        _emit(("" if quiet else "\n").join(texts), target)
+    for texts, fmt, target in zip(rendered, chosen, targets, strict=True):
+        # Quiet text is a line per finding: one table's lines follow the other's directly.
+        _emit(("" if quiet and fmt is Format.TEXT else "\n").join(texts), target)
+    if not jobs and github:
+        click.echo(command("notice", "no table to check: nothing the config covers changed, "
+                           "or its datasets have no tables", title="validator"))
     if config is not None:
         _write_reports(config, reports_dir or config.reports, per_dataset)
     return worst
