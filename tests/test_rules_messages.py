@@ -59,6 +59,9 @@ def test_the_good_file_parses() -> None:
      ("r.yaml:9:22: unknown code 'world' in dimension 'partner' (did you mean 'World'?)",)),
     ("    along: flow\n", "    along: flow\n    where: {partnr: World}\n",
      ("r.yaml:9:13: unknown dimension 'partnr' in 'where' (did you mean 'partner'?)",)),
+    ("    along: flow\n", "    alongg: flow\n",
+     ("r.yaml:8:5: unknown key 'alongg' in a rule of kind 'identity': did you mean 'along'? "
+      "(expected one of: id, description, severity, where, tolerance, identity, along)",)),
     ("    along: flow\n", "    along: flow\n    severty: warning\n",
      ("r.yaml:9:5: unknown key 'severty' in a rule of kind 'identity': did you mean "
       "'severity'? (expected one of: id, description, severity, where, tolerance, identity, "

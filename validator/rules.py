@@ -307,8 +307,8 @@ def _rule(ctx: ParseContext, item: Any, path: Path, seen: set[str]) -> Rule | No
         return None
     kind = kinds[0]
     check = CHECKS[kind]
-    ctx.unknown_keys(item, path, (*COMMON_RULE_KEYS, kind, *check.keys),
-                  f"a rule of kind '{kind}'")
+    meant = ctx.unknown_keys(item, path, (*COMMON_RULE_KEYS, kind, *check.keys),
+                             f"a rule of kind '{kind}'")
     severity = _enum(ctx, item, path, "severity", Severity, Severity.ERROR)
     description = item.get("description") or ""
     if not isinstance(description, str):
@@ -318,6 +318,11 @@ def _rule(ctx: ParseContext, item: Any, path: Path, seen: set[str]) -> Rule | No
     tolerance = _tolerance(ctx, item.get("tolerance"), (*path, "tolerance"))
     errors_before = len(ctx.errors)
     options = check.parse(item, path, ctx)
+    if (meant & set(check.keys)) - set(item):
+        # A misspelled option ('alongg') already said what is wrong: the kind's own "'along'
+        # must ..." about the option it then lacks would only repeat it.
+        del ctx.errors[errors_before:]
+        return None
     if options is None or len(ctx.errors) > errors_before:
         return None
     return Rule(
