@@ -308,3 +308,17 @@ def test_prior_by_process_substitution() -> None:
                           check=False)
     assert done.returncode == 0, done.stderr
     assert "revision" in [r["id"] for r in json.loads(done.stdout)["rules"]]
+
+
+def test_baseline_with_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    project(tmp_path, SIMPLE.replace('rules = "rules/korea.yaml"',
+                                     'rules = "rules/korea.yaml"\nbaseline = "accepted.json"'))
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "-q"]) == 2  # the baseline file does not exist yet
+    capsys.readouterr()
+    assert main(["baseline", "data/wrong.csv", "--output", "accepted.json"]) == 0
+    assert "baseline of 1 discrepancy" in capsys.readouterr().err
+    # The dataset's baseline accepts it; good.csv has nothing to accept.
+    assert main(["check", "-q"]) == 0
+    assert main(["baseline", "notes.csv"]) == 2

@@ -357,20 +357,32 @@ def _write_reports(config: Config, directory: str | None,
 
 @cli.command("baseline")
 @click.argument("table", metavar="TABLE")
-@click.option("--rules", "rules_path", required=True, metavar="RULES.yaml",
-              help="The rules file the table is checked against.")
+@click.option("--rules", "rules_path", metavar="RULES.yaml",
+              help="The rules file the table is checked against (default: its dataset's in "
+                   "the project's config, with its prior).")
 @click.option("--output", metavar="FILE", help="Write the baseline to FILE instead of stdout.")
 @click.option("--table-format", type=click.Choice(FORMATS),
               help="Format of TABLE when its name does not tell (stdin is read as CSV).")
-def baseline_command(table: str, rules_path: str, output: str | None,
+def baseline_command(table: str, rules_path: str | None, output: str | None,
                      table_format: str | None) -> int:
     """Write a baseline accepting every discrepancy TABLE has now (JSON, see docs/ci.md).
 
-    Then `validator check TABLE --rules RULES --baseline FILE` fails only on new ones.
+    Then `validator check TABLE --baseline FILE` fails only on new ones.
     """
     try:
-        rules = load_rules(rules_path)
-        report = _check_table(table, rules, CheckOptions(table_format=table_format))
+        if rules_path is not None:
+            job = Job(table, rules_path)
+        else:
+            _, jobs = _jobs_from_config(None, (table,), None, None, False)
+            if len(jobs) != 1:
+                raise InputError([f"{table}: {len(jobs)} datasets of the config check this "
+                                  "table; give --rules"] if jobs else
+                                 [f"{table}: no dataset of the config checks this table; "
+                                  "give --rules"])
+            job = jobs[0]
+        rules = load_rules(job.rules)
+        report = _check_table(job.table, rules,
+                              CheckOptions(table_format=table_format, prior=job.prior))
     except InputError as exc:
         raise BadInput(str(exc)) from None
     _emit(dumps(baseline_document(report)), output)
