@@ -57,7 +57,6 @@ def test_two_reports_on_stdout_is_a_usage_error(capsys: pytest.CaptureFixture[st
      "validator: missing.csv: cannot read the table: No such file or directory"),
     (["check", str(EXAMPLE), "--rules", "missing.yaml"],
      "validator: missing.yaml: cannot read the rules file: No such file or directory"),
-    (["check", str(EXAMPLE)], "Error: Missing option '--rules'."),
     (["check", str(EXAMPLE), "--rules", str(KOREA_RULES), "--format", "pdf"],
      "Error: Invalid value for '--format': 'pdf' is not one of"),
     (["frobnicate"], "Error: No such command 'frobnicate'."),

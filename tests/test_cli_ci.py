@@ -153,7 +153,7 @@ def test_baseline_takes_one_table(small: dict[str, str],
 
 def test_check_needs_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--rules", str(KOREA_RULES)]) == 2
-    assert "Missing argument 'TABLE...'" in capsys.readouterr().err
+    assert "Missing argument 'PATH...'" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- progress

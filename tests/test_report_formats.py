@@ -43,4 +43,4 @@ def test_json_has_the_documented_shape(records: dict[str, object]) -> None:
     assert suspect["explains"] == [{"rule": "balance", "context": {}}]
     assert data["rules"][-1] == {"id": "non-negative", "kind": "bounds", "description": "",
                                  "severity": "warning", "checked": 3, "failed": 0,
-                                 "not_evaluated": 0}
+                                 "not_evaluated": 0, "not_applicable": 0}

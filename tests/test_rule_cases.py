@@ -82,9 +82,11 @@ def test_rule_case(data: dict[str, Any], case: dict[str, Any]) -> None:
         if "message" in expected:
             assert discrepancy["message"] == expected["message"]
         assert discrepancy["severity"] == expected.get("severity", "error")
-    counts = {r["id"]: [r["checked"], r["failed"], r["not_evaluated"]] for r in report["rules"]}
+    counts = {r["id"]: [r["checked"], r["failed"], r["not_evaluated"], r["not_applicable"]]
+              for r in report["rules"]}
     for rule_id, expected_counts in case.get("counts", {}).items():
-        assert counts[rule_id] == expected_counts, rule_id
+        # A fourth count, where given, is the instances not applicable (else it must be 0).
+        assert counts[rule_id] == [*expected_counts, 0][:4], rule_id
         listed = [n for n in report["not_evaluated"] if n["rule"] == rule_id]
         # Every instance counted as not evaluated is listed (these tables are far below the cap).
         assert len(listed) == expected_counts[2], rule_id
@@ -168,15 +170,34 @@ def test_warning_severity_is_carried() -> None:
 
 
 def test_not_evaluated_names_the_missing_figures() -> None:
-    report = run(BALANCE, "exports,World,2020,258.4,bn,\nimports,World,2020,,bn,\n")
+    # The balance is printed, so the identity applies; imports are missing: not evaluated.
+    report = run(BALANCE, "exports,World,2020,258.4,bn,\nbalance,World,2020,52.5,bn,\n")
     (rule,) = [r for r in report["rules"] if r["id"] == "balance"]
     assert (rule["checked"], rule["failed"], rule["not_evaluated"]) == (0, 0, 1)
+    assert rule["not_applicable"] == 0
     (skipped,) = report["not_evaluated"]
     assert skipped["reason"] == "figures not reported"
-    assert skipped["missing"] == [
-        {"flow": "balance", "geo": "World", "period": "2020"},
-        {"flow": "imports", "geo": "World", "period": "2020"},
-    ]
+    assert skipped["missing"] == [{"flow": "imports", "geo": "World", "period": "2020"}]
+
+
+def test_an_identity_whose_checked_figure_is_not_printed_is_not_applicable() -> None:
+    # China has exports and imports but no printed balance: nothing to check, nothing listed.
+    rows = ("exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\n"
+            "balance,World,2020,52.4,bn,\nexports,China,2020,100.0,bn,\n"
+            "imports,China,2020,60.0,bn,\n")
+    report = run(BALANCE, rows)
+    (rule,) = [r for r in report["rules"] if r["id"] == "balance"]
+    assert (rule["checked"], rule["not_evaluated"], rule["not_applicable"]) == (1, 0, 1)
+    assert report["not_evaluated"] == []
+    assert report["summary"]["not_applicable"] == 1
+
+
+def test_a_rule_whose_checked_figures_are_never_printed_still_says_so() -> None:
+    report = run(BALANCE, "exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\n")
+    (rule,) = [r for r in report["rules"] if r["id"] == "balance"]
+    assert (rule["checked"], rule["not_evaluated"], rule["not_applicable"]) == (0, 1, 1)
+    (entry,) = report["not_evaluated"]
+    assert entry["reason"] == "the table prints none of the figures this rule checks"
 
 
 def test_unusable_figure_is_named_as_the_reason() -> None:
@@ -231,3 +252,14 @@ def test_the_oracle_referees_every_case(data: dict[str, Any], case: dict[str, An
     expected = {(e["rule"], frozenset(e["rows"])) for e in case["expect"]
                 if not e["rule"].startswith("input.")}
     assert _oracle_found(data, case) == expected
+
+
+def test_a_ratio_without_its_printed_figure_is_not_applicable() -> None:
+    ratio = ("  - id: cover\n    ratio: deficit = exports / imports\n    along: flow\n"
+             "    times: 100\n")
+    rows = ("exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\n"
+            "deficit,World,2020,125.4,bn,\nexports,Asia,2020,100.0,bn,\n"
+            "imports,Asia,2020,60.0,bn,\n")
+    report = run(ratio, rows)
+    (rule,) = [r for r in report["rules"] if r["id"] == "cover"]
+    assert (rule["checked"], rule["not_evaluated"], rule["not_applicable"]) == (1, 0, 1)

@@ -54,7 +54,7 @@ EXPECTED = [
     "r.yaml:7:37: code 'exports' is listed twice",
     "r.yaml:9:18: code 'ICT' is listed as its own child",
     "r.yaml:11:14: code 'memory' has two parents: 'chips' and 'phones'",
-    "r.yaml:14:15: 'imprts' is not a code of dimension 'flow'",
+    "r.yaml:14:15: 'imprts' is not a code of dimension 'flow' (did you mean 'imports'?)",
     "r.yaml:16:9: rule id 'balance' is used twice",
     "r.yaml:17:16: dimension 'flow' has no hierarchy to break down",
     # The kinds are listed from the registry, so that a new kind changes no pinned message.
@@ -65,7 +65,7 @@ EXPECTED = [
     "r.yaml:26:19: 'min' must be a finite number",
     "r.yaml:27:5: unknown key 'colour' in a rule of kind 'bounds' (expected one of: id, "
     "description, severity, where, tolerance, bounds)",
-    "r.yaml:30:29: unknown code 'exprts' in dimension 'flow'",
+    "r.yaml:30:29: unknown code 'exprts' in dimension 'flow' (did you mean 'exports'?)",
     "r.yaml:30:38: unknown dimension 'region' in 'where'",
     "r.yaml:31:22: 'abs' must be a number of zero or more",
 ]

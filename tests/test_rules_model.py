@@ -64,8 +64,8 @@ defaults: {flow: [exports, imports], partner: Moon}
 ignore_phrases: the ministry
 """, "r.yaml")
     assert list(caught.value.messages) == [
-        "r.yaml:13:15: unknown key 'lable' in a code's labels (expected one of: label, aliases, "
-        "negative_aliases)",
+        "r.yaml:13:15: unknown key 'lable' in a code's labels: did you mean 'label'? (expected "
+        "one of: label, aliases, negative_aliases)",
         "r.yaml:14:5: unknown code 'Mars' in dimension 'flow'",
         "r.yaml:15:3: unknown dimension 'colour' in 'labels' (expected one of: flow, partner, "
         "period)",

@@ -6,10 +6,11 @@ or usage. Nothing below this module exits the process.
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,15 +20,30 @@ import click
 from validator import __version__
 from validator.api import check, extract, table_of
 from validator.baseline import apply_baseline, baseline_document, dumps, load_baseline
+from validator.config import (
+    CONFIG_FILE,
+    PYPROJECT,
+    Config,
+    changed_since,
+    discover,
+    load_config,
+    plan,
+    shown,
+)
 from validator.errors import InputError
 from validator.model import RuleSet
+from validator.prior import GIT_PREFIX, read_prior
 from validator.progress import StageProgress, wanted
 from validator.prose import Release, is_release
 from validator.report import FailOn, Report
 from validator.reporters import COMBINABLE, INTERACTIVE, REPORTERS, Format, render
 from validator.reporters.common import DEFAULT_MAX_PER_RULE
+from validator.reporters.github import command, input_error_annotations
+from validator.reporters.sarif import sarif_text
+from validator.reporters.text import concise
 from validator.rules import load_rules
-from validator.table import FORMATS, Table
+from validator.selection import select_rules, split_selectors, unknown_selectors
+from validator.table import FORMATS, STDIN, Table
 
 EXIT_CLEAN, EXIT_DISCREPANCIES, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -47,112 +63,332 @@ def cli() -> None:
 
 
 @cli.command("check")
-@click.argument("tables", metavar="TABLE...", nargs=-1, required=True)
-@click.option("--rules", "rules_path", required=True, metavar="RULES.yaml",
-              help="The rules file: dimensions, code lists, hierarchies and rules.")
+@click.argument("tables", metavar="[PATH...]", nargs=-1)
+@click.option("--rules", "rules_path", metavar="RULES.yaml",
+              help="The rules file for every PATH. Without it, the project's config "
+                   "(validator.toml, or [tool.validator] in pyproject.toml, found from the "
+                   "working directory upwards) says which rules file checks which table.")
+@click.option("--config", "config_path", metavar="FILE",
+              help="This config file instead of the one found from the working directory up.")
 @click.option("--format", "formats", multiple=True,
               type=click.Choice([f.value for f in REPORTERS]),
               help="Report format (repeatable, paired with --output in order). Default: text.")
 @click.option("--output", "outputs", multiple=True, metavar="FILE",
               help="Write the report of the matching --format to FILE instead of stdout.")
+@click.option("--reports", "reports_dir", metavar="DIR",
+              help="With a config: write each dataset's reports (its `formats`) into DIR.")
 @click.option("--table-format", type=click.Choice(FORMATS),
-              help="Format of TABLE when its name does not tell (stdin is read as CSV).")
+              help="Format of TABLE when its name does not tell (else its content tells).")
 @click.option("--fail-on", type=click.Choice([f.value for f in FailOn]),
-              default=FailOn.ERROR.value, show_default=True,
-              help="Exit 1 on errors, on warnings too, or never.")
+              help="Exit 1 on errors, on warnings too, or never.  [default: error, or the "
+                   "config's]")
+@click.option("--select", "select", multiple=True, metavar="RULE",
+              help="Report only these rule ids (repeatable or comma-separated; 'input' "
+                   "selects every 'input.' check).")
+@click.option("--ignore", "ignore", multiple=True, metavar="RULE",
+              help="Leave these rule ids out of the report and the exit code.")
 @click.option("--baseline", "baseline_path", metavar="BASELINE.json",
               help="Hide the discrepancies this file accepts (made by `validator baseline`); "
                    "fail only on new ones and list entries no longer found.")
 @click.option("--prior", "prior_path", metavar="LAST",
-              help="The previous release's table: revisions and dropped figures are reported.")
+              help="The previous release's table: a path ('-' for stdin), or git:REV for the "
+                   "same table at another commit. Revisions and dropped figures are reported.")
 @click.option("--table", "figures_table", metavar="FIGURES",
               help="With a press release as TABLE: also check its figures against this table.")
 @click.option("--date", "release_date", type=click.DateTime(["%Y-%m-%d"]),
               help="With a press release: its date, for 'last year' and 'last month'.")
 @click.option("--history", metavar="HISTORY",
               help="With a press release: a table of earlier periods, to check record claims.")
+@click.option("--since", metavar="REV",
+              help="With a config: only the tables changed since the git commit REV (or whose "
+                   "rules file changed), working tree included: a pull request's base.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Text: only the discrepancies, one line each, and one verdict per table.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Say on stderr which config, datasets and tables are used.")
 @click.option("--max-per-rule", type=click.IntRange(min=0), default=DEFAULT_MAX_PER_RULE,
               show_default=True, metavar="N",
               help="Show at most N discrepancies of each rule in the text, markdown, html and "
                    "github formats, with the count of the rest (0: none; json and csv list "
                    "all).")
-def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, ...],
-                  outputs: tuple[str, ...], table_format: str | None, fail_on: str,
-                  baseline_path: str | None, prior_path: str | None, figures_table: str | None,
-                  release_date: datetime | None, history: str | None,
-                  max_per_rule: int) -> int:
-    """Check each TABLE against RULES.
+def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: str | None,
+                  formats: tuple[str, ...], outputs: tuple[str, ...], reports_dir: str | None,
+                  table_format: str | None, fail_on: str | None, select: tuple[str, ...],
+                  ignore: tuple[str, ...], baseline_path: str | None, prior_path: str | None,
+                  figures_table: str | None, release_date: datetime | None,
+                  history: str | None, since: str | None, quiet: bool,
+                  verbose: bool, max_per_rule: int) -> int:
+    """Check release tables: each PATH (a file, a folder or a glob) or, with no PATH, every
+    table of the project's config.
 
-    A TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
+    A table is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
     (.txt, .md, .html, .docx), whose figures are extracted first. With several tables the exit
     code is the worst of them, and their reports follow one another in the text, markdown and
-    github formats (the others take one TABLE at a time).
+    github formats (the others take one TABLE at a time; with a config, --reports writes one
+    set of files per dataset).
     """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose do not go together")
     chosen, targets = _report_targets(formats, outputs)
-    if len(tables) > 1:
+    github = Format.GITHUB in chosen
+    cli_select, cli_ignore = split_selectors(select), split_selectors(ignore)
+    try:
+        if rules_path is not None:
+            if config_path is not None or reports_dir is not None or since is not None:
+                raise click.UsageError("--config, --reports and --since go without --rules (the "
+                                       "config names the rules files)")
+            jobs = _jobs_from_paths(tables, rules_path, FailOn(fail_on or FailOn.ERROR.value))
+            config = None
+        else:
+            config, jobs = _jobs_from_config(config_path, tables, fail_on, since, verbose)
+    except InputError as exc:
+        _bad_input(exc, github)
+        return EXIT_BAD_INPUT
+    if prior_path is not None:
+        jobs = [replace(job, prior=prior_path) for job in jobs]
+    if sum(1 for job in jobs if job.prior == STDIN) + tables.count(STDIN) > 1:
+        raise click.UsageError("stdin ('-') can be read once: as a TABLE or as --prior")
+    if len(jobs) > 1:
         single = [f.value for f in chosen if f not in COMBINABLE]
         if single:
             raise click.UsageError(
                 f"--format {single[0]} reports on one TABLE at a time; run once per table "
-                f"(several tables go with: {', '.join(sorted(f.value for f in COMBINABLE))})")
+                f"(several tables go with: {', '.join(sorted(f.value for f in COMBINABLE))}"
+                "; with a config, --reports DIR writes each dataset's reports)")
         if baseline_path is not None:
             raise click.UsageError("--baseline applies to one TABLE at a time")
-    if (figures_table or history) and not all(is_release(t) for t in tables):
+    if (figures_table or history) and not all(is_release(job.table) for job in jobs):
         raise click.UsageError("--table and --history go with a press release as TABLE (.txt, "
                                ".md, .html, .docx)")
-    try:
-        rules = load_rules(rules_path)
-        baseline = load_baseline(baseline_path) if baseline_path is not None else None
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
     options = CheckOptions(
         table_format=table_format,
-        prior=prior_path,
         figures_table=figures_table,
         release_date=release_date.date() if release_date else None,
         history=history,
-        interactive=all(f in INTERACTIVE for f in chosen),
+        interactive=all(f in INTERACTIVE for f in chosen) and not quiet,
     )
+    try:
+        baseline = load_baseline(baseline_path) if baseline_path is not None else None
+    except InputError as exc:
+        _bad_input(exc, github)
+        return EXIT_BAD_INPUT
     rendered: list[list[str]] = [[] for _ in chosen]
+    per_dataset: dict[str, list[dict[str, Any]]] = {}
+    seen_rules: list[str] = []
+    loaded: dict[str, RuleSet] = {}
     worst = EXIT_CLEAN
-    for table in tables:
+    for job in jobs:
+        if verbose:
+            where = f" (dataset {job.dataset})" if job.dataset else ""
+            prior = f", prior {job.prior}" if job.prior else ""
+            click.echo(f"validator: checking {job.table} against {job.rules}{where}{prior}",
+                       err=True)
         try:
-            report = _check_table(table, rules, options)
+            if job.rules not in loaded:
+                loaded[job.rules] = load_rules(job.rules)
+            report = _check_table(job.table, loaded[job.rules],
+                                  replace(options, prior=job.prior))
+            job_baseline = baseline or (load_baseline(job.baseline) if job.baseline else None)
         except InputError as exc:
-            if len(tables) == 1:
+            if len(jobs) == 1 and not github:
                 raise BadInput(str(exc)) from None
             # One unusable table must not hide the reports on the others.
+            for texts, fmt in zip(rendered, chosen, strict=True):
+                if fmt is Format.GITHUB:
+                    texts.append(input_error_annotations(exc.messages, job.table))
             BadInput(str(exc)).show()
             worst = max(worst, EXIT_BAD_INPUT)
             continue
-        if baseline is not None:
-            report = apply_baseline(report, baseline)
+        if job_baseline is not None:
+            report = apply_baseline(report, job_baseline)
+        seen_rules.extend(r.id for r in report.rules)
+        report = select_rules(report, (*job.select, *cli_select), (*job.ignore, *cli_ignore))
         records = report.to_records()
+        if job.dataset is not None:
+            records["inputs"]["dataset"] = job.dataset
+            per_dataset.setdefault(job.dataset, []).append(records)
         for texts, fmt in zip(rendered, chosen, strict=True):
-            texts.append(render(fmt, records, max_per_rule))
-        if report.count_failing(FailOn(fail_on)):
+            texts.append(concise(records) if quiet and fmt is Format.TEXT
+                         else render(fmt, records, max_per_rule))
+        if report.count_failing(job.fail_on):
             worst = max(worst, EXIT_DISCREPANCIES)
-    for texts, target in zip(rendered, targets, strict=True):
-        _emit("\n".join(texts), target)
+    unknown = unknown_selectors((*cli_select, *cli_ignore), seen_rules) if seen_rules else []
+    if unknown:
+        raise click.UsageError("; ".join(f"--select/--ignore: {m}" for m in unknown))
+    for texts, fmt, target in zip(rendered, chosen, targets, strict=True):
+        # Quiet text is a line per finding: one table's lines follow the other's directly.
+        _emit(("" if quiet and fmt is Format.TEXT else "\n").join(texts), target)
+    if not jobs and github:
+        click.echo(command("notice", "no table to check: nothing the config covers changed, "
+                           "or its datasets have no tables", title="validator"))
+    if config is not None:
+        _write_reports(config, reports_dir or config.reports, per_dataset)
     return worst
+
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xls", ".xlsm", ".parquet", ".pq")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One table to check, with its rules file and the options that apply to it."""
+
+    table: str
+    rules: str
+    fail_on: FailOn = FailOn.ERROR
+    dataset: str | None = None  # the config's dataset, None with --rules
+    prior: str | None = None
+    baseline: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def _jobs_from_paths(paths: tuple[str, ...], rules: str, fail_on: FailOn) -> list[Job]:
+    """With --rules: files as given, the tables under folders, the files globs match."""
+    if not paths:
+        raise click.UsageError("Missing argument 'PATH...': give the tables to check with "
+                               "--rules (or leave out --rules to check the project's config)")
+    jobs = []
+    for item in paths:
+        if item != STDIN and Path(item).is_dir():
+            found = sorted(p for p in Path(item).rglob("*")
+                           if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+            if not found:
+                raise InputError([f"{item}: no tables in this folder (looked for: "
+                                  f"{', '.join(TABLE_SUFFIXES)})"])
+            jobs += [Job(str(p), rules, fail_on) for p in found]
+        elif item != STDIN and any(ch in item for ch in "*?[") and not Path(item).exists():
+            matched = sorted(glob.glob(item, recursive=True))
+            if not matched:
+                raise InputError([f"{item}: no file matches this pattern"])
+            jobs += [Job(p, rules, fail_on) for p in matched if Path(p).is_file()]
+        else:
+            jobs.append(Job(item, rules, fail_on))
+    return jobs
+
+
+def _jobs_from_config(config_path: str | None, paths: tuple[str, ...], fail_on: str | None,
+                      since: str | None, verbose: bool) -> tuple[Config, list[Job]]:
+    found = Path(config_path) if config_path is not None else discover(Path.cwd())
+    if found is None:
+        # An input problem, not a usage slip: in CI it must show as an annotation too.
+        raise InputError([
+            f"no rules file and no config: give --rules RULES.yaml, or add {CONFIG_FILE} (or "
+            f"[tool.validator] in {PYPROJECT}) to the project; none was found in {Path.cwd()} "
+            "or above (see docs/ci.md)"])
+    config = load_config(found)
+    if verbose:
+        click.echo(f"validator: config {found}", err=True)
+    planned = plan(config, paths)
+    here = Path.cwd()
+    for name in planned.excluded:
+        click.echo(f"validator: {name}: excluded by {found} (a prior, or in 'exclude'); "
+                   "not checked", err=True)
+    missing = [f"{name}: no such file" for name in planned.not_covered
+               if not Path(name).exists()]
+    if missing:
+        raise InputError(missing)
+    for name in planned.not_covered:
+        click.echo(f"validator: {name}: in no dataset of {found}; not checked", err=True)
+    problems = [f"{found}: dataset '{d.name}': no table matches {', '.join(d.tables)}"
+                for d in planned.empty]
+    if problems and not config.allow_empty:
+        raise InputError([*problems, "(set allow-empty = true to accept a dataset without "
+                          "tables)"])
+    targets = planned.targets
+    if since is not None:
+        targets = changed_since(config, since, targets)
+        if not targets:
+            click.echo(f"validator: no table of {found} changed since {since}; nothing to check",
+                       err=True)
+    jobs = []
+    for target in targets:
+        dataset = target.dataset
+        prior = dataset.prior
+        if prior and not prior.startswith(GIT_PREFIX) and prior != STDIN:
+            prior = shown(config.root / prior, here)
+        jobs.append(Job(
+            table=target.table,
+            rules=shown(config.root / dataset.rules, here),
+            fail_on=FailOn(fail_on) if fail_on else dataset.fail_on,
+            dataset=dataset.name,
+            prior=prior,
+            baseline=shown(config.root / dataset.baseline, here) if dataset.baseline else None,
+            select=dataset.select,
+            ignore=dataset.ignore,
+        ))
+    return config, jobs
+
+
+def _bad_input(exc: InputError, github: bool) -> None:
+    if github:
+        click.echo(input_error_annotations(exc.messages), nl=False)
+    BadInput(str(exc)).show()
+
+
+REPORT_SUFFIXES: dict[Format, str] = {
+    Format.TEXT: "txt", Format.JSON: "json", Format.MARKDOWN: "md", Format.HTML: "html",
+    Format.JUNIT: "xml", Format.SARIF: "sarif", Format.GITHUB: "github.txt",
+}
+
+
+def _write_reports(config: Config, directory: str | None,
+                   per_dataset: dict[str, list[dict[str, Any]]]) -> None:
+    """Each dataset's `formats` into DIR: SARIF (one run, the dataset its category) and the
+    combinable formats as one file per dataset, the other formats one file per table."""
+    if directory is None:
+        return
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"{directory}: cannot create the reports folder: {exc.strerror}") from None
+    for dataset in config.datasets:
+        records = per_dataset.get(dataset.name)
+        if not records:
+            continue
+        for fmt in dataset.formats:
+            suffix = REPORT_SUFFIXES[fmt]
+            if fmt is Format.SARIF:
+                text = sarif_text(records, dataset.name)
+                _emit(text, str(folder / f"{dataset.name}.{suffix}"))
+            elif fmt in COMBINABLE:
+                _emit("\n".join(render(fmt, r) for r in records),
+                      str(folder / f"{dataset.name}.{suffix}"))
+            else:
+                for r in records:
+                    name = str(r["inputs"]["table"]).replace("/", "__").replace("\\", "__")
+                    _emit(render(fmt, r), str(folder / f"{dataset.name}--{name}.{suffix}"))
 
 
 @cli.command("baseline")
 @click.argument("table", metavar="TABLE")
-@click.option("--rules", "rules_path", required=True, metavar="RULES.yaml",
-              help="The rules file the table is checked against.")
+@click.option("--rules", "rules_path", metavar="RULES.yaml",
+              help="The rules file the table is checked against (default: its dataset's in "
+                   "the project's config, with its prior).")
 @click.option("--output", metavar="FILE", help="Write the baseline to FILE instead of stdout.")
 @click.option("--table-format", type=click.Choice(FORMATS),
               help="Format of TABLE when its name does not tell (stdin is read as CSV).")
-def baseline_command(table: str, rules_path: str, output: str | None,
+def baseline_command(table: str, rules_path: str | None, output: str | None,
                      table_format: str | None) -> int:
     """Write a baseline accepting every discrepancy TABLE has now (JSON, see docs/ci.md).
 
-    Then `validator check TABLE --rules RULES --baseline FILE` fails only on new ones.
+    Then `validator check TABLE --baseline FILE` fails only on new ones.
     """
     try:
-        rules = load_rules(rules_path)
-        report = _check_table(table, rules, CheckOptions(table_format=table_format))
+        if rules_path is not None:
+            job = Job(table, rules_path)
+        else:
+            _, jobs = _jobs_from_config(None, (table,), None, None, False)
+            if len(jobs) != 1:
+                raise InputError([f"{table}: {len(jobs)} datasets of the config check this "
+                                  "table; give --rules"] if jobs else
+                                 [f"{table}: no dataset of the config checks this table; "
+                                  "give --rules"])
+            job = jobs[0]
+        rules = load_rules(job.rules)
+        report = _check_table(job.table, rules,
+                              CheckOptions(table_format=table_format, prior=job.prior))
     except InputError as exc:
         raise BadInput(str(exc)) from None
     _emit(dumps(baseline_document(report)), output)
@@ -179,7 +415,7 @@ class CheckOptions:
     """How to read and check one TABLE, as the command line says."""
 
     table_format: str | None = None
-    prior: str | None = None
+    prior: str | None = None  # a path, '-' or git:REV
     figures_table: str | None = None
     release_date: date | None = None
     history: str | None = None
@@ -189,10 +425,12 @@ class CheckOptions:
 def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
     source: Table | Release = (extract(table, rules, release_date=options.release_date)
                                if is_release(table) else table_of(table, options.table_format))
+    # A path, '-' or git:REV (the same table at another commit).
+    prior = read_prior(options.prior, table) if options.prior else None
     kwargs: dict[str, Any] = {
-        "prior": options.prior, "figures_table": options.figures_table,
+        "prior": prior, "figures_table": options.figures_table,
         "history": options.history,
-    } if isinstance(source, Release) else {"prior": options.prior}
+    } if isinstance(source, Release) else {"prior": prior}
     size = len(source.table.frame if isinstance(source, Release) else source.frame)
     # The size is known only once the table is read, so a bar starts with "read" done.
     if not (options.interactive and wanted(size, sys.stderr)):

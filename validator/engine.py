@@ -69,6 +69,18 @@ class RuleRunner:
                 for r in describe(rule, figures, positions, self)]
 
 
+def _decimals(finding: Finding) -> int | None:
+    """The decimals a finding's amounts mean anything to: as its check says, else from the
+    narrowest interval it states (printed figures pin its ends to about a tenth of its width)."""
+    if finding.decimals is not None:
+        return finding.decimals
+    widths = [hi - lo for lo, hi in (finding.expected or (0, 0), finding.reported or (0, 0))
+              if math.isfinite(hi - lo) and hi > lo]
+    if not widths:
+        return None
+    return max(0, 1 - math.floor(math.log10(min(widths))))
+
+
 def _round(amount: float, decimals: int | None) -> float:
     # Interval ends carry float noise (238.679682195...); past the printed digits it means nothing.
     return amount if decimals is None or not math.isfinite(amount) else round(amount, decimals)
@@ -145,7 +157,8 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
         not_evaluated.extend(skipped)
         summaries.append(RuleSummary(outcome.rule_id, outcome.kind, outcome.description,
                                      outcome.severity, evaluation.checked,
-                                     len(evaluation.findings), count))
+                                     len(evaluation.findings), count,
+                                     evaluation.not_applicable))
 
     suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
     return Report(
@@ -216,7 +229,9 @@ def _evaluate(rule: Rule, runner: RuleRunner, figures: Figures, table: Table) ->
     evaluation = runner.run(rule.id, figures)
     if evaluation.checked == 0 and evaluation.not_evaluated == 0:
         # A rule that applies to nothing must not pass silently.
-        evaluation.skip_one(Unevaluated("no figures in the table fall under this rule"))
+        evaluation.skip_one(Unevaluated(
+            "the table prints none of the figures this rule checks" if evaluation.not_applicable
+            else "no figures in the table fall under this rule"))
     return evaluation
 
 
@@ -246,9 +261,9 @@ def _discrepancy(outcome: Outcome, finding: Finding,
         message=finding.message,
         figures=figures,
         context=finding.context,
-        expected=_rounded(finding.expected, finding.decimals),
-        reported=_rounded(finding.reported, finding.decimals),
-        gap=None if finding.gap is None else _round(finding.gap, finding.decimals),
+        expected=_rounded(finding.expected, _decimals(finding)),
+        reported=_rounded(finding.reported, _decimals(finding)),
+        gap=None if finding.gap is None else _round(finding.gap, _decimals(finding)),
         unit=finding.unit,
         headline=headline_of(outcome.kind),
     )

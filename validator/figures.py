@@ -334,6 +334,15 @@ class Figures:
         text = str(self.change_text[position]).strip()
         return text if text.startswith(("-", "+", "\u2212")) else f"+{text}"
 
+    def printed(self, positions: np.ndarray) -> np.ndarray:
+        """Whether the release prints the figures at `positions` (-1: no row), usable or not;
+        in an implied view, whether it prints the % change they are implied from."""
+        found: np.ndarray = positions >= 0
+        if not self.implied:
+            return found
+        printed: np.ndarray = found & np.isfinite(self.rate_lo[np.where(found, positions, 0)])
+        return printed
+
     def missing_reason(self, keys: np.ndarray) -> str:
         """Why figures are missing: not reported, or reported but unusable."""
         reasons = sorted({self.unusable[int(k)] for k in keys if int(k) in self.unusable})

@@ -17,6 +17,7 @@ from typing import Any
 
 from validator.model import Dimension, ParseContext, Severity
 from validator.numbers import Rounding
+from validator.suggest import did_you_mean
 from validator.yamlpos import Path
 
 REAL_FIGURE_KEYS = ("share", "abs_change", "signed", "unit_words", "negatives")
@@ -84,7 +85,8 @@ def _signed(ctx: ParseContext, raw: Any, path: Path,
         for i, code in enumerate(listed):
             if code not in known[name].codes:
                 where = (*path, name, i) if isinstance(codes, list) else (*path, name)
-                ctx.error(where, f"unknown code '{code}' in dimension '{name}'")
+                ctx.error(where, f"unknown code '{code}' in dimension '{name}'"
+                          f"{did_you_mean(str(code), known[name].codes)}")
                 good = False
         if good:
             result[name] = frozenset(str(c) for c in listed)

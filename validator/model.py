@@ -12,6 +12,7 @@ import numpy as np
 
 from validator.numbers import Rounding, TrailingZeros
 from validator.periods import is_period
+from validator.suggest import closest, did_you_mean
 from validator.yamlpos import Located, Mark, Path
 
 
@@ -145,17 +146,24 @@ class ParseContext:
         self.errors.append((mark, message))
 
     def unknown_keys(self, data: Mapping[str, Any], path: Path, allowed: Sequence[str],
-                     what: str) -> None:
-        """An error at every key of `data` that is not `allowed`."""
+                     what: str) -> set[str]:
+        """An error at every key of `data` that is not `allowed`; returns the allowed keys
+        those look like misspellings of."""
+        meant = set()
         for key in data:
             if key not in allowed:
-                self.unknown_key((*path, key), str(key), allowed, what)
+                guess = self.unknown_key((*path, key), str(key), allowed, what)
+                meant |= {guess} if guess else set()
+        return meant
 
     def unknown_key(self, path: Path, key: str, allowed: Sequence[str], what: str,
-                    noun: str = "key") -> None:
+                    noun: str = "key") -> str | None:
         expected = (f"expected: {allowed[0]}" if len(allowed) == 1
                     else f"expected one of: {', '.join(allowed)}")
-        self.error(path, f"unknown {noun} '{key}' in {what} ({expected})", at_key=True)
+        guess = closest(key, allowed)
+        hint = f": did you mean '{guess}'?" if guess else ""
+        self.error(path, f"unknown {noun} '{key}' in {what}{hint} ({expected})", at_key=True)
+        return guess
 
     def codes_of(self, dimension: str, path: Path, value: Any) -> frozenset[str] | None:
         """A code or list of codes of one dimension; None (and an error) if any is unknown."""
@@ -168,7 +176,8 @@ class ParseContext:
                 self.error(where, f"expected a code of '{dimension}'")
                 return None
             if code not in known.codes and not (known.is_time and is_period(code)):
-                self.error(where, f"unknown code '{code}' in dimension '{dimension}'")
+                self.error(where, f"unknown code '{code}' in dimension '{dimension}'"
+                           f"{did_you_mean(code, known.codes)}")
                 return None
             result.add(code)
         return frozenset(result)
@@ -217,6 +226,8 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     unevaluated: list[Unevaluated] = field(default_factory=list)
     not_evaluated: int = 0  # every instance not evaluated, listed or not
+    # Instances none of whose checked figures the release prints: counted, never listed.
+    not_applicable: int = 0
     # Figure positions (in the Figures arrays) that took part in an evaluated rule instance;
     # repeats allowed. The engine turns them into the report's coverage.
     touched: np.ndarray = field(default_factory=_no_positions)
@@ -228,11 +239,20 @@ class Evaluation:
         room = max(MAX_LISTED_UNEVALUATED - len(self.unevaluated), 0)
         self.unevaluated.extend(describe(int(i)) for i in islice(instances, room))
 
+    def skip_unprinted(self, instances: np.ndarray, printed: np.ndarray,
+                       describe: Callable[[int], Unevaluated]) -> None:
+        """Instances that cannot be evaluated: not evaluated where the release prints one of
+        the figures the rule checks (`printed`), else only counted as not applicable."""
+        self.not_applicable += int(np.count_nonzero(~printed))
+        kept = instances[printed]
+        self.skip(kept, len(kept), describe)
+
     def skip_one(self, entry: Unevaluated) -> None:
         self.skip([0], 1, lambda _: entry)
 
     def extend(self, other: Evaluation) -> None:
         self.checked += other.checked
+        self.not_applicable += other.not_applicable
         self.findings.extend(other.findings)
         self.skip(range(len(other.unevaluated)), other.not_evaluated,
                   lambda i: other.unevaluated[i])

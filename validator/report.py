@@ -125,6 +125,7 @@ class RuleSummary:
     checked: int
     failed: int
     not_evaluated: int
+    not_applicable: int = 0  # instances none of whose checked figures is printed
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -135,6 +136,7 @@ class RuleSummary:
             "checked": self.checked,
             "failed": self.failed,
             "not_evaluated": self.not_evaluated,
+            "not_applicable": self.not_applicable,
         }
 
 
@@ -305,6 +307,7 @@ class Report:
                 "checked": sum(r.checked for r in self.rules),
                 "failed": sum(r.failed for r in self.rules),
                 "not_evaluated": sum(r.not_evaluated for r in self.rules),
+                "not_applicable": sum(r.not_applicable for r in self.rules),
                 "errors": errors,
                 "warnings": warnings,
             },

@@ -17,6 +17,7 @@ from validator.model import (
     Tolerance,
 )
 from validator.numbers import Rounding, TrailingZeros
+from validator.suggest import closest, did_you_mean
 from validator.vocabulary import parse_vocabulary
 from validator.yamlpos import Path, YamlError, load_located
 
@@ -43,7 +44,12 @@ def parse_rules(text: str, path: str) -> RuleSet:
     if not isinstance(data, dict):
         ctx.error((), "a rules file is a mapping with 'figures', 'dimensions' and 'rules'")
         _raise(ctx)
-    ctx.unknown_keys(data, (), TOP_KEYS, "rules file")
+    misspelled = ctx.unknown_keys(data, (), TOP_KEYS, "rules file")
+    # A misspelled section is one message, not also "missing" and every error that follows.
+    if "dimensions" in misspelled and "dimensions" not in data:
+        _raise(ctx)
+    if "rules" in misspelled and "rules" not in data:
+        data = {**data, "rules": []}
     version = data.get("version", "1")
     if str(version) not in SUPPORTED_VERSIONS:
         ctx.error(("version",), f"unsupported version '{version}' (supported: 1)")
@@ -260,8 +266,8 @@ def _rules(ctx: ParseContext, data: dict[str, Any]) -> list[Rule]:
     for item in raw:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             found = [k for k in CHECKS if k in item]
-            if len(found) == 1:
-                kinds.setdefault(item["id"], found[0])
+            # A rule without a usable kind is still a rule: naming it elsewhere is no error.
+            kinds.setdefault(item["id"], found[0] if len(found) == 1 else "")
     ctx.rule_kinds = kinds
     rules = []
     seen: set[str] = set()
@@ -290,12 +296,19 @@ def _rule(ctx: ParseContext, item: Any, path: Path, seen: set[str]) -> Rule | No
     if len(kinds) != 1:
         expected = ", ".join(CHECKS)
         problem = "has no kind" if not kinds else f"has several kinds ({', '.join(kinds)})"
+        known = (*COMMON_RULE_KEYS, *(key for c in CHECKS.values() for key in c.keys))
+        typos = [(k, closest(str(k), CHECKS)) for k in item if k not in CHECKS and k not in known]
+        typo = next(((k, g) for k, g in typos if g), None)
+        if not kinds and typo is not None:
+            problem = f"has no kind: '{typo[0]}' is not a kind (did you mean '{typo[1]}'?)"
+            ctx.error((*path, typo[0]), f"rule '{rule_id}' {problem}", at_key=True)
+            return None
         ctx.error(path, f"rule '{rule_id}' {problem}: give exactly one of: {expected}")
         return None
     kind = kinds[0]
     check = CHECKS[kind]
-    ctx.unknown_keys(item, path, (*COMMON_RULE_KEYS, kind, *check.keys),
-                  f"a rule of kind '{kind}'")
+    meant = ctx.unknown_keys(item, path, (*COMMON_RULE_KEYS, kind, *check.keys),
+                             f"a rule of kind '{kind}'")
     severity = _enum(ctx, item, path, "severity", Severity, Severity.ERROR)
     description = item.get("description") or ""
     if not isinstance(description, str):
@@ -305,6 +318,11 @@ def _rule(ctx: ParseContext, item: Any, path: Path, seen: set[str]) -> Rule | No
     tolerance = _tolerance(ctx, item.get("tolerance"), (*path, "tolerance"))
     errors_before = len(ctx.errors)
     options = check.parse(item, path, ctx)
+    if (meant & set(check.keys)) - set(item):
+        # A misspelled option ('alongg') already said what is wrong: the kind's own "'along'
+        # must ..." about the option it then lacks would only repeat it.
+        del ctx.errors[errors_before:]
+        return None
     if options is None or len(ctx.errors) > errors_before:
         return None
     return Rule(
@@ -328,7 +346,8 @@ def _where(ctx: ParseContext, raw: Any, path: Path) -> dict[str, frozenset[str]]
     result = {}
     for dim, codes in raw.items():
         if dim not in ctx.dimensions:
-            ctx.error((*path, dim), f"unknown dimension '{dim}' in 'where'", at_key=True)
+            ctx.error((*path, dim), f"unknown dimension '{dim}' in 'where'"
+                      f"{did_you_mean(dim, ctx.dimensions)}", at_key=True)
             continue
         found = ctx.codes_of(dim, (*path, dim), codes)
         if found is not None:

@@ -49,18 +49,39 @@ def detect_format(path: str) -> str:
 
 
 def read_table(path: str, table_format: str | None = None) -> Table:
-    """Read a table; raise InputError naming the file when it cannot be used at all."""
+    """Read a table; raise InputError naming the file when it cannot be used at all.
+
+    Any readable path works, a pipe or process substitution (`/dev/fd/63`) included: when
+    the name does not tell the format, the content does (see `sniff_format`)."""
     name = "<stdin>" if path == STDIN else path
-    fmt = table_format or ("csv" if path == STDIN else detect_format(path))
-    if fmt not in FORMATS:
-        raise InputError([f"{name}: unknown table format '{fmt}' (expected one of: "
+    named = table_format or ("csv" if path == STDIN else detect_format(path))
+    if named and named not in FORMATS and Path(path).suffix:
+        raise InputError([f"{name}: unknown table format '{named}' (expected one of: "
                           f"{', '.join(FORMATS)}; use --table-format)"])
     try:
         data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
     except OSError as exc:
         raise InputError([f"{name}: cannot read the table: {exc.strerror or exc}"]) from None
+    return parse_table(data, name, named if named in FORMATS else None)
+
+
+def sniff_format(data: bytes) -> str:
+    """The format of a table from its first bytes: Parquet and XLSX by their signatures, TSV
+    when the header has tabs and no commas, CSV otherwise."""
+    if data.startswith(b"PAR1"):
+        return "parquet"
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    header = data.split(b"\n", 1)[0]
+    return "tsv" if b"\t" in header and b"," not in header else "csv"
+
+
+def parse_table(data: bytes, name: str, table_format: str | None = None) -> Table:
+    """A table from its bytes (a file, stdin, a file at another commit); `name` is how
+    messages and reports name it."""
     if not data.strip():
         raise InputError([f"{name}: the table is empty"])
+    fmt = table_format or sniff_format(data)
     try:
         frame = _READERS[fmt](data)
     except InputError as exc:

@@ -60,6 +60,40 @@ class Located:
 _NULL = "tag:yaml.org,2002:null"
 
 
+# PyYAML's parser words ("expected <block end>, but found '?'") in the words of the person who
+# wrote the file; the first pattern found in the problem (or its context) wins.
+_PLAIN = (
+    ("found character '\\t'", "a tab character: YAML indents with spaces only"),
+    ("expected <block end>", "the indentation does not line up: this line is indented "
+     "differently from the lines above it at the same level"),
+    ("did not find expected key", "the indentation does not line up: this line is indented "
+     "differently from the lines above it at the same level"),
+    ("did not find expected '-' indicator", "a list item ('- ...') that does not line up with "
+     "the items above it"),
+    ("mapping values are not allowed here", "a ':' where no key can start: put text that "
+     "contains ': ' in quotes, or check the indentation of this line"),
+    ("could not find expected ':'", "a line that is neither 'key: value' nor a list item "
+     "('- value'): a ':' is missing, or a quote is not closed"),
+    ("found undefined alias", "an alias (*name) with no anchor (&name) before it"),
+    ("expected ',' or ']'", "a [list] that is not closed, or a ',' missing between its items"),
+    ("expected ',' or '}'", "a {mapping} that is not closed, or a ',' missing between its "
+     "items"),
+    ("found unexpected end of stream", "the file ends inside a quoted text: a quote is not "
+     "closed"),
+    ("found unknown escape character", "an unknown escape (\\...) in a double-quoted text: use "
+     "single quotes, or double the backslash"),
+    ("found unexpected ':'", "a ':' where no key can start: put the text in quotes"),
+)
+
+
+def plain_problem(exc: yaml.MarkedYAMLError) -> str:
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    for pattern, plain in _PLAIN:
+        if pattern in said:
+            return plain
+    return str(exc.problem or exc.context)
+
+
 def load_located(text: str, file: str) -> Located:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -68,7 +102,7 @@ def load_located(text: str, file: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(file, mark.line + 1, mark.column + 1) if mark else Mark(file, 1, 1)
-        raise YamlError(where, f"not valid YAML: {exc.problem or exc.context}") from None
+        raise YamlError(where, f"not valid YAML: {plain_problem(exc)}") from None
     except yaml.YAMLError as exc:
         raise YamlError(Mark(file, 1, 1), f"not valid YAML: {exc}") from None
     located = Located(None, {}, {}, file)

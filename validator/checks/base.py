@@ -11,6 +11,7 @@ import numpy as np
 from validator.figures import Figures
 from validator.model import Evaluation, ParseContext, Rule
 from validator.relations import Relation
+from validator.suggest import did_you_mean
 from validator.yamlpos import Path
 
 # Interval bounds come from float arithmetic; a gap smaller than this share of the magnitudes
@@ -101,6 +102,7 @@ def parse_dimension(ctx: ParseContext, raw: dict[str, Any], path: Path, key: str
     value = raw.get(key)
     if not isinstance(value, str) or value not in ctx.dimensions:
         known = ", ".join(ctx.dimensions)
-        ctx.error((*path, key), f"'{key}' must name a dimension (one of: {known})")
+        hint = did_you_mean(value, ctx.dimensions) if isinstance(value, str) else ""
+        ctx.error((*path, key), f"'{key}' must name a dimension{hint} (one of: {known})")
         return None
     return value

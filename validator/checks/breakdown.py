@@ -106,7 +106,9 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     touched = np.concatenate([safe[evaluable], children[summed]])
     result = Evaluation(checked=int(evaluable.sum()), touched=touched)
     skipped = np.flatnonzero(~evaluable)
-    result.skip(skipped, len(skipped), lambda i: _unevaluated(
+    # The total is what a breakdown checks; parts without a printed total are not applicable.
+    printed = figures.printed(totals.or_missing())
+    result.skip_unprinted(skipped, printed[skipped], lambda i: _unevaluated(
         options, figures, int(instances[i]), bool(total_ok[i]), children_of(i)))
 
     total_lo, total_hi = figures.lo[safe], figures.hi[safe]

@@ -38,6 +38,7 @@ from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.relations import Relation
 from validator.relations import Term as RelationTerm
 from validator.relations import relation as make_relation
+from validator.suggest import did_you_mean
 from validator.yamlpos import Path
 
 _TOKEN = re.compile(
@@ -114,7 +115,8 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
     codes = ctx.dimensions[along].codes
     for term in left + right:
         if term.code not in codes:
-            ctx.error((*path, "identity"), f"'{term.code}' is not a code of dimension '{along}'")
+            ctx.error((*path, "identity"), f"'{term.code}' is not a code of dimension '{along}'"
+                      f"{did_you_mean(term.code, codes)}")
     names = [t.code for t in left + right]
     if len(set(names)) != len(names):
         ctx.error((*path, "identity"), "a code appears more than once in the identity")
@@ -156,7 +158,9 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
 
     result = Evaluation(checked=int(complete.sum()), touched=safe[:, complete].ravel())
     incomplete = np.flatnonzero(~complete)
-    result.skip(incomplete, len(incomplete), describe)
+    # The left side is what the identity checks (the balance); without it, nothing to check.
+    checks_printed = np.any(figures.printed(lookup.or_missing()[:len(options.left)]), axis=0)
+    result.skip_unprinted(incomplete, checks_printed[incomplete], describe)
 
     rows = safe[:, complete]
     lo, hi = figures.lo[rows], figures.hi[rows]

@@ -29,6 +29,7 @@ from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.periods import shift_period
 from validator.relations import Form, Quantity, Relation, Term, relation
 from validator.signs import sign_changed
+from validator.suggest import did_you_mean
 from validator.yamlpos import Path
 
 PRIOR_PREFIX = "on the prior-period values implied by the % changes, "
@@ -50,7 +51,8 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
     for i, rule_id in enumerate(listed):
         kind = ctx.rule_kinds.get(rule_id)
         if kind is None:
-            ctx.error((*where, i), f"no rule with id '{rule_id}'")
+            ctx.error((*where, i), f"no rule with id '{rule_id}'"
+                      f"{did_you_mean(rule_id, ctx.rule_kinds)}")
         elif kind == "implied_prior":
             ctx.error((*where, i), f"rule '{rule_id}' is itself an implied_prior rule")
     return Options(rules=tuple(listed))
@@ -65,6 +67,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     for rule_id in options.rules:
         inner = ctx.run(rule_id, prior)
         result.checked += inner.checked
+        result.not_applicable += inner.not_applicable
         result.touched = np.concatenate([result.touched, inner.touched])
         result.findings.extend(
             replace(f, message=f"[{rule_id}] {PRIOR_PREFIX}{f.message}") for f in inner.findings

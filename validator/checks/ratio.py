@@ -146,7 +146,10 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
 
     result = Evaluation(checked=int(evaluable.sum()), touched=safe[:, evaluable].ravel())
     skipped = np.flatnonzero(~evaluable)
-    result.skip(skipped, len(skipped), describe)
+    # A ratio checks its printed figure; without one printed, it is not applicable.
+    positions = lookup.or_missing()
+    checks = positions[2:] if options.ratio is not None else positions
+    result.skip_unprinted(skipped, np.any(figures.printed(checks), axis=0)[skipped], describe)
 
     magnitude = np.nan_to_num(np.maximum(np.abs(q_lo), np.abs(q_hi)))
     slack = rule.tolerance.slack(magnitude)

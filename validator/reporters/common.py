@@ -141,7 +141,7 @@ def counts_sentence(summary: Mapping[str, Any]) -> str:
     return (
         f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')};"
         f" {plural(summary['checked'], 'check')} of {plural(summary['figures'], 'figure')},"
-        f" {summary['not_evaluated']} not evaluated."
+        f" {not_checked(summary)}."
     )
 
 
@@ -289,3 +289,11 @@ def suspect_headline(suspects: Sequence[Mapping[str, Any]]) -> str:
     if together:
         return "Most likely wrong, together: " + " and ".join(phrases)
     return ("Most likely wrong, a tie the data cannot break: " + "; or ".join(phrases))
+
+
+def not_checked(summary: Mapping[str, Any]) -> str:
+    """'3 not evaluated' (the release prints a figure a rule needs, but not another), and the
+    instances whose checked figures the release does not print at all, if any."""
+    text = f"{summary['not_evaluated']} not evaluated"
+    applicable = int(summary.get("not_applicable", 0) or 0)
+    return f"{text}, {applicable} not applicable" if applicable else text

@@ -3,7 +3,9 @@ then a notice with the summary."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from validator.reporters.common import (
@@ -88,3 +90,33 @@ class GithubReporter:
             )
         )
         return "\n".join(lines) + "\n"
+
+
+# "rules.yaml:3:5: message", "table.csv: row 7: message", "table.csv: message".
+_LOCATED = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<text>.*)$", re.S)
+_ROW = re.compile(r"^(?P<file>[^:\n]+): (?:row|line) (?P<line>\d+): (?P<text>.*)$", re.S)
+_FILE = re.compile(r"^(?P<file>[^:\n]+): (?P<text>.*)$", re.S)
+
+
+def input_error_annotations(messages: Sequence[str], table: str | None = None) -> str:
+    """An error annotation for each message of an input that could not be used (a table, a
+    rules file, a config), on the file and line it names, so a red job says why."""
+    lines = []
+    for message in messages:
+        props: dict[str, object] = {}
+        for pattern in (_LOCATED, _ROW, _FILE):
+            match = pattern.match(message)
+            if match and Path(match["file"].strip()).suffix:
+                groups = match.groupdict()
+                props["file"] = groups["file"].strip()
+                if groups.get("line"):
+                    props["line"] = groups["line"]
+                if groups.get("col"):
+                    props["col"] = groups["col"]
+                break
+        else:
+            if table is not None:
+                props["file"] = table
+        props["title"] = "validator: input not usable"
+        lines.append(command("error", message, **props))
+    return "\n".join(lines) + "\n" if lines else ""

@@ -123,13 +123,15 @@ class MarkdownReporter:
                 str(r["checked"]),
                 str(r["failed"]),
                 str(r["not_evaluated"]),
+                str(r.get("not_applicable", 0)),
             ]
             for r in records["rules"]
         ]
         out += _table(
-            ["Rule", "Description", "Severity", "Checked", "Failed", "Not evaluated"],
+            ["Rule", "Description", "Severity", "Checked", "Failed", "Not evaluated",
+             "Not applicable"],
             rule_rows,
-            right={3, 4, 5},
+            right={3, 4, 5, 6},
         )
         shown, hidden = first_per_rule(records["discrepancies"], limit)
         if records["discrepancies"]:

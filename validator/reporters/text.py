@@ -7,10 +7,12 @@ from typing import Any
 
 from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
+    counts_sentence,
     describe_key,
     first_per_rule,
     grouped_discrepancies,
     more_sentence,
+    not_checked,
     plural,
     suspect_groups,
     suspect_headline,
@@ -99,14 +101,15 @@ class TextReporter:
             lines.append(
                 f"  {r['id']:<{width}}  checked {r['checked']:>6}  failed {r['failed']:>5}"
                 f"  not evaluated {r['not_evaluated']:>5}"
+                f"  not applicable {r.get('not_applicable', 0):>5}"
             )
         s = records["summary"]
         lines.append("")
-        verdict = "clean" if s["status"] == "clean" else "NOT clean"
+        verdict = verdict_of(records)
         lines.append(
             f"{verdict}: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')};"
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
-            f" {s['not_evaluated']} not evaluated."
+            f" {not_checked(s)}."
         )
         if coverage:
             lines.append(
@@ -114,3 +117,25 @@ class TextReporter:
                 f" least one rule, {len(coverage['unconstrained'])} not constrained by any."
             )
         return "\n".join(lines) + "\n"
+
+
+def verdict_of(records: Mapping[str, Any]) -> str:
+    """The report's verdict when the records carry one, else clean / NOT clean."""
+    verdict = records.get("verdict")
+    if isinstance(verdict, str) and verdict:
+        return verdict
+    if isinstance(verdict, Mapping) and verdict.get("status"):
+        return str(verdict["status"])
+    return "clean" if records["summary"]["status"] == "clean" else "NOT clean"
+
+
+def concise(records: Mapping[str, Any]) -> str:
+    """`--quiet`: a line per discrepancy (file:row: severity [rule] message) and the verdict."""
+    table = records["inputs"]["table"]
+    lines = []
+    for d in records["discrepancies"]:
+        rows = [f["row"] for f in d["figures"] if f.get("row") is not None]
+        where = f"{table}:{min(rows)}" if rows else str(table)
+        lines.append(f"{where}: {d['severity']} [{d['rule']}] {d['message']}")
+    lines.append(f"{table}: {verdict_of(records)}: {counts_sentence(records['summary'])}")
+    return "\n".join(lines) + "\n"
