@@ -11,7 +11,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import click
 
@@ -21,12 +20,16 @@ from validator.claims import ReleaseView, all_parts_result, record_result
 from validator.engine import BuiltinResult
 from validator.engine import check as run_check
 from validator.errors import InputError
+from validator.escaping import visible, visible_lines
 from validator.model import RuleSet
+from validator.outputs import Output, commit, refuse_clobbering
 from validator.progress import StageProgress, wanted
 from validator.prose import is_release, read_release_figures, table_results, unplaced_result
 from validator.report import FailOn, Report
 from validator.reporters import COMBINABLE, INTERACTIVE, REPORTERS, Format, render
+from validator.reporters.common import spreadsheet_safe
 from validator.rules import load_rules
+from validator.signals import Interrupted, finished, install
 from validator.table import FORMATS, Table, read_table, require_columns
 
 EXIT_CLEAN, EXIT_DISCREPANCIES, EXIT_BAD_INPUT = 0, 1, 2
@@ -36,7 +39,7 @@ class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def show(self, file: object = None) -> None:
-        for line in self.message.splitlines():
+        for line in visible_lines(self.message):
             click.echo(f"validator: {line}", err=True)
 
 
@@ -71,10 +74,14 @@ def cli() -> None:
               help="With a press release: its date, for 'last year' and 'last month'.")
 @click.option("--history", metavar="HISTORY",
               help="With a press release: a table of earlier periods, to check record claims.")
+@click.option("--allow-empty", is_flag=True,
+              help="Accept a run that checked nothing (verdict 'nothing checked'): exit 0 "
+                   "instead of 1.")
 def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, ...],
                   outputs: tuple[str, ...], table_format: str | None, fail_on: str,
                   baseline_path: str | None, prior_path: str | None, figures_table: str | None,
-                  release_date: datetime | None, history: str | None) -> int:
+                  release_date: datetime | None, history: str | None,
+                  allow_empty: bool = False) -> int:
     """Check each TABLE against RULES.
 
     A TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
@@ -95,6 +102,8 @@ def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, 
         raise click.UsageError("--table and --history go with a press release as TABLE (.txt, "
                                ".md, .html, .docx)")
     try:
+        refuse_clobbering(targets, [*tables, rules_path, baseline_path, prior_path,
+                                    figures_table, history])
         rules = load_rules(rules_path)
         baseline = load_baseline(baseline_path) if baseline_path is not None else None
     except InputError as exc:
@@ -124,10 +133,10 @@ def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, 
         records = report.to_records()
         for texts, fmt in zip(rendered, chosen, strict=True):
             texts.append(render(fmt, records))
-        if report.count_failing(FailOn(fail_on)):
+        if report.fails(FailOn(fail_on), allow_empty):
             worst = max(worst, EXIT_DISCREPANCIES)
-    for texts, target in zip(rendered, targets, strict=True):
-        _emit("\n".join(texts), target)
+    _emit([Output(target, "\n".join(texts))
+           for texts, target in zip(rendered, targets, strict=True)])
     return worst
 
 
@@ -145,11 +154,12 @@ def baseline_command(table: str, rules_path: str, output: str | None,
     Then `validator check TABLE --rules RULES --baseline FILE` fails only on new ones.
     """
     try:
+        refuse_clobbering([output], [table, rules_path])
         rules = load_rules(rules_path)
         report = _check_table(table, rules, CheckOptions(table_format=table_format))
     except InputError as exc:
         raise BadInput(str(exc)) from None
-    _emit(dumps(baseline_document(report)), output)
+    _emit([Output(output, dumps(baseline_document(report)))])
     n = len(report.discrepancies)
     click.echo(f"validator: baseline of {n} {'discrepancy' if n == 1 else 'discrepancies'}",
                err=True)
@@ -217,14 +227,11 @@ def _release(path: str, rules: RuleSet,
     return release.table, builtins
 
 
-def _emit(text: str, target: str | None) -> None:
-    if target is None:
-        click.echo(text, nl=False)
-        return
+def _emit(outputs: list[Output]) -> None:
     try:
-        Path(target).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"{target}: cannot write the report: {exc.strerror}") from None
+        commit(outputs)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
 
 
 @cli.command("extract")
@@ -243,10 +250,12 @@ def extract_command(release: str, rules_path: str, release_date: datetime | None
         found = read_release_figures(release, rules, release_date.date() if release_date else None)
     except InputError as exc:
         raise BadInput(str(exc)) from None
-    click.echo(found.table.frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    # Cells a spreadsheet would run as formulas are neutralised (see spreadsheet_safe).
+    safe = found.table.frame.map(lambda cell: spreadsheet_safe(str(cell)))
+    _emit([Output(None, safe.to_csv(index=False, lineterminator="\n"))])
     for unplaced in found.extraction.unplaced:
-        click.echo(f"validator: unplaced: sentence {unplaced.sentence}: '{unplaced.text}': "
-                   f"{unplaced.reason}", err=True)
+        click.echo(visible(f"validator: unplaced: sentence {unplaced.sentence}: "
+                           f"'{unplaced.text}': {unplaced.reason}"), err=True)
     return EXIT_CLEAN
 
 
@@ -257,20 +266,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return EXIT_BAD_INPUT
-    except click.ClickException as exc:
+    except BadInput as exc:
         exc.show()
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        _show_usage_error(exc)
         return exc.exit_code if exc.exit_code != 1 else EXIT_BAD_INPUT
     except click.exceptions.Abort:
         click.echo("validator: aborted", err=True)
         return EXIT_BAD_INPUT
+    except Interrupted as exc:
+        click.echo(exc.message, err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        # The reader of stdout went away (`| head`): nothing more can be said there.
+        click.echo("validator: the output stream was closed before the report was written",
+                   err=True)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # the last line of defence: a message, never a traceback
         if os.environ.get("VALIDATOR_DEBUG"):
             raise
-        click.echo(f"validator: internal error: {type(exc).__name__}: {exc} (please report it; "
-                   "set VALIDATOR_DEBUG=1 for details)", err=True)
+        click.echo(visible(f"validator: internal error: {type(exc).__name__}: {exc} (please "
+                           "report it; set VALIDATOR_DEBUG=1 for details)"), err=True)
         return EXIT_BAD_INPUT
     return result if isinstance(result, int) else EXIT_CLEAN
 
 
+def _show_usage_error(exc: click.ClickException) -> None:
+    """click's own message, with the user's text in it made visible."""
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        click.echo(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n", err=True)
+    for line in visible_lines(exc.format_message()):
+        click.echo(f"Error: {line}", err=True)
+
+
 def entry_point() -> None:
-    raise SystemExit(main())
+    install()
+    code = main()
+    finished()
+    raise SystemExit(code)

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import counts_sentence, figure_line, primary_figure
+from validator.escaping import visible_records
+from validator.reporters.common import (
+    counts_sentence,
+    figure_line,
+    primary_figure,
+    unread_lines,
+    verdict_of,
+    verdict_sentence,
+)
 
 # Escaping as the Actions toolkit does it (@actions/core `escapeData` / `escapeProperty`):
 # `%` first, so that the escapes added after it are not escaped again.
@@ -38,8 +46,12 @@ def command(name: str, message: str, **properties: object) -> str:
 
 class GithubReporter:
     def render(self, records: Mapping[str, Any]) -> str:
+        records = visible_records(records, keep_breaks=True)
         table = records["inputs"]["table"]
-        lines = []
+        # The verdict first: an error annotation when nothing was checked, else a notice.
+        lines = [command("error" if verdict_of(records) == "nothing checked" else "notice",
+                         verdict_sentence(records), title="validator verdict")]
+        lines += [command("warning", u, title="validator: not read") for u in unread_lines(records)]
         for d in records["discrepancies"]:
             props: dict[str, object] = {"file": table}
             figure = primary_figure(d)

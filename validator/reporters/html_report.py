@@ -11,8 +11,10 @@ from typing import Any
 
 import jinja2
 
+from validator.escaping import visible_records
 from validator.reporters.common import (
     SEVERITY_ORDER,
+    VERDICT_HEADLINES,
     arithmetic_lines,
     counts_sentence,
     describe_key,
@@ -22,6 +24,9 @@ from validator.reporters.common import (
     role_label,
     rule_ids,
     source_of,
+    unread_lines,
+    verdict_of,
+    verdict_sentence,
 )
 
 # autoescape=True, not select_autoescape: the template is named *.html.j2, which
@@ -93,7 +98,9 @@ def _discrepancy_view(i: int, d: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _verdict(summary: Mapping[str, Any]) -> str:
+def _verdict(summary: Mapping[str, Any], verdict: str) -> str:
+    if verdict == "nothing checked":
+        return "Nothing was checked: no figure could be tested against a rule."
     problems = summary["errors"] + summary["warnings"]
     if not problems:
         return "No problems found: every figure that could be checked adds up."
@@ -102,14 +109,20 @@ def _verdict(summary: Mapping[str, Any]) -> str:
 
 class HtmlReporter:
     def render(self, records: Mapping[str, Any]) -> str:
+        records = visible_records(records, keep_breaks=True)
         s = records["summary"]
+        verdict = verdict_of(records)
         template = _ENV.get_template("report.html.j2")
         return template.render(
             title=records.get("title") or "Release check",
             inputs=records["inputs"],
             summary=s,
             status=s["status"],
-            verdict=_verdict(s),
+            status_class=str(s["status"]).replace(" ", "-"),
+            verdict=_verdict(s, verdict),
+            verdict_headline=VERDICT_HEADLINES.get(verdict, verdict),
+            verdict_sentence=verdict_sentence(records),
+            unread=unread_lines(records),
             counts=counts_sentence(s),
             rules=records["rules"],
             rule_ids=rule_ids(records),

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from validator.escaping import visible_records
 from validator.reporters.common import (
     arithmetic_lines,
     counts_sentence,
@@ -15,6 +16,8 @@ from validator.reporters.common import (
     other_extra,
     role_label,
     source_of,
+    unread_lines,
+    verdict_sentence,
 )
 
 # Backslash-escape the characters that are Markdown syntax wherever user text lands inside a
@@ -28,6 +31,7 @@ _STATUS_HEADLINE: Mapping[str, str] = {
     "clean": "Clean",
     "warnings": "Warnings",
     "failed": "Failed",
+    "nothing checked": "Nothing checked",
 }
 
 
@@ -70,10 +74,13 @@ def _figure_table(figures: Sequence[Mapping[str, Any]]) -> list[str]:
 
 class MarkdownReporter:
     def render(self, records: Mapping[str, Any]) -> str:
+        records = visible_records(records)
         s = records["summary"]
         title = records.get("title") or "Release check"
         out: list[str] = [
             f"### {_STATUS_HEADLINE.get(s['status'], s['status'])}: {escape_md(title)}",
+            "",
+            f"**{escape_md(verdict_sentence(records))}**",
             "",
             f"**{counts_sentence(s)}**",
             "",
@@ -81,6 +88,9 @@ class MarkdownReporter:
             f" rules {escape_md(records['inputs']['rules'])}.",
             "",
         ]
+        unread = unread_lines(records)
+        if unread:
+            out += ["Not read:", "", *(f"- {escape_md(u)}" for u in unread), ""]
         baseline = records.get("baseline")
         if baseline is not None:
             stale = len(baseline["stale"])

@@ -13,11 +13,15 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from validator.escaping import visible_records
 from validator.reporters.common import (
     describe_key,
     figure_line,
     primary_figure,
     rule_ids,
+    unread_lines,
+    verdict_of,
+    verdict_sentence,
 )
 
 SARIF_SCHEMA = (
@@ -95,13 +99,23 @@ def _result(d: Mapping[str, Any], index: int, uri: str) -> dict[str, Any]:
 
 class SarifReporter:
     def render(self, records: Mapping[str, Any]) -> str:
+        records = visible_records(records, keep_breaks=True)
         uri = table_uri(str(records["inputs"]["table"]))
         ids = rule_ids(records)
         index = {rid: i for i, rid in enumerate(ids)}
         summaries = {r["id"]: r for r in records["rules"]}
         first_seen = {d["rule"]: d for d in reversed(records["discrepancies"])}
         rules = [_rule(rid, summaries.get(rid, {}), first_seen.get(rid, {})) for rid in ids]
-        notifications = []
+        verdict = verdict_of(records)
+        # The verdict is the first notification: an error when nothing was checked.
+        notifications: list[dict[str, Any]] = [{
+            "level": "error" if verdict == "nothing checked" else "note",
+            "message": {"text": verdict_sentence(records)},
+            "descriptor": {"id": "validator.verdict"},
+        }]
+        notifications += [{"level": "warning", "message": {"text": u},
+                           "descriptor": {"id": "validator.unread"}}
+                          for u in unread_lines(records)]
         for n in records["not_evaluated"]:
             missing = "; ".join(describe_key(m) for m in n.get("missing", []))
             where = f" ({describe_key(n['context'])})" if n.get("context") else ""
@@ -115,25 +129,26 @@ class SarifReporter:
                     "associatedRule": {"id": n["rule"], "index": index[n["rule"]]},
                 }
             )
-        invocation: dict[str, Any] = {"executionSuccessful": True}
-        if notifications:
-            invocation["toolExecutionNotifications"] = notifications
+        invocation: dict[str, Any] = {"executionSuccessful": True,
+                                      "toolExecutionNotifications": notifications}
         log = {
             "$schema": SARIF_SCHEMA,
             "version": SARIF_VERSION,
             "runs": [
                 {
+                    "properties": {
+                        "verdict": verdict,
+                        "title": records.get("title") or "",
+                        "rulesFile": records["inputs"]["rules"],
+                        "summary": dict(records["summary"]),
+                        "unread": unread_lines(records),
+                    },
                     "tool": {"driver": {"name": "validator", "rules": rules}},
                     "invocations": [invocation],
                     "artifacts": [{"location": {"uri": uri}}],
                     "results": [
                         _result(d, index[d["rule"]], uri) for d in records["discrepancies"]
                     ],
-                    "properties": {
-                        "title": records.get("title") or "",
-                        "rulesFile": records["inputs"]["rules"],
-                        "summary": dict(records["summary"]),
-                    },
                 }
             ],
         }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import describe_key, plural
+from validator.escaping import visible_records
+from validator.reporters.common import describe_key, plural, unread_lines, verdict_sentence
 
 NOT_EVALUATED_SHOWN = 3
 
@@ -21,11 +22,18 @@ def describe_figure(figure: Mapping[str, Any]) -> str:
 
 class TextReporter:
     def render(self, records: Mapping[str, Any]) -> str:
-        lines: list[str] = []
-        title = records.get("title") or "Release check"
-        lines.append(title)
+        records = visible_records(records)
+        # The verdict first; user text never starts a line (a CI log would run `::` commands).
+        lines: list[str] = [verdict_sentence(records)]
+        title = records.get("title")
+        lines.append(f"Release check: {title}" if title else "Release check")
         lines.append(f"table: {records['inputs']['table']}  rules: {records['inputs']['rules']}")
         lines.append("")
+        unread = unread_lines(records)
+        if unread:
+            lines.append("Not read:")
+            lines += [f"  - {u}" for u in unread]
+            lines.append("")
         for d in records["discrepancies"]:
             lines.append(f"{d['severity'].upper()} [{d['rule']}] {d['message']}")
             if d.get("description"):
@@ -76,7 +84,8 @@ class TextReporter:
             )
         s = records["summary"]
         lines.append("")
-        verdict = "clean" if s["status"] == "clean" else "NOT clean"
+        verdict = {"clean": "clean", "nothing checked": "NOTHING CHECKED"}.get(s["status"],
+                                                                           "NOT clean")
         lines.append(
             f"{verdict}: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')};"
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
