@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from validator import outputs
 from validator.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +118,7 @@ def test_a_failed_write_keeps_the_previous_report(inputs: dict[str, Path], tmp_p
     def full_disk(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(outputs.os, "fsync", full_disk)
+    monkeypatch.setattr(os, "fsync", full_disk)
     code = main(["check", str(inputs["table"]), "--rules", str(inputs["rules"]),
                  "--format", "json", "--output", str(report),
                  "--format", "markdown", "--output", str(second)])
