@@ -8,6 +8,7 @@ of the other rules, which then count the instances that needed them as not evalu
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import pandas as pd
 from validator.errors import InputError
 from validator.figures import Figures, key_radix
 from validator.formats import UNIT_CONFLICT, UNIT_CONFLICT_DESCRIPTION, normalise
+from validator.limits import MAX_MAGNITUDE
 from validator.model import (
     PERIOD_PATTERN,
     Dimension,
@@ -55,6 +57,8 @@ INPUT_RULES = {
     UNKNOWN_UNIT: "Every unit is declared in the rules file",
     DUPLICATE: "A figure printed twice has values that can both be right",
 }
+# Digits with separators and an exponent: a number, if one too large to check.
+_NUMERIC_LOOKING = re.compile(r"[+\-]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+\-]?\d+)?")
 # Reported only when the rules file asks for what they check (`figures.unit_words`).
 OPTIONAL_INPUT_RULES = {UNIT_CONFLICT: UNIT_CONFLICT_DESCRIPTION}
 
@@ -226,8 +230,11 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     else:
         rate_lo = rate_hi = np.full(n, np.nan)
         rate_bad = np.zeros(n, dtype=bool)
-    # A number that reads but is too large once its unit is applied (1e300 USD bn) is no figure.
-    overflow = ~value.malformed & ~value.empty & np.isfinite(scale) & ~np.isfinite(value.hi)
+    # A number that reads but is too large once its unit is applied (1e95 USD bn) is no figure
+    # the checks can add up without overflowing (see limits.MAX_MAGNITUDE).
+    with np.errstate(invalid="ignore"):
+        overflow = (~value.malformed & ~value.empty & np.isfinite(scale)
+                    & ~(np.maximum(np.abs(value.lo), np.abs(value.hi)) <= MAX_MAGNITUDE))
     usable = (~value.malformed & ~value.empty & np.isfinite(scale) & ~normalised.unusable
               & ~overflow)
     share = _optional(parsed, spec.share, "share", 1.0)
@@ -242,7 +249,7 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
         intake_findings.append((MALFORMED_NUMBER, Finding(
             message=(f"row {table.rows[row]}: value '{frame.at[row, spec.value]!s}' in "
                      f"{frame.at[row, spec.unit] if spec.unit else 'base units'!s} is too "
-                     "large to be a figure"),
+                     f"large to check (more than {MAX_MAGNITUDE:g} in base units)"),
             figures=(FigureRole(int(row), "figure"),),
             context=_row_key(table, rules, int(row)))))
     checked = {rule: n for rule in INPUT_RULES}
@@ -409,6 +416,9 @@ def _row_findings(failures: pd.DataFrame, table: Table, rules: RuleSet) -> Itera
             what = {spec.value: "value", spec.share: "share",
                     spec.abs_change: "change in amount"}.get(str(column), "% change")
             message = f"row {line}: {what} '{text}' in column '{column}' is not a number"
+            if _NUMERIC_LOOKING.fullmatch(text.strip().replace("\u2212", "-")):
+                message = (f"row {line}: {what} '{text}' in column '{column}' is too large to "
+                           f"check (more than {MAX_MAGNITUDE:g})")
         yield rule, Finding(message=message, figures=(FigureRole(row, "figure"),), context=key)
 
 

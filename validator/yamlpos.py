@@ -7,6 +7,7 @@ turn the first into 1 and keep the last a string).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,7 @@ class Located:
 
 
 _NULL = "tag:yaml.org,2002:null"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load_located(text: str, file: str) -> Located:
@@ -97,6 +99,9 @@ def _convert(node: yaml.Node, path: Path, located: Located, budget: list[int]) -
         )
     located.value_marks[path] = _mark(node, located.file)
     if isinstance(node, yaml.ScalarNode):
+        if _LONE_SURROGATE.search(node.value):
+            # "\ud800" in a double-quoted scalar: no text any output could encode.
+            raise YamlError(_mark(node, located.file), "a lone surrogate escape is not text")
         # Booleans stay text too: "NO" is Norway in a code list, not false.
         return None if node.tag == _NULL else node.value
     if isinstance(node, yaml.SequenceNode):
