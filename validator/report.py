@@ -12,12 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from validator.model import Severity as Severity  # the rules model owns it
+
 REPORT_FORMAT_VERSION = 1
-
-
-class Severity(enum.StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 class Verdict(enum.StrEnum):
@@ -93,6 +90,7 @@ class Discrepancy:
     description: str
     message: str
     figures: tuple[FigureRef, ...]
+    headline: str  # what the rule's kind means for the reader, in plain words
     context: Mapping[str, str] = field(default_factory=dict)
     expected: tuple[float, float] | None = None
     reported: tuple[float, float] | None = None
@@ -103,6 +101,7 @@ class Discrepancy:
         return {
             "rule": self.rule,
             "kind": self.kind,
+            "headline": self.headline,
             "severity": self.severity.value,
             "description": self.description,
             "message": self.message,
