@@ -86,8 +86,9 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     parts_ok = parts_found == expected_parts if options.complete else parts_found > 0
     evaluable = total_ok & parts_ok
 
-    # Children grouped by instance, so that reporting one instance does not scan them all.
-    order = np.argsort(group, kind="stable")
+    # Children grouped by instance, so that reporting one instance does not scan them all, and
+    # in code-list order within it: the message is the same whatever the order of the rows.
+    order = np.lexsort((child_code[children], group))
     bounds = np.searchsorted(group[order], np.arange(size + 1))
 
     def children_of(i: int) -> np.ndarray:
