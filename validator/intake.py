@@ -18,7 +18,7 @@ import pandas as pd
 
 from validator.errors import InputError
 from validator.figures import Figures, key_radix
-from validator.limits import MAX_MAGNITUDE
+from validator.limits import MAX_FIGURES_PER_FINDING, MAX_MAGNITUDE
 from validator.model import Dimension, FigureRole, FiguresSpec, Finding, RuleSet
 from validator.numbers import (
     Parsed,
@@ -280,12 +280,15 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
                             rhi=("rhi", "min"), dec=("dec", "max"), row=("row", "first"),
                             count=("row", "size"))
         conflict = (merged["lo"] > merged["hi"]) | (merged["rlo"] > merged["rhi"])
-        for dup_key in merged.index[conflict & (merged["count"] > 1)]:
-            rows = keep[key[keep] == dup_key]
+        dup_keys = merged.index[conflict & (merged["count"] > 1)].to_numpy(dtype=np.int64)
+        # The rows of each conflicting key, found in one sort (not one scan per key).
+        in_dup = keep[np.isin(key[keep], dup_keys)]
+        in_dup = in_dup[np.argsort(key[in_dup], kind="stable")]
+        for rows in np.split(in_dup, np.flatnonzero(np.diff(key[in_dup])) + 1):
+            if not len(rows):
+                continue
             intake_findings.append((DUPLICATE, _duplicate_finding(rows, table, rules)))
-            unusable_reason[int(dup_key)] = (
-                f"rows {', '.join(str(table.rows[r]) for r in rows)} disagree"
-            )
+            unusable_reason[int(key[rows[0]])] = f"{_rows_named(rows, table)} disagree"
         merged.loc[conflict, ["lo", "hi", "rlo", "rhi"]] = np.nan
         keep = merged["row"].to_numpy(dtype=np.int64)
         lo, hi = _place(merged["lo"], keep, n), _place(merged["hi"], keep, n)
@@ -417,16 +420,58 @@ def _row_findings(failures: pd.DataFrame, table: Table, rules: RuleSet) -> Itera
         yield rule, Finding(message=message, figures=(FigureRole(row, "figure"),), context=key)
 
 
+# A figure printed more often than this is described by its distinct printed versions.
+ROWS_NAMED = 10
+
+
+def _rows_named(rows: np.ndarray, table: Table) -> str:
+    """'rows 2, 3, 4' or, for many, 'rows 2, 3, ..., and 999,998 more'."""
+    shown = ", ".join(str(table.rows[r]) for r in rows[:ROWS_NAMED])
+    if len(rows) <= ROWS_NAMED:
+        return f"{'row' if len(rows) == 1 else 'rows'} {shown}"
+    return f"rows {shown} and {len(rows) - ROWS_NAMED:,} more"
+
+
 def _duplicate_finding(rows: np.ndarray, table: Table, rules: RuleSet) -> Finding:
     key = _row_key(table, rules, int(rows[0]))
-    lines = [str(table.rows[r]) for r in rows]
-    values = [_printed(table, rules, int(r)) for r in rows]
-    message = (
-        f"rows {', '.join(lines)} give the same figure ({', '.join(key.values())}) as "
-        f"{' and '.join(values)}, which cannot all be right"
-    )
-    return Finding(message=message, figures=tuple(FigureRole(int(r), "figure") for r in rows),
+    where = ", ".join(key.values())
+    if len(rows) <= ROWS_NAMED:
+        lines = [str(table.rows[r]) for r in rows]
+        values = [_printed(table, rules, int(r)) for r in rows]
+        message = (f"rows {', '.join(lines)} give the same figure ({where}) as "
+                   f"{' and '.join(values)}, which cannot all be right")
+        return Finding(message=message, figures=tuple(FigureRole(int(r), "figure") for r in rows),
+                       context=key)
+    # Many copies (a million rows of one figure, one of them different): one phrase per distinct
+    # printed version, in order of first appearance, and the first rows of each as figures.
+    printed = _printed_texts(table, rules, rows)
+    versions, first, inverse = np.unique(printed, return_index=True, return_inverse=True)
+    phrases, listed = [], []
+    room = max(MAX_FIGURES_PER_FINDING // len(versions), 1)
+    for v in np.argsort(first, kind="stable"):
+        members = rows[inverse == v]
+        phrases.append(f"{versions[v]} ({_rows_named(members, table)})")
+        listed.extend(members[:room].tolist())
+    message = (f"{len(rows):,} rows give the same figure ({where}) as "
+               f"{' and '.join(phrases)}, which cannot all be right")
+    return Finding(message=message,
+                   figures=tuple(FigureRole(int(r), "figure") for r in sorted(listed)),
                    context=key)
+
+
+def _printed_texts(table: Table, rules: RuleSet, rows: np.ndarray) -> np.ndarray:
+    """`_printed` for many rows at once."""
+    spec = rules.figures
+    frame = table.frame.iloc[rows]
+    value = frame[spec.value].astype("str").str.strip()
+    text = value.where(value != "", "no value")
+    if spec.unit:
+        text = text.where(value == "", text + " " + frame[spec.unit].astype("str"))
+    if spec.change:
+        change = frame[spec.change].astype("str").str.strip()
+        signed = change.where(change.str.startswith(("-", "+", "\u2212")), "+" + change)
+        text = text.where(change == "", text + " (" + signed + "%)")
+    return np.asarray(text.to_numpy(dtype=str))
 
 
 def _printed(table: Table, rules: RuleSet, row: int) -> str:

@@ -32,6 +32,9 @@ MAX_RELEASE_BYTES = 64 * MiB
 # unit scales and coefficients could overflow a float into inf or NaN, and an overflowed
 # comparison would pass: such a figure is an input discrepancy, never a silent pass.
 MAX_MAGNITUDE = 1e100
+# Figures a single finding lists (a breakdown of 100,000 parts, a figure printed a million
+# times): the check covers all of them; the report names this many, and counts the rest.
+MAX_FIGURES_PER_FINDING = 1_000
 # Unit scales and identity coefficients, for the same reason.
 MAX_SCALE = 1e30
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from validator.checks.base import Check, EvalContext, fails, parse_bool, parse_dimension
 from validator.figures import Figures
+from validator.limits import MAX_FIGURES_PER_FINDING
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.yamlpos import Path
 
@@ -141,7 +142,9 @@ def _unevaluated(options: Options, figures: Figures, instance: int, total_ok: bo
 
 def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
              parts_interval: tuple[float, float], gap: float) -> Finding:
-    display = figures.display([total, *(int(p) for p in parts)])
+    # A parent may have 100,000 parts: the sum covers them all, the finding lists the first.
+    listed = parts[:MAX_FIGURES_PER_FINDING]
+    display = figures.display([total, *(int(p) for p in listed)])
     parent = figures.code_of(total, options.dimension)
     named = [f"{figures.code_of(int(p), options.dimension)} {figures.shown(int(p), display)}"
              for p in parts[:MAX_PARTS_NAMED]]
@@ -160,7 +163,7 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
     )
     return display.finding(
         message,
-        (figures.role(total, "total"), *(figures.role(int(p), "part") for p in parts)),
+        (figures.role(total, "total"), *(figures.role(int(p), "part") for p in listed)),
         figures.context(int(figures.key[total])),
         expected=parts_interval,
         reported=(float(figures.lo[total]), float(figures.hi[total])),
