@@ -142,5 +142,6 @@ def test_broken_rules_file_exits_2_with_every_message(
     lines = err.strip().splitlines()
     assert len(lines) == len(EXPECTED)
     assert lines[0] == (
-        f"validator: {rules}:4:19: the scale of unit 'USD bn' must be a positive number of at most 1e+30"
+        f"validator: {rules}:4:19: the scale of unit 'USD bn' must be a positive number of at "
+        "most 1e+30"
     )
