@@ -36,7 +36,7 @@ def _messages(frame: pd.DataFrame) -> list[tuple[str, str]]:
 def test_reordering_rows_keeps_every_message(changes: list[tuple[int, int]], seed: int) -> None:
     frame = FRAME.copy()
     for row, factor in changes:
-        value = frame.at[row, "value"]
+        value = str(frame.at[row, "value"])
         if value:
             frame.at[row, "value"] = f"{float(value) * factor:.1f}"
     shuffled = frame.sample(frac=1, random_state=seed)

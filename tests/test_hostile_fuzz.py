@@ -9,6 +9,7 @@ that would run as a GitHub workflow command.
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import tempfile
@@ -20,6 +21,7 @@ from test_hostile_escaping import NASTY, assert_safe
 
 from validator.cli import main
 from validator.reporters import Format
+from validator.reporters.common import spreadsheet_safe
 
 HEADER = "item,area,value,unit,change\n"
 CELLS = st.one_of(
@@ -118,3 +120,5 @@ def test_hostile_releases(text: str, suffix: str, fmt: Format) -> None:
     code, out, err = _check(files, ["extract", f"@r{suffix}", "--rules", "@k.yaml"])
     assert code in (0, 2) and "Traceback" not in err and "internal error" not in err
     assert "\x1b" not in err
+    for row in csv.reader(io.StringIO(out)):
+        assert all(spreadsheet_safe(cell) == cell for cell in row), row
