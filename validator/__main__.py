@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from validator.signals import Interrupted, finished, install
+from validator.signals import Interrupted, finish, install
 
 
 def run() -> None:
@@ -17,8 +17,7 @@ def run() -> None:
     except Interrupted as exc:  # during the imports above
         sys.stderr.write(exc.message + "\n")
         code = exc.exit_code
-    finished()
-    raise SystemExit(code)
+    finish(code)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from validator.report import FailOn, Report
 from validator.reporters import COMBINABLE, INTERACTIVE, REPORTERS, Format, render
 from validator.reporters.common import spreadsheet_safe
 from validator.rules import load_rules
-from validator.signals import Interrupted, finished, install
+from validator.signals import Interrupted, finish, install
 from validator.table import FORMATS, Table
 
 EXIT_CLEAN, EXIT_DISCREPANCIES, EXIT_BAD_INPUT = 0, 1, 2
@@ -285,6 +285,4 @@ def _show_usage_error(exc: click.ClickException) -> None:
 
 def entry_point() -> None:
     install()
-    code = main()
-    finished()
-    raise SystemExit(code)
+    finish(main())

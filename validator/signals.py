@@ -10,12 +10,14 @@ the atomic writer reports, instead of killing the process with a truncated file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import NoReturn
 
 HANDLED = (signal.SIGINT, signal.SIGTERM)
 
@@ -56,14 +58,23 @@ def install() -> None:
         pass
 
 
-def finished() -> None:
-    """From here on a signal ends the process at once (the output is already complete)."""
-    sys.stdout.flush()
+def finish(code: int) -> NoReturn:
+    """End the process with `code`, its output complete.
+
+    A signal from here on ends it at once with its own code, and the interpreter's shutdown is
+    skipped: it would put the default handlers back, and a SIGTERM then would kill the process
+    with no code of ours.
+    """
     try:
         for signum in HANDLED:
             signal.signal(signum, _exit_now)
     except ValueError:
         pass
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe: nothing more can be said there.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 @contextmanager
