@@ -59,6 +59,9 @@ class FigureRefs:
         self.spec = spec
         named = {*self.dims, spec.value, spec.change, spec.unit}
         self.extra = [c for c in table.frame.columns if c not in named]
+        # Optional columns the table lacks (a press release has no % change column) are blank.
+        self.unit = spec.unit if spec.unit in table.frame.columns else None
+        self.change = spec.change if spec.change in table.frame.columns else None
 
     def ref(self, role: FigureRole) -> FigureRef:
         row = self.table.frame.iloc[role.row_index]
@@ -67,8 +70,8 @@ class FigureRefs:
             key={d: str(row[d]) for d in self.dims},
             value=str(row[spec.value]),
             row=int(self.table.rows[role.row_index]),
-            unit=str(row[spec.unit]) if spec.unit else "",
-            change=str(row[spec.change]) if spec.change else "",
+            unit=str(row[self.unit]) if self.unit else "",
+            change=str(row[self.change]) if self.change else "",
             role=role.role,
             extra={c: str(row[c]) for c in self.extra},
         )
