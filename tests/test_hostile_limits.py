@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from validator import limits
 from validator.cli import main
-from validator.extract.readers import markdown_to_text
+from validator.extraction.readers import markdown_to_text
 
 ROOT = Path(__file__).resolve().parents[1]
 KOREA = ROOT / "rules" / "korea-ict.yaml"
