@@ -49,7 +49,7 @@ def _run(tmp_path: Path, table: bytes | str, rules: str = RULES, name: str = "t.
 # ---------------------------------------------------------------- overflow never passes
 
 IDENTITY = """\
-figures: {{value: value}}
+figures: {{value: value, trailing_zeros: significant}}
 dimensions:
   item: [x, y, z]
 rules:

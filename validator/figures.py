@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import cached_property
 
 import numpy as np
@@ -20,6 +20,7 @@ from validator.model import Dimension, FigureRole, FiguresSpec, Finding
 from validator.periods import shift_period
 
 NO_CODE = -1
+_WIDE = Context(prec=400)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ def format_amount(amount: float, decimals: int) -> str:
     if not math.isfinite(amount):
         return str(amount)
     exact = Decimal(repr(round(float(amount), decimals + 6)))
-    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    # Enough digits for any figure below limits.MAX_MAGNITUDE (the default context has 28).
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_WIDE)
+    text = f"{rounded:f}"
     return "0" if text.lstrip("-").strip("0.") == "" and decimals == 0 else text
 
 
