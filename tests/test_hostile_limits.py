@@ -309,3 +309,25 @@ def test_20000_columns_give_the_right_answer(tmp_path: Path) -> None:
              f"c,0.0,{ones}\n")
     code, out, _ = _run(tmp_path, table)
     assert code == 1 and "add up to 12.0 +/- 0.15, but the total total is reported as 10.0" in out
+
+
+def test_entity_expansion_in_an_xlsx_is_refused(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["item", "value"], ["total", "6.0"], ["a", "1.0"]):
+        sheet.append(row)
+    book.save(tmp_path / "plain.xlsx")
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as source, \
+            zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                doctype = LAUGHS.split(b"?>", 1)[1].split(b"]>", 1)[0] + b"]>"
+                data = doctype.strip() + data.split(b"?>", 1)[-1]
+            target.writestr(info, data)
+    code, _, err = _run(tmp_path, hostile.getvalue(), RULES, "t.xlsx")
+    assert code == 2 and "t.xlsx: cannot read as XLSX" in err, err
