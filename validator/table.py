@@ -79,6 +79,8 @@ def read_table(path: str, table_format: str | None = None) -> Table:
         raise InputError([f"{name}: {m}" for m in exc.messages]) from None
     except Exception as exc:  # every reader's own error types: the message is what matters
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if _refused_xml(exc):
+            detail = "its XML declares a DTD or entities; refusing to parse it"
         raise InputError([f"{name}: cannot read as {fmt.upper()}: {detail}"]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     duplicated = sorted(c for c, n in Counter(frame.columns).items() if n > 1)
@@ -87,6 +89,20 @@ def read_table(path: str, table_format: str | None = None) -> Table:
     frame = frame.reset_index(drop=True)
     rows = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), dtype=np.int64)
     return Table(path=name, frame=frame, rows=rows)
+
+
+def _refused_xml(exc: BaseException) -> bool:
+    """Whether defusedxml (which openpyxl uses when installed) refused a DTD or an entity."""
+    from defusedxml import DefusedXmlException
+
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, DefusedXmlException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _read_delimited(data: bytes, delimiter: str) -> pd.DataFrame:
