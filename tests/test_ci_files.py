@@ -229,7 +229,7 @@ def test_pre_commit_hook_runs_validator_check_on_the_staged_tables(
     assert main([*command[1:], "data/a/figures.csv", "data/b/t 1.csv"]) == 1
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[-1].startswith("data/b/t 1.csv: NOT clean: 1 error")
+    assert lines[-1].startswith("data/b/t 1.csv: discrepancies: 1 error")
     assert lines[0].startswith("data/a/figures.csv: clean: ")
     assert re.match(r"data/b/t 1\.csv:\d+: error \[balance\] ", lines[1])
     assert len(lines) == 3  # quiet: no flood

@@ -21,7 +21,8 @@ from validator.cli import main
 def test_clean_example_exits_0_with_a_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(EXAMPLE), "--rules", str(KOREA_RULES)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Korea ICT trade release\n")
+    assert out.startswith("CLEAN: ")
+    assert out.splitlines()[1] == "Release check: Korea ICT trade release"
     assert out.rstrip().endswith(
         "36 of 36 figures checked by at least one rule, 0 not constrained by any.")
     assert "clean: 0 errors, 0 warnings;" in out

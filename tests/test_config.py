@@ -91,7 +91,7 @@ def test_pyproject_config_checks_from_a_subfolder(
     assert main(["check", "-q"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("good.csv: clean: ")
-    assert out[-1].startswith("wrong.csv: NOT clean: 1 error")
+    assert out[-1].startswith("wrong.csv: discrepancies: 1 error")
 
 
 def test_no_config_and_no_rules_is_a_usage_error(

@@ -116,7 +116,10 @@ def test_every_detected_example_mutation_has_its_figure_at_rank_one(kind: str) -
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(releases(KOREA, max_rows=80), st.sampled_from(sorted(MUTATIONS)), st.data())
+# One planted error: a swap changes two figures at once, and is measured on the bundled
+# examples instead (benchmarks/localisation.py and the test above).
+@given(releases(KOREA, max_rows=80),
+       st.sampled_from(sorted(k for k in MUTATIONS if k != "swapped figures")), st.data())
 def test_one_planted_error_is_always_in_the_rank_one_set(frame: pd.DataFrame, kind: str,
                                                          data: st.DataObject) -> None:
     """Generated consistent releases with one planted error: the method may tie, never mislead."""

@@ -23,8 +23,10 @@ def test_exact_output(records: dict[str, object], fmt: Format) -> None:
 
 def test_json_has_the_documented_shape(records: dict[str, object]) -> None:
     data = json.loads(render(Format.JSON, records))
-    assert set(data) == {"version", "title", "inputs", "summary", "rules", "suspects",
-                         "discrepancies", "not_evaluated", "coverage", "baseline"}
+    assert next(iter(data)) == "verdict"  # stated first
+    assert set(data) == {"verdict", "version", "title", "inputs", "summary", "rules", "suspects",
+                         "discrepancies", "not_evaluated", "coverage", "baseline", "unread"}
+    assert data["verdict"] == "discrepancies" and data["unread"] == []
     assert data["coverage"] == {"figures_checked": 3, "unconstrained": []}
     assert data["baseline"] is None  # no --baseline given
     (d,) = data["discrepancies"]

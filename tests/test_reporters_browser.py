@@ -124,7 +124,8 @@ def test_user_text_is_shown_as_text_and_never_runs(
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
     assert title is not None
     # Had the onerror payload run, it would have set the title to 'pwned'.
-    assert html.unescape(title.group(1)) == f"{records['title']} - release check"
+    # The verdict first, then the title.
+    assert html.unescape(title.group(1)) == f"Discrepancies: {records['title']} - release check"
     assert html.escape(EVIL_REGION, quote=False) in dom
     assert html.escape(EVIL_REASON, quote=False) in dom
     assert "<script>alert" not in dom

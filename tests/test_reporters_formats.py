@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reporter_cases import EVIL_REASON, EVIL_REGION, clean_report, problem_report
 
+from validator.escaping import visible
 from validator.report import Discrepancy, FigureRef, Report, RuleSummary, Severity
 from validator.reporters import REPORTERS, Format, html_report, render
 from validator.reporters.common import fmt_interval
@@ -225,9 +226,10 @@ def test_html_summary_and_breakdown_table() -> None:
 def test_junit_structure() -> None:
     root = ET.fromstring(render(Format.JUNIT, records_of("problems")))
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("4", "2", "1")
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("5", "2", "1")
     suites = {s.get("name"): s for s in root.findall("testsuite")}
-    assert list(suites) == ["balance", "regions"]
+    # The verdict comes first, as a suite of its own.
+    assert list(suites) == ["validator.verdict", "balance", "regions"]
     balance = suites["balance"]
     cases = balance.findall("testcase")
     assert len(cases) == int(balance.get("tests", "-1")) == 3
@@ -245,7 +247,8 @@ def test_junit_structure() -> None:
 def test_junit_clean_has_only_passing_cases() -> None:
     root = ET.fromstring(render(Format.JUNIT, records_of("clean")))
     assert root.get("failures") == "0" and root.findall(".//failure") == []
-    assert [c.get("name") for c in root.iter("testcase")] == ["balance: 1 instance passed"]
+    assert [c.get("name") for c in root.iter("testcase")] == ["verdict: clean",
+                                                             "balance: 1 instance passed"]
 
 
 def _one_discrepancy(message: str, label: str, rule: str = "r1", row: int | None = 3) -> Report:
@@ -297,7 +300,8 @@ def test_sarif_results_point_at_rows() -> None:
     uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "data/trade%2C2024%3A09.csv"
     notes = run["invocations"][0]["toolExecutionNotifications"]
-    assert notes[0]["associatedRule"] == {"id": "balance", "index": 0}
+    assert notes[0]["descriptor"] == {"id": "validator.verdict"}
+    assert notes[1]["associatedRule"] == {"id": "balance", "index": 0}
 
 
 def test_sarif_rule_without_summary_and_figure_without_row() -> None:
@@ -322,7 +326,8 @@ def test_table_uri() -> None:
 def test_sarif_valid_for_any_text(message: str, label: str) -> None:
     log = json.loads(render(Format.SARIF, _one_discrepancy(message, label).to_records()))
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
-    assert log["runs"][0]["results"][0]["message"]["text"] == message
+    # Control characters, bidi overrides and lone surrogates are shown as escapes.
+    assert log["runs"][0]["results"][0]["message"]["text"] == visible(message, keep_breaks=True)
 
 
 # ---------------------------------------------------------------- GitHub workflow commands
@@ -357,7 +362,8 @@ def test_github_escaping_rules() -> None:
 
 def test_github_annotations() -> None:
     lines = render(Format.GITHUB, records_of("problems")).split("\n")[:-1]
-    assert len(lines) == 3
+    assert len(lines) == 4
+    assert lines.pop(0) == "::notice title=validator verdict::DISCREPANCIES: 1 error, 1 warning."
     name, props, message = parse_command(lines[0])
     assert name == "error"
     assert props == {"file": "data/trade,2024:09.csv", "line": "4", "title": "balance"}
@@ -367,17 +373,18 @@ def test_github_annotations() -> None:
     assert EVIL_REGION in message and "(46.8% of the total)" in message
     assert parse_command(lines[2])[0] == "notice"
     clean = render(Format.GITHUB, records_of("clean")).splitlines()
-    assert len(clean) == 1 and clean[0].startswith("::notice title=validator::clean: ")
+    assert len(clean) == 2 and clean[0].startswith("::notice title=validator verdict::CLEAN: ")
+    assert clean[1].startswith("::notice title=validator::clean: ")
 
 
 @given(message=st.text(), label=st.text(), rule=st.text(min_size=1))
 def test_github_round_trips_any_text(message: str, label: str, rule: str) -> None:
     line = render(Format.GITHUB, _one_discrepancy(message, label, rule=rule).to_records())
     # The runner reads its output line by line at \n (str.splitlines would also split at \x1e).
-    first = line.split("\n")[0]
+    first = line.split("\n")[1]  # after the verdict
     name, props, data = parse_command(first)
-    assert (name, props["title"], props["line"]) == ("error", rule, "3")
-    assert data.startswith(message + "\n")
+    assert (name, props["title"], props["line"]) == ("error", visible(rule, keep_breaks=True), "3")
+    assert data.startswith(visible(message, keep_breaks=True) + "\n")
 
 
 # ---------------------------------------------------------------- shared formatting

@@ -49,7 +49,7 @@ rules:
 """
 
 EXPECTED = [
-    "r.yaml:4:19: the scale of unit 'USD bn' must be a positive number",
+    "r.yaml:4:19: the scale of unit 'USD bn' must be a positive number of at most 1e+30",
     "r.yaml:5:13: 'rounding' must be one of: half-unit, truncated, exact (got 'sloppy')",
     "r.yaml:7:37: code 'exports' is listed twice",
     "r.yaml:9:18: code 'ICT' is listed as its own child",
@@ -145,5 +145,6 @@ def test_broken_rules_file_exits_2_with_every_message(
     lines = err.strip().splitlines()
     assert len(lines) == len(EXPECTED)
     assert lines[0] == (
-        f"validator: {rules}:4:19: the scale of unit 'USD bn' must be a positive number"
+        f"validator: {rules}:4:19: the scale of unit 'USD bn' must be a positive number of at "
+        "most 1e+30"
     )

@@ -1,3 +1,24 @@
-from validator.cli import main
+"""`python -m validator` and the `validator` script: signals are handled before the heavy
+imports, so that Ctrl-C during start-up ends as cleanly as during a check."""
 
-raise SystemExit(main())
+from __future__ import annotations
+
+import sys
+
+from validator.signals import Interrupted, finish, install
+
+
+def run() -> None:
+    install()
+    try:
+        from validator.cli import main
+
+        code = main()
+    except Interrupted as exc:  # during the imports above
+        sys.stderr.write(exc.message + "\n")
+        code = exc.exit_code
+    finish(code)
+
+
+if __name__ == "__main__":
+    run()

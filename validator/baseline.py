@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from validator.errors import InputError, read_text
+from validator.limits import MAX_JSON_DEPTH, json_depth_problem
 from validator.report import BaselineSummary, Discrepancy, Report, RuleSummary
 
 BASELINE_FORMAT_VERSION = 1
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 FINGERPRINT_DIGITS = 16  # hex digits of SHA-256 kept: collisions are not a practical concern
 
 
@@ -80,6 +83,16 @@ def load_baseline(path: str) -> Baseline:
     except json.JSONDecodeError as exc:
         raise InputError([f"{path}: line {exc.lineno}, column {exc.colno}: the baseline is not "
                           f"valid JSON: {exc.msg}"]) from None
+    except RecursionError:
+        data = None
+    if data is None or json_depth_problem(data):
+        raise InputError([f"{path}: the baseline nests more than {MAX_JSON_DEPTH} levels deep "
+                          "(a baseline file is 5 levels deep)"])
+    surrogate = _LONE_SURROGATE.search(text) or _LONE_SURROGATE.search(
+        json.dumps(data, ensure_ascii=False))
+    if surrogate:
+        raise InputError([f"{path}: the baseline holds a lone surrogate "
+                          f"(\\u{ord(surrogate.group()):04x}), which is no text"])
     problem = _shape_problem(data)
     if problem:
         raise InputError([f"{path}: not a baseline file: {problem}"])

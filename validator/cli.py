@@ -31,18 +31,21 @@ from validator.config import (
     shown,
 )
 from validator.errors import InputError
+from validator.escaping import visible, visible_lines
 from validator.model import RuleSet
+from validator.outputs import Output, commit, refuse_clobbering
 from validator.prior import GIT_PREFIX, read_prior
 from validator.progress import StageProgress, wanted
 from validator.prose import Release, is_release
 from validator.report import FailOn, Report
 from validator.reporters import COMBINABLE, INTERACTIVE, REPORTERS, Format, render
-from validator.reporters.common import DEFAULT_MAX_PER_RULE
+from validator.reporters.common import DEFAULT_MAX_PER_RULE, spreadsheet_safe
 from validator.reporters.github import command, input_error_annotations
 from validator.reporters.sarif import sarif_text
 from validator.reporters.text import concise
 from validator.rules import load_rules
 from validator.selection import select_rules, split_selectors, unknown_selectors
+from validator.signals import Interrupted, finish, install
 from validator.table import FORMATS, STDIN, Table
 
 EXIT_CLEAN, EXIT_DISCREPANCIES, EXIT_BAD_INPUT = 0, 1, 2
@@ -52,7 +55,7 @@ class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def show(self, file: object = None) -> None:
-        for line in self.message.splitlines():
+        for line in visible_lines(self.message):
             click.echo(f"validator: {line}", err=True)
 
 
@@ -111,13 +114,16 @@ def cli() -> None:
               help="Show at most N discrepancies of each rule in the text, markdown, html and "
                    "github formats, with the count of the rest (0: none; json and csv list "
                    "all).")
+@click.option("--allow-empty", is_flag=True,
+              help="Accept a run that checked nothing (verdict 'nothing checked'): exit 0 "
+                   "instead of 1.")
 def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: str | None,
                   formats: tuple[str, ...], outputs: tuple[str, ...], reports_dir: str | None,
                   table_format: str | None, fail_on: str | None, select: tuple[str, ...],
                   ignore: tuple[str, ...], baseline_path: str | None, prior_path: str | None,
                   figures_table: str | None, release_date: datetime | None,
                   history: str | None, since: str | None, quiet: bool,
-                  verbose: bool, max_per_rule: int) -> int:
+                  verbose: bool, max_per_rule: int, allow_empty: bool = False) -> int:
     """Check release tables: each PATH (a file, a folder or a glob) or, with no PATH, every
     table of the project's config.
 
@@ -146,6 +152,13 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
         return EXIT_BAD_INPUT
     if prior_path is not None:
         jobs = [replace(job, prior=prior_path) for job in jobs]
+    try:
+        # No report may overwrite an input: refused before anything is read or written.
+        refuse_clobbering(targets, [*(job.table for job in jobs), *(job.rules for job in jobs),
+                                    *(job.prior for job in jobs), baseline_path, figures_table,
+                                    history])
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
     if sum(1 for job in jobs if job.prior == STDIN) + tables.count(STDIN) > 1:
         raise click.UsageError("stdin ('-') can be read once: as a TABLE or as --prior")
     if len(jobs) > 1:
@@ -210,14 +223,16 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
         for texts, fmt in zip(rendered, chosen, strict=True):
             texts.append(concise(records) if quiet and fmt is Format.TEXT
                          else render(fmt, records, max_per_rule))
-        if report.count_failing(job.fail_on):
+        if report.fails(job.fail_on, allow_empty or bool(config and config.allow_empty)):
             worst = max(worst, EXIT_DISCREPANCIES)
     unknown = unknown_selectors((*cli_select, *cli_ignore), seen_rules) if seen_rules else []
     if unknown:
         raise click.UsageError("; ".join(f"--select/--ignore: {m}" for m in unknown))
+    reports: list[Output] = []
     for texts, fmt, target in zip(rendered, chosen, targets, strict=True):
         # Quiet text is a line per finding: one table's lines follow the other's directly.
-        _emit(("" if quiet and fmt is Format.TEXT else "\n").join(texts), target)
+        reports.append(Output(target, ("" if quiet and fmt is Format.TEXT else "\n").join(texts)))
+    _emit(reports)
     if not jobs and github:
         click.echo(command("notice", "no table to check: nothing the config covers changed, "
                            "or its datasets have no tables", title="validator"))
@@ -351,14 +366,15 @@ def _write_reports(config: Config, directory: str | None,
             suffix = REPORT_SUFFIXES[fmt]
             if fmt is Format.SARIF:
                 text = sarif_text(records, dataset.name)
-                _emit(text, str(folder / f"{dataset.name}.{suffix}"))
+                _emit([Output(str(folder / f"{dataset.name}.{suffix}"), text)])
             elif fmt in COMBINABLE:
-                _emit("\n".join(render(fmt, r) for r in records),
-                      str(folder / f"{dataset.name}.{suffix}"))
+                _emit([Output(str(folder / f"{dataset.name}.{suffix}"),
+                              "\n".join(render(fmt, r) for r in records))])
             else:
                 for r in records:
                     name = str(r["inputs"]["table"]).replace("/", "__").replace("\\", "__")
-                    _emit(render(fmt, r), str(folder / f"{dataset.name}--{name}.{suffix}"))
+                    _emit([Output(str(folder / f"{dataset.name}--{name}.{suffix}"),
+                                  render(fmt, r))])
 
 
 @cli.command("baseline")
@@ -386,12 +402,13 @@ def baseline_command(table: str, rules_path: str | None, output: str | None,
                                  [f"{table}: no dataset of the config checks this table; "
                                   "give --rules"])
             job = jobs[0]
+        refuse_clobbering([output], [table, job.rules, job.prior])
         rules = load_rules(job.rules)
         report = _check_table(job.table, rules,
                               CheckOptions(table_format=table_format, prior=job.prior))
     except InputError as exc:
         raise BadInput(str(exc)) from None
-    _emit(dumps(baseline_document(report)), output)
+    _emit([Output(output, dumps(baseline_document(report)))])
     n = len(report.discrepancies)
     click.echo(f"validator: baseline of {n} {'discrepancy' if n == 1 else 'discrepancies'}",
                err=True)
@@ -443,14 +460,11 @@ def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
         progress.close()
 
 
-def _emit(text: str, target: str | None) -> None:
-    if target is None:
-        click.echo(text, nl=False)
-        return
+def _emit(outputs: list[Output]) -> None:
     try:
-        Path(target).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"{target}: cannot write the report: {exc.strerror}") from None
+        commit(outputs)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
 
 
 @cli.command("extract")
@@ -469,10 +483,12 @@ def extract_command(release: str, rules_path: str, release_date: datetime | None
         found = extract(release, rules, release_date=release_date.date() if release_date else None)
     except InputError as exc:
         raise BadInput(str(exc)) from None
-    click.echo(found.table.frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    # Cells a spreadsheet would run as formulas are neutralised (see spreadsheet_safe).
+    safe = found.table.frame.map(lambda cell: spreadsheet_safe(str(cell)))
+    _emit([Output(None, safe.to_csv(index=False, lineterminator="\n"))])
     for unplaced in found.extraction.unplaced:
-        click.echo(f"validator: unplaced: sentence {unplaced.sentence}: '{unplaced.text}': "
-                   f"{unplaced.reason}", err=True)
+        click.echo(visible(f"validator: unplaced: sentence {unplaced.sentence}: "
+                           f"'{unplaced.text}': {unplaced.reason}"), err=True)
     return EXIT_CLEAN
 
 
@@ -483,20 +499,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return EXIT_BAD_INPUT
-    except click.ClickException as exc:
+    except BadInput as exc:
         exc.show()
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        _show_usage_error(exc)
         return exc.exit_code if exc.exit_code != 1 else EXIT_BAD_INPUT
     except click.exceptions.Abort:
         click.echo("validator: aborted", err=True)
         return EXIT_BAD_INPUT
+    except Interrupted as exc:
+        click.echo(exc.message, err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        # The reader of stdout went away (`| head`): nothing more can be said there.
+        click.echo("validator: the output stream was closed before the report was written",
+                   err=True)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # the last line of defence: a message, never a traceback
         if os.environ.get("VALIDATOR_DEBUG"):
             raise
-        click.echo(f"validator: internal error: {type(exc).__name__}: {exc} (please report it; "
-                   "set VALIDATOR_DEBUG=1 for details)", err=True)
+        click.echo(visible(f"validator: internal error: {type(exc).__name__}: {exc} (please "
+                           "report it; set VALIDATOR_DEBUG=1 for details)"), err=True)
         return EXIT_BAD_INPUT
     return result if isinstance(result, int) else EXIT_CLEAN
 
 
+def _show_usage_error(exc: click.ClickException) -> None:
+    """click's own message, with the user's text in it made visible."""
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        click.echo(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n", err=True)
+    for line in visible_lines(exc.format_message()):
+        click.echo(f"Error: {line}", err=True)
+
+
 def entry_point() -> None:
-    raise SystemExit(main())
+    install()
+    finish(main())

@@ -285,6 +285,10 @@ def _coverage(table: Table, rules: RuleSet, intake: Intake,
     checked = (intake.row_keys >= 0) & np.isin(intake.row_keys, used_keys)
     flagged_mask = np.zeros(n, dtype=bool)
     flagged_mask[[r.row_index for _, f in intake.findings for r in f.figures]] = True
+    # So are all copies of a figure whose copies disagree (a finding lists only the first ones).
+    unusable_keys = np.fromiter(intake.figures.unusable, dtype=np.int64)
+    if len(unusable_keys):
+        flagged_mask |= (intake.row_keys >= 0) & np.isin(intake.row_keys, unusable_keys)
     loose = np.flatnonzero(~checked & ~flagged_mask)
     return Coverage(
         figures_checked=int(checked.sum()),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import cached_property
 from typing import Any
 
@@ -88,6 +88,9 @@ class Lookup:
         return np.where(self.found, self.positions, -1)
 
 
+_WIDE = Context(prec=400)
+
+
 @dataclass(frozen=True)
 class Display:
     """How amounts of one finding are written: in one unit, to a number of decimals."""
@@ -127,7 +130,9 @@ def format_amount(amount: float, decimals: int) -> str:
     if not math.isfinite(amount):
         return str(amount)
     exact = Decimal(repr(round(float(amount), decimals + 6)))
-    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    # Enough digits for any figure below limits.MAX_MAGNITUDE (the default context has 28).
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_WIDE)
+    text = f"{rounded:f}"
     return "0" if text.lstrip("-").strip("0.") == "" and decimals == 0 else text
 
 

@@ -8,6 +8,7 @@ of the other rules, which then count the instances that needed them as not evalu
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import pandas as pd
 
 from validator.errors import InputError
 from validator.figures import Figures, Texts, key_radix
+from validator.limits import MAX_FIGURES_PER_FINDING, MAX_MAGNITUDE
 from validator.model import Dimension, FigureRole, FiguresSpec, Finding, RuleSet
 from validator.numbers import (
     Parsed,
@@ -47,6 +49,8 @@ INPUT_RULES = {
     UNKNOWN_UNIT: "Every unit is declared in the rules file",
     DUPLICATE: "A figure printed twice has values that can both be right",
 }
+# Digits with separators and an exponent: a number, if one too large to check.
+_NUMERIC_LOOKING = re.compile(r"[+\-]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+\-]?\d+)?")
 # Reported only when the rules file asks for what they check (`figures.unit_words`).
 OPTIONAL_INPUT_RULES = {UNIT_CONFLICT: UNIT_CONFLICT_DESCRIPTION}
 
@@ -221,8 +225,11 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     else:
         rate_lo = rate_hi = np.full(n, np.nan)
         rate_bad = np.zeros(n, dtype=bool)
-    # A number that reads but is too large once its unit is applied (1e300 USD bn) is no figure.
-    overflow = ~value.malformed & ~value.empty & np.isfinite(scale) & ~np.isfinite(value.hi)
+    # A number that reads but is too large once its unit is applied (1e95 USD bn) is no figure
+    # the checks can add up without overflowing (see limits.MAX_MAGNITUDE).
+    with np.errstate(invalid="ignore"):
+        overflow = (~value.malformed & ~value.empty & np.isfinite(scale)
+                    & ~(np.maximum(np.abs(value.lo), np.abs(value.hi)) <= MAX_MAGNITUDE))
     usable = (~value.malformed & ~value.empty & np.isfinite(scale) & ~normalised.unusable
               & ~overflow)
     share = _optional(parsed, spec.share, "share", 1.0)
@@ -237,7 +244,7 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
         intake_findings.append((MALFORMED_NUMBER, Finding(
             message=(f"row {table.rows[row]}: value '{frame.at[row, spec.value]!s}' in "
                      f"{frame.at[row, spec.unit] if spec.unit else 'base units'!s} is too "
-                     "large to be a figure"),
+                     f"large to check (more than {MAX_MAGNITUDE:g} in base units)"),
             figures=(FigureRole(int(row), "figure"),),
             context=_row_key(table, rules, int(row)))))
     checked = {rule: n for rule in INPUT_RULES}
@@ -273,12 +280,15 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
                             rhi=("rhi", "min"), dec=("dec", "max"), row=("row", "first"),
                             count=("row", "size"))
         conflict = (merged["lo"] > merged["hi"]) | (merged["rlo"] > merged["rhi"])
-        for dup_key in merged.index[conflict & (merged["count"] > 1)]:
-            rows = keep[key[keep] == dup_key]
+        dup_keys = merged.index[conflict & (merged["count"] > 1)].to_numpy(dtype=np.int64)
+        # The rows of each conflicting key, found in one sort (not one scan per key).
+        in_dup = keep[np.isin(key[keep], dup_keys)]
+        in_dup = in_dup[np.argsort(key[in_dup], kind="stable")]
+        for rows in np.split(in_dup, np.flatnonzero(np.diff(key[in_dup])) + 1):
+            if not len(rows):
+                continue
             intake_findings.append((DUPLICATE, _duplicate_finding(rows, table, rules)))
-            unusable_reason[int(dup_key)] = (
-                f"rows {', '.join(str(table.rows[r]) for r in rows)} disagree"
-            )
+            unusable_reason[int(key[rows[0]])] = f"{_rows_named(rows, table)} disagree"
         merged.loc[conflict, ["lo", "hi", "rlo", "rhi"]] = np.nan
         keep = merged["row"].to_numpy(dtype=np.int64)
         lo, hi = _place(merged["lo"], keep, n), _place(merged["hi"], keep, n)
@@ -403,19 +413,64 @@ def _row_findings(failures: pd.DataFrame, table: Table, rules: RuleSet) -> Itera
             what = {spec.value: "value", spec.share: "share",
                     spec.abs_change: "change in amount"}.get(str(column), "% change")
             message = f"row {line}: {what} '{text}' in column '{column}' is not a number"
+            if _NUMERIC_LOOKING.fullmatch(text.strip().replace("\u2212", "-")):
+                message = (f"row {line}: {what} '{text}' in column '{column}' is too large to "
+                           f"check (more than {MAX_MAGNITUDE:g})")
         yield rule, Finding(message=message, figures=(FigureRole(row, "figure"),), context=key)
+
+
+# A figure printed more often than this is described by its distinct printed versions.
+ROWS_NAMED = 10
+
+
+def _rows_named(rows: np.ndarray, table: Table) -> str:
+    """'rows 2, 3, 4' or, for many, 'rows 2, 3, ..., and 999,998 more'."""
+    shown = ", ".join(str(table.rows[r]) for r in rows[:ROWS_NAMED])
+    if len(rows) <= ROWS_NAMED:
+        return f"{'row' if len(rows) == 1 else 'rows'} {shown}"
+    return f"rows {shown} and {len(rows) - ROWS_NAMED:,} more"
 
 
 def _duplicate_finding(rows: np.ndarray, table: Table, rules: RuleSet) -> Finding:
     key = _row_key(table, rules, int(rows[0]))
-    lines = [str(table.rows[r]) for r in rows]
-    values = [_printed(table, rules, int(r)) for r in rows]
-    message = (
-        f"rows {', '.join(lines)} give the same figure ({', '.join(key.values())}) as "
-        f"{' and '.join(values)}, which cannot all be right"
-    )
-    return Finding(message=message, figures=tuple(FigureRole(int(r), "figure") for r in rows),
+    where = ", ".join(key.values())
+    if len(rows) <= ROWS_NAMED:
+        lines = [str(table.rows[r]) for r in rows]
+        values = [_printed(table, rules, int(r)) for r in rows]
+        message = (f"rows {', '.join(lines)} give the same figure ({where}) as "
+                   f"{' and '.join(values)}, which cannot all be right")
+        return Finding(message=message, figures=tuple(FigureRole(int(r), "figure") for r in rows),
+                       context=key)
+    # Many copies (a million rows of one figure, one of them different): one phrase per distinct
+    # printed version, in order of first appearance, and the first rows of each as figures.
+    printed = _printed_texts(table, rules, rows)
+    versions, first, inverse = np.unique(printed, return_index=True, return_inverse=True)
+    phrases, listed = [], []
+    room = max(MAX_FIGURES_PER_FINDING // len(versions), 1)
+    for v in np.argsort(first, kind="stable"):
+        members = rows[inverse == v]
+        phrases.append(f"{versions[v]} ({_rows_named(members, table)})")
+        listed.extend(members[:room].tolist())
+    message = (f"{len(rows):,} rows give the same figure ({where}) as "
+               f"{' and '.join(phrases)}, which cannot all be right")
+    return Finding(message=message,
+                   figures=tuple(FigureRole(int(r), "figure") for r in sorted(listed)),
                    context=key)
+
+
+def _printed_texts(table: Table, rules: RuleSet, rows: np.ndarray) -> np.ndarray:
+    """`_printed` for many rows at once."""
+    spec = rules.figures
+    frame = table.frame.iloc[rows]
+    value = frame[spec.value].astype("str").str.strip()
+    text = value.where(value != "", "no value")
+    if spec.unit:
+        text = text.where(value == "", text + " " + frame[spec.unit].astype("str"))
+    if spec.change:
+        change = frame[spec.change].astype("str").str.strip()
+        signed = change.where(change.str.startswith(("-", "+", "\u2212")), "+" + change)
+        text = text.where(change == "", text + " (" + signed + "%)")
+    return np.asarray(text.to_numpy(dtype=str))
 
 
 def _printed(table: Table, rules: RuleSet, row: int) -> str:

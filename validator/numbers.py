@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from validator.limits import MAX_MAGNITUDE
+
 
 class Rounding(enum.StrEnum):
     HALF_UNIT = "half-unit"
@@ -139,8 +141,11 @@ def parse_printed(
             hi = np.where(negative, mid, mid + unit)
         else:
             lo, hi = mid.copy(), mid.copy()
-    # "1e999" matches the pattern but is no figure anyone printed.
-    malformed = ~empty & (~matched | ~np.isfinite(lo) | ~np.isfinite(hi))
+    # "1e999" matches the pattern but is no figure anyone printed; beyond MAX_MAGNITUDE sums and
+    # products of figures could overflow into inf or NaN, and an overflowed check would pass.
+    with np.errstate(invalid="ignore"):
+        too_large = ~(np.abs(magnitude) <= MAX_MAGNITUDE)
+    malformed = ~empty & (~matched | too_large | ~np.isfinite(lo) | ~np.isfinite(hi))
     for bound in (lo, hi, mid):
         bound[malformed] = np.nan
     return Parsed(lo=lo, hi=hi, mid=mid, decimals=-unit_exponent, empty=empty, malformed=malformed)
@@ -163,5 +168,6 @@ def is_number_or_empty(text: pd.Series) -> pd.Series:
     cells = _cells(text)
     # A number too large for a float ("1e999", 400 digits) is no usable figure: parse_printed
     # leaves it out, so it must be reported here rather than vanish silently.
-    ok = cells.empty | (cells.matched & np.isfinite(cells.magnitude))
+    with np.errstate(invalid="ignore"):
+        ok = cells.empty | (cells.matched & (np.abs(cells.magnitude) <= MAX_MAGNITUDE))
     return pd.Series(ok, index=text.index)

@@ -17,6 +17,29 @@ from validator.model import Severity as Severity  # the rules model owns it
 REPORT_FORMAT_VERSION = 1
 
 
+class Verdict(enum.StrEnum):
+    """What a report says overall; stated first in every format.
+
+    NOTHING_CHECKED is not clean: no rule instance was evaluated (a header-only table, a value
+    column all empty, no rules, `where` selecting nothing, every instance not evaluable), so
+    the report vouches for nothing. It fails a check unless `--allow-empty` accepts it.
+    """
+
+    CLEAN = "clean"
+    DISCREPANCIES = "discrepancies"
+    NOTHING_CHECKED = "nothing checked"
+
+
+# Rules that count what was read rather than check a figure: their instances do not make a
+# report "checked" (the input.* rules see every row; prose.unplaced every number of the text).
+BOOKKEEPING_RULES = frozenset({"prose.unplaced"})
+BOOKKEEPING_PREFIX = "input."
+
+
+def is_bookkeeping(rule_id: str) -> bool:
+    return rule_id.startswith(BOOKKEEPING_PREFIX) or rule_id in BOOKKEEPING_RULES
+
+
 class FailOn(enum.StrEnum):
     """Which discrepancies make a check fail (`--fail-on`)."""
 
@@ -253,6 +276,8 @@ class Report:
     coverage: Coverage = field(default_factory=Coverage)
     baseline: BaselineSummary | None = None
     suspects: tuple[Suspect, ...] = ()
+    # Parts of the input that were not read at all ("sheet 'February' not read").
+    unread: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -260,6 +285,25 @@ class Report:
     @property
     def clean(self) -> bool:
         return not self.discrepancies
+
+    @property
+    def evaluated(self) -> int:
+        """Rule instances evaluated, not counting the bookkeeping of what was read."""
+        return sum(r.checked for r in self.rules if not is_bookkeeping(r.id))
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.discrepancies:
+            return Verdict.DISCREPANCIES
+        return Verdict.CLEAN if self.evaluated else Verdict.NOTHING_CHECKED
+
+    def fails(self, fail_on: FailOn = FailOn.ERROR, allow_empty: bool = False) -> bool:
+        """Whether the check fails: discrepancies at `fail_on` or worse, or nothing checked
+        (unless `allow_empty`, or `fail_on` is never)."""
+        if self.count_failing(fail_on):
+            return True
+        return (self.verdict is Verdict.NOTHING_CHECKED and not allow_empty
+                and fail_on is not FailOn.NEVER)
 
     def count_failing(self, fail_on: FailOn | Severity = FailOn.ERROR) -> int:
         """Discrepancies at `fail_on` or worse (none for FailOn.NEVER)."""
@@ -296,12 +340,17 @@ class Report:
     def to_records(self) -> dict[str, Any]:
         errors = self.count(Severity.ERROR)
         warnings = self.count(Severity.WARNING)
+        verdict = self.verdict
+        status = "failed" if errors else ("warnings" if warnings else "clean")
+        if verdict is Verdict.NOTHING_CHECKED:
+            status = verdict.value
         return {
+            "verdict": verdict.value,
             "version": REPORT_FORMAT_VERSION,
             "title": self.title,
             "inputs": {"table": self.table, "rules": self.rules_file},
             "summary": {
-                "status": "failed" if errors else ("warnings" if warnings else "clean"),
+                "status": status,
                 "figures": self.figures,
                 "rules": len(self.rules),
                 "checked": sum(r.checked for r in self.rules),
@@ -317,4 +366,5 @@ class Report:
             "not_evaluated": [n.to_record() for n in self.not_evaluated],
             "coverage": self.coverage.to_record(),
             "baseline": self.baseline.to_record() if self.baseline is not None else None,
+            "unread": list(self.unread),
         }

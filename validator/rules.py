@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from validator.checks import CHECKS
 from validator.errors import InputError, read_text
 from validator.figures_section import REAL_FIGURE_KEYS, parse_real_figures, parse_revisions
+from validator.limits import MAX_SCALE
 from validator.model import (
     Dimension,
     FiguresSpec,
@@ -103,7 +104,7 @@ def _figures(ctx: ParseContext, raw: Any, dimensions: tuple[Dimension, ...]) -> 
             number = _positive_number(scale)
             if number is None:
                 ctx.error((*path, "units", unit), f"the scale of unit '{unit}' must be a positive "
-                          "number")
+                          f"number of at most {MAX_SCALE:g}")
             else:
                 units[unit] = number
     if units and columns["unit"] is None:
@@ -152,11 +153,13 @@ def _enum(
 
 
 def _positive_number(value: Any) -> float | None:
+    """A unit scale: positive and at most MAX_SCALE (products of scales and figures must stay
+    far from the float limit, see validator/limits.py)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return number if number > 0 and number != float("inf") else None
+    return number if 0 < number <= MAX_SCALE else None
 
 
 def _dimensions(ctx: ParseContext, data: dict[str, Any]) -> tuple[Dimension, ...]:
@@ -205,6 +208,7 @@ def _hierarchy(
     children: dict[str, list[str]] = {}
     parent_of: dict[str, str] = {}
     order: list[str] = []
+    listed: set[str] = set()  # `order` as a set: a parent may have 100,000 children
 
     def add(parent: str, items: Any, where: Path) -> None:
         if items is None:
@@ -212,7 +216,8 @@ def _hierarchy(
         if not isinstance(items, list):
             ctx.error(where, f"the children of '{parent}' must be a list of codes")
             return
-        if parent not in order:
+        if parent not in listed:
+            listed.add(parent)
             order.append(parent)
         children.setdefault(parent, [])
         for i, item in enumerate(items):
@@ -235,7 +240,8 @@ def _hierarchy(
             return
         parent_of[child] = parent
         children.setdefault(parent, []).append(child)
-        if child not in order:
+        if child not in listed:
+            listed.add(child)
             order.append(child)
 
     for parent, items in spec.items():

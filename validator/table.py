@@ -1,14 +1,18 @@
 """Reading a figures table: CSV, TSV, Excel and Parquet, every cell as the text printed.
 
-Row numbers count the header as row 1, so they match the line of a CSV file and the row of a
-spreadsheet that an editor has open.
+Row numbers count the header as row 1 and one row per record, so they are the rows a
+spreadsheet shows. They match the lines of a CSV file unless a quoted cell holds a line break;
+from there on, messages that point into the file name the line too ("row 3 (line 4)").
+Limits (columns, cell size, stdin, archives) are in validator/limits.py.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +24,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from validator.errors import InputError
+from validator.limits import (
+    MAX_CELL_BYTES,
+    MAX_COLUMNS,
+    MAX_STDIN_BYTES,
+    check_archive,
+    read_bounded,
+)
 from validator.model import RuleSet
 
 FIRST_DATA_ROW = 2
@@ -59,7 +70,8 @@ def read_table(path: str, table_format: str | None = None) -> Table:
         raise InputError([f"{name}: unknown table format '{named}' (expected one of: "
                           f"{', '.join(FORMATS)}; use --table-format)"])
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+        data = (read_bounded(sys.stdin.buffer, MAX_STDIN_BYTES, name) if path == STDIN
+                else Path(path).read_bytes())
     except OSError as exc:
         raise InputError([f"{name}: cannot read the table: {exc.strerror or exc}"]) from None
     return parse_table(data, name, named if named in FORMATS else None)
@@ -88,14 +100,30 @@ def parse_table(data: bytes, name: str, table_format: str | None = None) -> Tabl
         raise InputError([f"{name}: {m}" for m in exc.messages]) from None
     except Exception as exc:  # every reader's own error types: the message is what matters
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if _refused_xml(exc):
+            detail = "its XML declares a DTD or entities; refusing to parse it"
         raise InputError([f"{name}: cannot read as {fmt.upper()}: {detail}"]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    duplicated = sorted(c for c, n in Counter(frame.columns).items() if n > 1)
     if duplicated:
         raise InputError([f"{name}: row 1: column '{duplicated[0]}' appears more than once"])
     frame = frame.reset_index(drop=True)
     rows = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), dtype=np.int64)
     return Table(path=name, frame=frame, rows=rows)
+
+
+def _refused_xml(exc: BaseException) -> bool:
+    """Whether defusedxml (which openpyxl uses when installed) refused a DTD or an entity."""
+    from defusedxml import DefusedXmlException
+
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, DefusedXmlException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _read_delimited(data: bytes, delimiter: str) -> pd.DataFrame:
@@ -107,8 +135,12 @@ def _read_delimited(data: bytes, delimiter: str) -> pd.DataFrame:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     options = pacsv.ReadOptions(block_size=1 << 24)
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
+    # A quoted cell may hold a line break only if the file has quotes at all; the faster
+    # parallel parse is kept for the rest.
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in data)
     header = _header(data, delimiter)
+    if len(header) > MAX_COLUMNS:
+        raise InputError([f"row 1: {len(header):,} columns (the limit is {MAX_COLUMNS:,})"])
     # Every column as text, and an empty cell as "" (not reported), never as null or NaN.
     convert = pacsv.ConvertOptions(
         column_types={name: pa.string() for name in header},
@@ -118,30 +150,66 @@ def _read_delimited(data: bytes, delimiter: str) -> pd.DataFrame:
         table = pacsv.read_csv(io.BytesIO(data), read_options=options, parse_options=parse,
                                convert_options=convert)
     except pa.ArrowInvalid:
+        _locate_long_line(data)
         _locate_ragged_row(data, delimiter, len(header))
         raise
+    _check_cell_sizes(table, data)
     frame: pd.DataFrame = table.to_pandas().astype("str")
     return frame
+
+
+def _check_cell_sizes(table: pa.Table, data: bytes) -> None:
+    """InputError naming the row and column of the first cell over MAX_CELL_BYTES."""
+    import pyarrow.compute as pc
+
+    if len(data) <= MAX_CELL_BYTES:
+        return
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        lengths = pc.binary_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_CELL_BYTES:
+            index = int(np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > MAX_CELL_BYTES)[0])
+            raise InputError([f"row {index + FIRST_DATA_ROW}, column '{name}': a cell of "
+                              f"{longest:,} bytes (the limit is {MAX_CELL_BYTES:,})"])
+
+
+def _locate_long_line(data: bytes) -> None:
+    """Name the first line longer than a cell may be (error path only: the reader gave up)."""
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    starts = np.concatenate([[0], ends + 1])
+    stops = np.concatenate([ends, [len(data)]])
+    long = np.flatnonzero(stops - starts > MAX_CELL_BYTES)
+    if len(long):
+        line = int(long[0])
+        raise InputError([f"line {line + 1}: {int(stops[line] - starts[line]):,} bytes on one "
+                          f"line; a cell may hold at most {MAX_CELL_BYTES:,}"])
 
 
 def _locate_ragged_row(data: bytes, delimiter: str, width: int) -> None:
     """Name the first row whose number of cells differs from the header's (error path only)."""
     text = data.decode("utf-8").lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for cells in reader:
+    # Universal newlines: CR-only and CRLF files are read line by line like LF ones.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    for record, cells in enumerate(reader, start=1):
         if cells and len(cells) != width:
-            raise InputError([f"row {reader.line_num}: {len(cells)} cells where the header has "
-                              f"{width}"])
+            where = f"row {record}" + (f" (line {reader.line_num})"
+                                       if reader.line_num != record else "")
+            raise InputError([f"{where}: {len(cells)} cells where the header has {width}"])
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 def _header(data: bytes, delimiter: str) -> list[str]:
-    first = data.split(b"\n", 1)[0].decode("utf-8").lstrip("\ufeff")
+    # CR-only line ends (old Mac exports) end the header line too.
+    first = _LINE_END.split(data, 1)[0].decode("utf-8").lstrip("\ufeff")
     return next(csv.reader([first], delimiter=delimiter))
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
     import openpyxl
 
+    check_archive(data)
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     sheet = book.worksheets[0]
     records = [[_cell_text(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
@@ -180,12 +248,23 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     table = pq.read_table(io.BytesIO(data))
+    if table.num_columns > MAX_COLUMNS:
+        raise InputError([f"{table.num_columns:,} columns (the limit is {MAX_COLUMNS:,})"])
     columns = {}
     for name, column in zip(table.column_names, table.columns, strict=True):
-        # Decimal columns keep their scale when cast to text; floats print their shortest repr.
-        text = column.cast(pa.string()) if not pa.types.is_floating(column.type) else pa.array(
-            [repr(v) if v is not None else "" for v in column.to_pylist()], pa.string()
-        )
+        kind = column.type
+        if pa.types.is_nested(kind) or (pa.types.is_dictionary(kind) and pa.types.is_nested(
+                kind.value_type)):
+            raise InputError([f"column '{name}': holds {kind} values (lists or structs), not "
+                              "one printed value per cell; flatten it first"])
+        if pa.types.is_float64(kind):
+            # Float64 prints its shortest repr ("183.6"), as it was typed.
+            text = pa.array([repr(v) if v is not None else "" for v in column.to_pylist()],
+                            pa.string())
+        else:
+            # Decimal columns keep their scale; float32 and float16 print the shortest text
+            # that is the same number at their own precision ("0.1", not 0.10000000149...).
+            text = column.cast(pa.string())
         columns[str(name)] = pd.Series(text.to_pandas(), dtype="str").fillna("")
     return pd.DataFrame(columns)
 

@@ -7,6 +7,7 @@ turn the first into 1 and keep the last a string).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,10 @@ class Located:
 
 
 _NULL = "tag:yaml.org,2002:null"
+# libyaml's parser where installed: the pure-Python one takes seconds on a code list of
+# 100,000 codes. Both give the same nodes with the same marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # PyYAML's parser words ("expected <block end>, but found '?'") in the words of the person who
@@ -96,7 +101,11 @@ def plain_problem(exc: yaml.MarkedYAMLError) -> str:
 
 def load_located(text: str, file: str) -> Located:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            root = yaml.compose(text, Loader=_LOADER)
+        except yaml.YAMLError:
+            # The pure-Python parser words its errors as the pinned messages expect.
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
         raise YamlError(Mark(file, 1, 1), f"nested more than {MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
@@ -131,6 +140,9 @@ def _convert(node: yaml.Node, path: Path, located: Located, budget: list[int]) -
         )
     located.value_marks[path] = _mark(node, located.file)
     if isinstance(node, yaml.ScalarNode):
+        if _LONE_SURROGATE.search(node.value):
+            # "\ud800" in a double-quoted scalar: no text any output could encode.
+            raise YamlError(_mark(node, located.file), "a lone surrogate escape is not text")
         # Booleans stay text too: "NO" is Norway in a code list, not false.
         return None if node.tag == _NULL else node.value
     if isinstance(node, yaml.SequenceNode):

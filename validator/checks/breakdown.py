@@ -36,6 +36,7 @@ from validator.checks.base import (
     room,
 )
 from validator.figures import Figures
+from validator.limits import MAX_FIGURES_PER_FINDING
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.relations import Relation, Term, relation
 from validator.yamlpos import Path
@@ -94,8 +95,9 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     parts_ok = parts_found == expected_parts if options.complete else parts_found > 0
     evaluable = total_ok & parts_ok
 
-    # Children grouped by instance, so that reporting one instance does not scan them all.
-    order = np.argsort(group, kind="stable")
+    # Children grouped by instance, so that reporting one instance does not scan them all, and
+    # in code-list order within it: the message is the same whatever the order of the rows.
+    order = np.lexsort((child_code[children], group))
     bounds = np.searchsorted(group[order], np.arange(size + 1))
 
     def children_of(i: int) -> np.ndarray:
@@ -149,7 +151,9 @@ def _unevaluated(options: Options, figures: Figures, instance: int, total_ok: bo
 
 def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
              parts_interval: tuple[float, float], gap: float) -> Finding:
-    display = figures.display([total, *(int(p) for p in parts)])
+    # A parent may have 100,000 parts: the sum covers them all, the finding lists the first.
+    listed = parts[:MAX_FIGURES_PER_FINDING]
+    display = figures.display([total, *(int(p) for p in listed)])
     parent = figures.code_of(total, options.dimension)
     named = [f"{figures.code_of(int(p), options.dimension)} {figures.shown(int(p), display)}"
              for p in parts[:MAX_PARTS_NAMED]]
@@ -168,7 +172,7 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
     )
     return display.finding(
         message,
-        (figures.role(total, "total"), *(figures.role(int(p), "part") for p in parts)),
+        (figures.role(total, "total"), *(figures.role(int(p), "part") for p in listed)),
         figures.context(int(figures.key[total])),
         expected=parts_interval,
         reported=(float(figures.lo[total]), float(figures.hi[total])),

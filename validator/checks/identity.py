@@ -34,6 +34,7 @@ from validator.checks.base import (
     room,
 )
 from validator.figures import Display, Figures, format_amount
+from validator.limits import MAX_SCALE
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.relations import Relation
 from validator.relations import Term as RelationTerm
@@ -85,6 +86,9 @@ def parse_equation(text: str) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
             sign, expect_term = 1.0, True
         elif number is not None and coefficient is None and expect_term:
             coefficient = float(number)
+            # Past MAX_SCALE, coefficient x figure could overflow into inf and NaN, and pass.
+            if not abs(coefficient) <= MAX_SCALE:
+                raise ValueError(f"coefficient {number} is larger than {MAX_SCALE:g}")
             follow = _TOKEN.match(text, position)
             if follow and follow.group("op") == "*":
                 position = follow.end()

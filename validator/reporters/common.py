@@ -173,6 +173,47 @@ def more_sentence(rule: str, count: int, noun: str = "discrepancy") -> str:
             "lists them all)")
 
 
+VERDICT_HEADLINES: Mapping[str, str] = {
+    "clean": "Clean",
+    "discrepancies": "Discrepancies",
+    "nothing checked": "Nothing checked",
+}
+
+
+def verdict_of(records: Mapping[str, Any]) -> str:
+    """The report's verdict (clean, discrepancies, nothing checked); see Report.verdict."""
+    verdict = records.get("verdict")
+    if verdict:
+        return str(verdict)
+    return "discrepancies" if records["discrepancies"] else "clean"
+
+
+def verdict_sentence(records: Mapping[str, Any]) -> str:
+    """The verdict in words, the first thing every format states."""
+    verdict = verdict_of(records)
+    s = records["summary"]
+    if verdict == "nothing checked":
+        if not s["figures"]:
+            why = "the input has no figures"
+        elif not any(not str(r["id"]).startswith("input.") for r in records["rules"]):
+            why = "the rules file has no rules"
+        else:
+            why = (f"{plural(s['not_evaluated'], 'instance')} could not be evaluated or no "
+                   "figure falls under the rules")
+        return f"NOTHING CHECKED: no rule instance was evaluated ({why}); this is not a pass."
+    if verdict == "discrepancies":
+        return (f"DISCREPANCIES: {plural(s['errors'], 'error')}, "
+                f"{plural(s['warnings'], 'warning')}.")
+    return (f"CLEAN: {plural(s['checked'], 'check')} of {plural(s['figures'], 'figure')} "
+            f"passed, {s['not_evaluated']} not evaluated.")
+
+
+def unread_lines(records: Mapping[str, Any]) -> list[str]:
+    """What of the input was not read, one line each ("sheet 'February' not read")."""
+    return [str(u) for u in records.get("unread") or ()]
+
+
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP, CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+\-](?=\.?\d)(?:\d[\d,]*)?(?:\.\d+)?(?:[eE][+\-]?\d+)?%?")
 

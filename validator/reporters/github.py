@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from validator.escaping import visible_records
 from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
     counts_sentence,
@@ -20,6 +21,9 @@ from validator.reporters.common import (
     suspect_groups,
     suspect_headline,
     suspect_rows,
+    unread_lines,
+    verdict_of,
+    verdict_sentence,
 )
 
 # Escaping as the Actions toolkit does it (@actions/core `escapeData` / `escapeProperty`):
@@ -56,8 +60,12 @@ class GithubReporter:
         self.max_per_rule = max_per_rule
 
     def render(self, records: Mapping[str, Any]) -> str:
+        records = visible_records(records, keep_breaks=True)
         table = records["inputs"]["table"]
-        lines = []
+        # The verdict first: an error annotation when nothing was checked, else a notice.
+        lines = [command("error" if verdict_of(records) == "nothing checked" else "notice",
+                         verdict_sentence(records), title="validator verdict")]
+        lines += [command("warning", u, title="validator: not read") for u in unread_lines(records)]
         shown, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
         suspects = suspect_rows(records)
         groups = group_of(records)

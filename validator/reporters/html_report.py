@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from validator.escaping import visible_records
 from validator.report import PATTERN_PHRASES
 from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
     SEVERITY_ORDER,
+    VERDICT_HEADLINES,
     arithmetic_lines,
     counts_sentence,
     describe_key,
@@ -29,6 +31,9 @@ from validator.reporters.common import (
     source_of,
     suspect_groups,
     suspect_headline,
+    unread_lines,
+    verdict_of,
+    verdict_sentence,
 )
 
 if TYPE_CHECKING:
@@ -110,7 +115,9 @@ def _suspect_view(s: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _verdict(summary: Mapping[str, Any]) -> str:
+def _verdict(summary: Mapping[str, Any], verdict: str) -> str:
+    if verdict == "nothing checked":
+        return "Nothing was checked: no figure could be tested against a rule."
     problems = summary["errors"] + summary["warnings"]
     if not problems:
         return "No problems found: every figure that could be checked adds up."
@@ -122,7 +129,9 @@ class HtmlReporter:
         self.max_per_rule = max_per_rule
 
     def render(self, records: Mapping[str, Any]) -> str:
+        records = visible_records(records, keep_breaks=True)
         s = records["summary"]
+        verdict = verdict_of(records)
         template = _environment().get_template("report.html.j2")
         shown, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
         listed, unlisted = first_per_rule(records["not_evaluated"], self.max_per_rule)
@@ -134,7 +143,11 @@ class HtmlReporter:
             inputs=records["inputs"],
             summary=s,
             status=s["status"],
-            verdict=_verdict(s),
+            status_class=str(s["status"]).replace(" ", "-"),
+            verdict=_verdict(s, verdict),
+            verdict_headline=VERDICT_HEADLINES.get(verdict, verdict),
+            verdict_sentence=verdict_sentence(records),
+            unread=unread_lines(records),
             counts=counts_sentence(s),
             rules=records["rules"],
             rule_ids=rule_ids(records),

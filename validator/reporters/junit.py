@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
+from validator.escaping import visible_records
 from validator.reporters.common import (
     arithmetic_lines,
     describe_key,
@@ -19,11 +20,15 @@ from validator.reporters.common import (
     plural,
     primary_figure,
     rule_ids,
+    unread_lines,
+    verdict_of,
+    verdict_sentence,
 )
 
 # XML 1.0 cannot carry most control characters at all, not even as character references;
-# ElementTree would write them raw and produce a file no parser accepts.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# ElementTree would write them raw and produce a file no parser accepts. User text has been
+# through `visible` already; this guards the text we join around it.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: object) -> str:
@@ -56,10 +61,31 @@ def _attrs(element: ET.Element, **values: object) -> None:
 
 class JunitReporter:
     def render(self, records: Mapping[str, Any]) -> str:
+        records = visible_records(records, keep_breaks=True)
         summaries = {r["id"]: r for r in records["rules"]}
         title = records.get("title") or "Release check"
         root = ET.Element("testsuites")
         totals = {"tests": 0, "failures": 0, "skipped": 0}
+        # The verdict first, as a suite of its own: "nothing checked" fails it, so a dashboard
+        # that counts failures does not show an empty run as green.
+        verdict = verdict_of(records)
+        suite = ET.SubElement(root, "testsuite")
+        empty = verdict == "nothing checked"
+        unread = unread_lines(records)
+        _attrs(suite, name="validator.verdict", tests=1 + len(unread), failures=int(empty),
+               errors=0, skipped=len(unread), time=0)
+        case = ET.SubElement(suite, "testcase")
+        _attrs(case, classname="validator.verdict", name=f"verdict: {verdict}", time=0)
+        if empty:
+            _attrs(ET.SubElement(case, "failure"), message=verdict_sentence(records),
+                   type="nothing checked")
+        for text in unread:  # parts of the input not read: skipped, by name
+            case = ET.SubElement(suite, "testcase")
+            _attrs(case, classname="validator.verdict", name=f"not read: {text}", time=0)
+            _attrs(ET.SubElement(case, "skipped"), message=text)
+        totals["tests"] += 1 + len(unread)
+        totals["failures"] += int(empty)
+        totals["skipped"] += len(unread)
         for rid in rule_ids(records):
             failures = [d for d in records["discrepancies"] if d["rule"] == rid]
             skipped = [n for n in records["not_evaluated"] if n["rule"] == rid]
@@ -121,7 +147,7 @@ class JunitReporter:
             totals["skipped"] += n_skipped
         _attrs(
             root,
-            name=f"validator: {title}",
+            name=f"validator: {verdict}: {title}",
             tests=totals["tests"],
             failures=totals["failures"],
             errors=0,

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from validator.escaping import visible_records
 from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
     arithmetic_lines,
@@ -21,6 +22,8 @@ from validator.reporters.common import (
     source_of,
     suspect_groups,
     suspect_headline,
+    unread_lines,
+    verdict_sentence,
 )
 
 # Backslash-escape the characters that are Markdown syntax wherever user text lands inside a
@@ -34,6 +37,7 @@ _STATUS_HEADLINE: Mapping[str, str] = {
     "clean": "Clean",
     "warnings": "Warnings",
     "failed": "Failed",
+    "nothing checked": "Nothing checked",
 }
 
 
@@ -85,6 +89,7 @@ class MarkdownReporter:
     def render(self, records: Mapping[str, Any]) -> str:
         """The report, showing fewer discrepancies of each rule if that is what it takes to
         fit a GitHub job summary."""
+        records = visible_records(records)
         limit = self.max_per_rule
         text = self._render(records, limit)
         while len(text.encode("utf-8")) > SUMMARY_LIMIT and limit != 0:
@@ -100,12 +105,17 @@ class MarkdownReporter:
         out: list[str] = [
             f"### {_STATUS_HEADLINE.get(s['status'], s['status'])}: {escape_md(title)}",
             "",
+            f"**{escape_md(verdict_sentence(records))}**",
+            "",
             f"**{counts_sentence(s)}**",
             "",
             f"Table {escape_md(records['inputs']['table'])},"
             f" rules {escape_md(records['inputs']['rules'])}.",
             "",
         ]
+        unread = unread_lines(records)
+        if unread:
+            out += ["Not read:", "", *(f"- {escape_md(u)}" for u in unread), ""]
         baseline = records.get("baseline")
         if baseline is not None:
             stale = len(baseline["stale"])

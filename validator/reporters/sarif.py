@@ -21,12 +21,16 @@ from typing import Any
 from urllib.parse import quote
 
 from validator import __version__
+from validator.escaping import visible_records
 from validator.reporters.common import (
     describe_key,
     figure_line,
     primary_figure,
     rule_ids,
     suspect_rows,
+    unread_lines,
+    verdict_of,
+    verdict_sentence,
 )
 
 SARIF_SCHEMA = (
@@ -139,6 +143,13 @@ def _result(d: Mapping[str, Any], index: int, uri: str,
     return result
 
 
+def _worst_verdict(verdicts: Sequence[str]) -> str:
+    for verdict in ("nothing checked", "discrepancies"):
+        if verdict in verdicts:
+            return verdict
+    return "clean"
+
+
 def default_category(records: Mapping[str, Any]) -> str:
     """The dataset of a config, else the table: one code-scanning category each."""
     return str(records["inputs"].get("dataset") or records["inputs"]["table"])
@@ -157,13 +168,26 @@ def sarif_log(reports: Sequence[Mapping[str, Any]], category: str) -> dict[str, 
             first_seen.setdefault(d["rule"], d)
     index = {rid: i for i, rid in enumerate(ids)}
     rules = [_rule(rid, summaries.get(rid, {}), first_seen.get(rid, {})) for rid in ids]
-    notifications = []
+    notifications: list[dict[str, Any]] = []
     results = []
     artifacts = []
     seen: Counter[str] = Counter()
-    for records in reports:
+    verdicts = []
+    for raw in reports:
+        records = visible_records(raw, keep_breaks=True)
         uri = table_uri(str(records["inputs"]["table"]))
         artifacts.append({"location": {"uri": uri}})
+        verdict = verdict_of(records)
+        verdicts.append(verdict)
+        # The verdict is the first notification of each table: an error when nothing was checked.
+        notifications.append({
+            "level": "error" if verdict == "nothing checked" else "note",
+            "message": {"text": verdict_sentence(records)},
+            "descriptor": {"id": "validator.verdict"},
+        })
+        notifications += [{"level": "warning", "message": {"text": u},
+                           "descriptor": {"id": "validator.unread"}}
+                          for u in unread_lines(records)]
         for n in records["not_evaluated"]:
             missing = "; ".join(describe_key(m) for m in n.get("missing", []))
             where = f" ({describe_key(n['context'])})" if n.get("context") else ""
@@ -205,6 +229,8 @@ def sarif_log(reports: Sequence[Mapping[str, Any]], category: str) -> dict[str, 
         "artifacts": artifacts,
         "results": results,
         "properties": {
+            "verdict": _worst_verdict(verdicts),
+            "unread": [u for r in reports for u in unread_lines(r)],
             "title": first.get("title") or "",
             "rulesFile": first["inputs"]["rules"] if first else "",
             "tables": [
@@ -214,6 +240,8 @@ def sarif_log(reports: Sequence[Mapping[str, Any]], category: str) -> dict[str, 
     }
     if len(reports) == 1:
         run["properties"]["summary"] = dict(reports[0]["summary"])
+    # The verdict first: the run's properties lead it.
+    run = {"properties": run.pop("properties"), **run}
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from validator.escaping import visible_records
 from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
     counts_sentence,
@@ -16,6 +17,8 @@ from validator.reporters.common import (
     plural,
     suspect_groups,
     suspect_headline,
+    unread_lines,
+    verdict_sentence,
 )
 
 NOT_EVALUATED_SHOWN = 3
@@ -35,11 +38,18 @@ class TextReporter:
         self.max_per_rule = max_per_rule
 
     def render(self, records: Mapping[str, Any]) -> str:
-        lines: list[str] = []
-        title = records.get("title") or "Release check"
-        lines.append(title)
+        records = visible_records(records)
+        # The verdict first; user text never starts a line (a CI log would run `::` commands).
+        lines: list[str] = [verdict_sentence(records)]
+        title = records.get("title")
+        lines.append(f"Release check: {title}" if title else "Release check")
         lines.append(f"table: {records['inputs']['table']}  rules: {records['inputs']['rules']}")
         lines.append("")
+        unread = unread_lines(records)
+        if unread:
+            lines.append("Not read:")
+            lines += [f"  - {u}" for u in unread]
+            lines.append("")
         first, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
         kept = {id(d) for d in first}
         suspects = suspect_groups(records)
@@ -105,7 +115,8 @@ class TextReporter:
             )
         s = records["summary"]
         lines.append("")
-        verdict = verdict_of(records)
+        verdict = {"clean": "clean", "nothing checked": "NOTHING CHECKED"}.get(s["status"],
+                                                                           "NOT clean")
         lines.append(
             f"{verdict}: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')};"
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
