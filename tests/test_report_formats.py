@@ -49,7 +49,8 @@ def test_exact_output(records: dict[str, object], fmt: Format, golden: str) -> N
 def test_json_has_the_documented_shape(records: dict[str, object]) -> None:
     data = json.loads(render(Format.JSON, records))
     assert set(data) == {"version", "title", "inputs", "summary", "rules", "discrepancies",
-                         "not_evaluated", "coverage", "baseline"}
+                         "not_evaluated", "coverage", "baseline", "unread"}
+    assert data["unread"] == []  # a table is read whole
     assert data["coverage"] == {"figures_checked": 3, "unconstrained": []}
     assert data["baseline"] is None  # no --baseline given
     (d,) = data["discrepancies"]

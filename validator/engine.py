@@ -72,6 +72,7 @@ class BuiltinResult:
     description: str
     severity: Severity
     evaluation: Evaluation
+    unread: tuple[str, ...] = ()  # parts of the input this check could not read (Report.unread)
 
 
 def _round(amount: float, decimals: int | None) -> float:
@@ -193,6 +194,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
         discrepancies=tuple(discrepancies),
         not_evaluated=tuple(not_evaluated),
         coverage=_coverage(table, rules, intake, touched),
+        unread=tuple(u for b in builtins for u in b.unread),
     )
 
 

@@ -189,6 +189,9 @@ class Report:
     not_evaluated: tuple[NotEvaluated, ...]
     coverage: Coverage = field(default_factory=Coverage)
     baseline: BaselineSummary | None = None
+    # Parts of the input that were not read ("12 of 40 numbers in the text not read as figures"):
+    # a report with any is never summarised as clean about them.
+    unread: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -224,4 +227,5 @@ class Report:
             "not_evaluated": [n.to_record() for n in self.not_evaluated],
             "coverage": self.coverage.to_record(),
             "baseline": self.baseline.to_record() if self.baseline is not None else None,
+            "unread": list(self.unread),
         }

@@ -119,6 +119,10 @@ _CONTINUATION = re.compile(
 )
 
 
+# Numbers that are not figures of the release at all: nothing was left unread by skipping them.
+NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target"})
+
+
 @dataclass(frozen=True)
 class Unplaced:
     """A number found in the text that did not become a row, and why."""
@@ -128,6 +132,11 @@ class Unplaced:
     start: int
     end: int
     reason: str
+
+    @property
+    def counted(self) -> bool:
+        """True for a number of the release that was not read (a threshold or forecast is not)."""
+        return self.reason not in NOT_A_FIGURE
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,11 @@ class Extraction:
     release_date: datetime.date | None
     sentences: list[str] = field(default_factory=list)
     changes: list[StatedChange] = field(default_factory=list)
+    numbers_read: int = 0  # amounts and rates of the text that became (part of) a row
+
+    @property
+    def numbers_unread(self) -> int:
+        return sum(1 for u in self.unplaced if u.counted)
 
 
 @dataclass(frozen=True)
@@ -439,6 +453,7 @@ class _Placer:
         self.rows: list[_Row] = []
         self.changes: list[StatedChange] = []
         self.unplaced: list[Unplaced] = []
+        self.numbers_read = 0
 
     def _defaults(self) -> _Context:
         ctx: _Context = {}
@@ -587,6 +602,7 @@ class _Placer:
             )
             return
         key = tuple(ctx[d.name][0] for d in self.lexicon.dimensions)
+        self.numbers_read += (cand.amount is not None) + (cand.rate is not None)
         negative = any(neg for _, neg in ctx.values())
         value, unit = "", ""
         if cand.amount is not None:
@@ -641,7 +657,7 @@ def extract_figures(
         for row in placer.rows
     ]
     table = pd.DataFrame(records, columns=lexicon.columns, dtype=str)
-    return Extraction(table, unplaced, release, sentences, placer.changes)
+    return Extraction(table, unplaced, release, sentences, placer.changes, placer.numbers_read)
 
 
 def extract_to_csv(

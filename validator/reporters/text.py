@@ -82,6 +82,7 @@ class TextReporter:
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
             f" {s['not_evaluated']} not evaluated."
         )
+        lines.extend(f"Not read: {part}." for part in records.get("unread") or ())
         if coverage:
             lines.append(
                 f"{coverage['figures_checked']} of {plural(s['figures'], 'figure')} checked by at"
