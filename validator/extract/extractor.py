@@ -19,37 +19,45 @@ from typing import Any
 
 import pandas as pd
 
-from validator.extract.lexicon import Dimension, Lexicon
+from validator.extract import cjk
+from validator.extract.directions import (
+    DIRECTION_RE,
+    DOWN_WORDS,
+    FORWARD_DIRECTION,
+    UP_WORDS,
+    is_down,
+)
+from validator.extract.lexicon import (
+    CURRENCY_PREFIXES,
+    CURRENCY_WORDS,
+    Dimension,
+    Lexicon,
+    normalize_prefix,
+)
 from validator.extract.periods import (
     PeriodMention,
     detect_release_date,
     find_dates,
     find_periods,
+    previous_period,
+    reference_period,
     resolve,
 )
 from validator.extract.readers import read_release
 from validator.extract.sentences import split_sentences
 
-UP = (
-    r"up|rose|rise[sn]?|rising|increas(?:ed|es|e|ing)|grew|grow(?:s|n|th|ing)?"
-    r"|gain(?:ed|s|ing)?|jump(?:ed|s|ing)?|advanc(?:ed|es|e|ing)|climb(?:ed|s|ing)?"
-    r"|expand(?:ed|s|ing)?|expansion|surg(?:ed|es|e|ing)|soar(?:ed|s|ing)?|rebound(?:ed|s)?"
-    r"|higher|widen(?:ed|ing|s)?|added|boost(?:ed)?"
-)
-DOWN = (
-    r"down|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:ed|es|e|ing)"
-    r"|decreas(?:ed|es|e|ing)|dip(?:ped|s)?|contract(?:ed|ion|ing)|slid|slip(?:ped|s)?"
-    r"|shr(?:ank|unk|inks?|inking)|slump(?:ed|s)?|plung(?:ed|es|e)|plummet(?:ed|s)?|tumbl(?:ed|es)"
-    r"|lower|lost|eased|retreat(?:ed|s)?|sank|narrow(?:ed|ing|s)?"
-)
-_DOWN_RE = re.compile(rf"\b(?:{DOWN})\b", re.IGNORECASE)
-_DIRECTION_RE = re.compile(rf"\b(?:{UP}|{DOWN})\b", re.IGNORECASE)
+_CURRENCY_NAMES = CURRENCY_WORDS
+UP = UP_WORDS
+DOWN = DOWN_WORDS
+_DIRECTION_RE = DIRECTION_RE
 _YOY = r"(?:year-on-year|year-over-year|on-year|on\s+year|annual|y/y|yoy)"
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MINUS = r"[-\u2212\u2013]"
+# A sign may be glued to the word before it in box text ("Billion-4.7%"), never to a digit.
 _PERCENT = re.compile(
-    r"(?<![\w.,])(?P<sign>[-+\u2212\u2013])?(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent(?![a-z])|per\s+cent\b|pct\b)",
+    r"(?:(?<![\d.,])(?P<sign>[-+\u2212\u2013\u25b3\u25b2])|(?<![0-9A-Za-z_.,\-+\u2212\u2013]))"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b)",
     re.IGNORECASE,
 )
 _POINTS = re.compile(
@@ -103,12 +111,15 @@ _RATE_THEN_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT_THEN_RATE = re.compile(
-    rf"^\s*(?:[,(]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
+    rf"^\s*(?:[,(\u00b7/]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
     rf"|(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
     re.IGNORECASE,
 )
-_FORWARD_DIRECTION = re.compile(rf"^\s*(?:{_YOY}\s+)?(?P<word>{UP}|{DOWN})\b", re.IGNORECASE)
+_FORWARD_DIRECTION = FORWARD_DIRECTION
 _ATTACH_PREPOSITION = re.compile(r"\s*(?:worth\s+)?(?:in|of|to|from)\s+(?:the\s+)?", re.IGNORECASE)
+# Korean and Japanese put the name after the amount: "16억4000만 달러 흑자", "1兆円の赤字".
+_ATTACH_CJK = re.compile(r"\s*の?\s*")
+_CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A sentence opening like this continues the subject of the one before.
 _CONTINUATION = re.compile(
     r"^(?:(?:However|Meanwhile|Also|In\s+addition|Additionally|By\s+contrast|In\s+contrast"
@@ -119,8 +130,9 @@ _CONTINUATION = re.compile(
 )
 
 
+CONVERSION = "the same amount in another currency"
 # Numbers that are not figures of the release at all: nothing was left unread by skipping them.
-NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target"})
+NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target", CONVERSION})
 
 
 @dataclass(frozen=True)
@@ -244,23 +256,74 @@ class _Scanner:
     def amounts(
         self, text: str, masked: list[tuple[int, int]]
     ) -> tuple[list[_Amount], list[tuple[int, int, str]]]:
+        """Amounts in reading order; the second list holds (start, end, reason) of the others."""
         found: list[_Amount] = []
         unknown: list[tuple[int, int, str]] = []
+        printed: list[tuple[int, int, str | None, str]] = []  # start, end, currency, digits/unit
+        for c in cjk.find_amounts(text):
+            if _overlaps(c.start, c.end, masked):
+                continue
+            converted = cjk.in_unit(c, self.lexicon.unit_scales, self._currencies)
+            if converted is None:
+                unknown.append((c.start, c.end, f"unit not in the rules: {c.currency}"))
+                continue
+            found.append(_Amount(c.start, c.end, converted[0], converted[1]))
+        taken = [*masked, *((a.start, a.end) for a in found), *((u[0], u[1]) for u in unknown)]
+        currency: str | None = None
+        last_end = -1
         for m in self.amount.finditer(text):
-            if _overlaps(m.start(), m.end(), masked):
+            if _overlaps(m.start(), m.end(), taken):
                 continue
             prefix = m.group("pre") or ""
             suffix = m.group("suf1") or m.group("suf2") or ""
             number = re.sub(r"[,\s\u00a0\u202f]", "", m.group("num1") or m.group("num2"))
             negative = bool(m.group("m0") or m.group("m1"))
-            unit = self.lexicon.unit_for(prefix, suffix)
+            unit = self.lexicon.unit_for(prefix, suffix, currency)
+            own_currency = self._currency_printed(prefix, suffix) or (
+                self.lexicon.currency_of(unit) if unit else None
+            )
+            # "694.4 billion yen ($5.9 billion)": the same amount restated in another currency.
+            if (
+                last_end >= 0
+                and re.fullmatch(r"\s*\(\s*(?:about|around|or|approximately|roughly)?\s*",
+                                 text[last_end : m.start()])
+                and own_currency is not None
+                and currency is not None
+                and own_currency != currency
+            ):
+                unknown.append((m.start(), m.end(), CONVERSION))
+                continue
             if unit is None:
                 unknown.append(
                     (m.start(), m.end(), f"unit not in the rules: {prefix} {suffix}".strip())
                 )
                 continue
+            currency = own_currency or currency
+            last_end = m.end()
             found.append(_Amount(m.start(), m.end(), ("-" if negative else "") + number, unit))
-        return found, unknown
+        printed.clear()
+        return sorted(found, key=lambda a: a.start), unknown
+
+    @property
+    def _currencies(self) -> dict[str, str]:
+        return {
+            code: currency
+            for code in self.lexicon.unit_scales
+            if (currency := self.lexicon.currency_of(code)) is not None
+        }
+
+    @staticmethod
+    def _currency_printed(prefix: str, suffix: str) -> str | None:
+        key = normalize_prefix(prefix)
+        if key and key != "$":
+            for currency, forms in CURRENCY_PREFIXES.items():
+                if key in {normalize_prefix(f) for f in forms}:
+                    return currency
+        words = suffix.lower()
+        for currency, names in _CURRENCY_NAMES.items():
+            if any(re.search(rf"\b{re.escape(n.lower())}\b", words) for n in names):
+                return currency
+        return None
 
     def mentions(self, text: str, masked: list[tuple[int, int]]) -> list[_Mention]:
         taken = list(masked)
@@ -304,12 +367,13 @@ def _rate_sign(
     """'-' or '' from an explicit sign, a direction noun right after, or the nearest verb before."""
     if explicit:
         return "" if explicit == "+" else "-"
+    # "(+4.0%)" reads as explicit too, with the sign glued inside the parenthesis.
     forward = _FORWARD_DIRECTION.match(sentence[rate_end:])
     if forward:
-        return "-" if _DOWN_RE.fullmatch(forward.group("word")) else ""
+        return "-" if is_down(forward.group("word")) else ""
     before = list(_DIRECTION_RE.finditer(sentence[window_start:rate_start]))
     if before:
-        return "-" if _DOWN_RE.fullmatch(before[-1].group()) else ""
+        return "-" if is_down(before[-1].group()) else ""
     return None
 
 
@@ -441,6 +505,53 @@ class _SentenceWork:
         return _RATE_THEN_AMOUNT.match(self.text[rate.end : amount.start]) is not None
 
 
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|;|and|,\s*and|&|as\s+well\s+as|과|와|및|,\s*respectively,?)\s*$", re.IGNORECASE
+)
+_MENTION_GAP = re.compile(
+    r"^\s*(?:,|and|,\s*and|&|or|과|와|및|、)?\s*(?:(?:to|from|for|of|in)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _list_pairs(work: _SentenceWork) -> dict[int, _Mention]:
+    """Candidates of a list ("X and Y") paired in order with a list of codes before them."""
+    pairs: dict[int, _Mention] = {}
+    cands = work.candidates
+    text = work.text
+    i = 0
+    boundary = 0
+    while i < len(cands):
+        j = i
+        while j + 1 < len(cands) and _LIST_GAP.match(text[cands[j].end : cands[j + 1].start]):
+            j += 1
+        count = j - i + 1
+        if count >= 2:
+            before = [m for m in work.mentions if boundary <= m.start < cands[i].start]
+            by_dim: dict[str, list[_Mention]] = {}
+            for m in before:
+                by_dim.setdefault(m.dimension, []).append(m)
+            for group in by_dim.values():
+                run = _last_listed_run(text, group)
+                if len({m.code for m in run}) == count == len(run):
+                    pairs.update({i + n: m for n, m in enumerate(run)})
+                    break
+        boundary = cands[j].end
+        i = j + 1
+    return pairs
+
+
+def _last_listed_run(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """The last run of mentions joined only by list words ("EU countries and non-EU countries")."""
+    run: list[_Mention] = []
+    for m in mentions:
+        if run and _MENTION_GAP.match(text[run[-1].end : m.start]):
+            run.append(m)
+        else:
+            run = [m]
+    return run
+
+
 class _Placer:
     """Walks the sentences in order, carrying the subject and period the text is about."""
 
@@ -483,6 +594,9 @@ class _Placer:
             main.pop(self.time, None)
             if self.current_period:
                 main[self.time] = (self.current_period, False)
+        opening = dict(main)
+        paired = _list_pairs(work)
+        used_codes: dict[str, set[str]] = {}
 
         boundary = 0
         for index, cand in enumerate(work.candidates):
@@ -497,6 +611,9 @@ class _Placer:
                 and not re.search(r"[,;(]", text[cand.end : p.start])
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
+            if index in paired:  # "A and B were X and Y (respectively)"
+                pair = paired[index]
+                segment = [m for m in segment if m.dimension != pair.dimension] + [pair]
             # "$14.2 billion in March, up 3.4%": a period inside the figure's own span is its own.
             segment_periods = [p for p in work.periods if boundary <= p.start < cand.end]
             paren = self._paren_of(text, cand)
@@ -528,18 +645,49 @@ class _Placer:
             # about next, so a comparison figure leaves the main clause as it was.
             if paren is None and not _COMPARISON_IN.search(text[boundary : cand.start]):
                 main = dict(ctx)
-            self._emit(work, cand, ctx, problems)
-            boundary = max(attached_end, cand.end)
+            placed = self._without_monthly_rate(work, cand, ctx)
+            if placed.amount is not None or placed.rate is not None:
+                self._emit(work, placed, ctx, problems)
+            for name, (code, _) in ctx.items():
+                used_codes.setdefault(name, set()).add(code)
+            used_trailing = [p.end for p in trailing_periods if p in own_periods and period]
+            boundary = max(attached_end, cand.end, *used_trailing)
 
-        if not work.candidates:
+        if not work.candidates and not work.unplaced:
             outside_parens = [m for m in work.mentions if not self._inside_any_paren(text, m.start)]
             self._update(main, outside_parens, strict=False)
-            period = self._period_of(work.periods)
-            if self.time and period:
-                main[self.time] = (period, False)
+            named = {c for p in work.periods if not p.is_base
+                     if (c := resolve(p, self.current_period)) is not None}
+            if self.time and len(named) == 1:
+                main[self.time] = (named.pop(), False)
+        # A list of figures for several codes ("chips ..., cars ...") names no single subject:
+        # what the next sentence continues is what this one started from.
+        for name, codes in used_codes.items():
+            if len(codes) > 1 and name != self.time:
+                if name in opening:
+                    main[name] = opening[name]
+                else:
+                    main.pop(name, None)
         self.previous = main
         if self.time and self.time in main:
             self.current_period = main[self.time][0]
+
+    def _without_monthly_rate(
+        self, work: _SentenceWork, cand: _Candidate, ctx: _Context
+    ) -> _Candidate:
+        """A rate in a sentence measured against the month (quarter) before is not the annual one."""
+        if cand.rate is None or not self.time or self.time not in ctx:
+            return cand
+        before = previous_period(ctx[self.time][0])
+        bases = {resolve(p, self.current_period) for p in work.periods if p.is_base}
+        if before is None or before not in bases:
+            return cand
+        rate = cand.rate
+        self.unplaced.append(
+            Unplaced(work.number, work.text[rate.start : rate.end], rate.start, rate.end,
+                     "change on the previous month or quarter")
+        )
+        return _Candidate(cand.amount, None)
 
     def _update(self, ctx: _Context, mentions: list[_Mention], strict: bool = True) -> list[str]:
         problems: list[str] = []
@@ -563,10 +711,21 @@ class _Placer:
         position = end
         while True:
             prep = _ATTACH_PREPOSITION.match(work.text, position)
-            if prep is None:
-                break
+            cjk_prep = _ATTACH_CJK.match(work.text, position)
             mention = next(
-                (m for m in work.mentions if m.start == prep.end() and m.end <= limit), None
+                (
+                    m for m in work.mentions
+                    if m.end <= limit
+                    and (
+                        (prep is not None and m.start == prep.end())
+                        or (
+                            cjk_prep is not None
+                            and m.start == cjk_prep.end()
+                            and _CJK_TEXT.search(work.text[m.start : m.end])
+                        )
+                    )
+                ),
+                None,
             )
             if mention is None:
                 break
@@ -637,10 +796,19 @@ def extract_figures(
     release = release_date or detect_release_date(text)
     sentences = split_sentences(text)
     scanner = _Scanner(lexicon)
+    works = [
+        _SentenceWork(number, sentence, scanner, release)
+        for number, sentence in enumerate(sentences, start=1)
+    ]
     placer = _Placer(lexicon, release)
+    time = lexicon.time_dimension
+    if time is not None:
+        opening = [p for w in works[:2] for p in w.periods]
+        placer.current_period = reference_period(
+            opening, release_date, lexicon.dimension(time).codes, lexicon.defaults.get(time)
+        )
     unplaced: list[Unplaced] = []
-    for number, sentence in enumerate(sentences, start=1):
-        work = _SentenceWork(number, sentence, scanner, release)
+    for work in works:
         unplaced += work.unplaced
         placer.place(work)
     unplaced += placer.unplaced

@@ -71,9 +71,18 @@ def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
         return None
 
 
+_CJK_DATE = re.compile(r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月]\s?(\d{1,2})\s?[일日]")
+_CJK_MONTH = re.compile(r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月](?!\s?\d{1,2}\s?[일日])")
+_CJK_YEAR = re.compile(r"(\d{4})\s?[년年](?!\s?\d{1,2}\s?[월月])")
+
+
 def find_dates(text: str) -> list[DateSpan]:
     """Calendar dates (2021-01-18, January 18, 18 January 2021); they are never periods."""
     spans: list[DateSpan] = []
+    for m in _CJK_DATE.finditer(text):
+        year = int(m.group(1)) if m.group(1) else None
+        date = _safe_date(year, int(m.group(2)), int(m.group(3))) if year else None
+        spans.append(DateSpan(m.start(), m.end(), date))
     for m in _ISO_DATE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
     for m in _MONTH_DAY.finditer(text):
@@ -123,6 +132,58 @@ def shift_year(code: str, years: int) -> str:
     return re.sub(r"\d{4}", lambda m: str(int(m.group()) + years), code)
 
 
+def previous_period(code: str) -> str | None:
+    """The month or quarter before a month or quarter code; None for other codes."""
+    month = re.fullmatch(r"(\d{4})-(\d{2})", code)
+    if month:
+        year, number = int(month.group(1)), int(month.group(2))
+        return month_code(year - 1, 12) if number == 1 else month_code(year, number - 1)
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", code)
+    if quarter:
+        year, number = int(quarter.group(1)), int(quarter.group(2))
+        return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
+    return None
+
+
+def period_end(code: str) -> datetime.date | None:
+    """The last day of a period code (a year, month, quarter or run of months)."""
+    last = code.split("/")[-1]
+    if re.fullmatch(r"\d{4}", last):
+        return datetime.date(int(last), 12, 31)
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", last)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", last)
+    if quarter:
+        year, number = int(quarter.group(1)), int(quarter.group(2)) * 3
+    elif month:
+        year, number = int(month.group(1)), int(month.group(2))
+    else:
+        return None
+    if not 1 <= number <= 12:
+        return None
+    following = datetime.date(year + number // 12, number % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def reference_period(
+    opening: list[PeriodMention], release: datetime.date | None, codes: tuple[str, ...],
+    default: str | None,
+) -> str | None:
+    """The period a release is about when a figure names none.
+
+    The first period the headline or first sentence names; else, with a release date, the latest
+    period of the rules' time codes that ended before it (a single month or year before a run of
+    months); else the rules' `defaults` for the time dimension.
+    """
+    named = next((p.code for p in opening if p.code is not None and not p.is_base), None)
+    if named is not None:
+        return named
+    if release is not None:
+        ended = [(end, "/" not in c, c) for c in codes if (end := period_end(c)) and end < release]
+        if ended:
+            return max(ended)[2]
+    return default
+
+
 def resolve(mention: PeriodMention, current: str | None) -> str | None:
     if mention.code is not None or current is None:
         return mention.code
@@ -144,6 +205,33 @@ def find_periods(
         found.append((m.start(), m.end(), code, relative))
 
     month_of = MONTH_NUMBERS
+    for m in _CJK_MONTH.finditer(text):
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            continue
+        year = int(m.group(1)) if m.group(1) else _latest_year_of(month, release)
+        add(m, month_code(year, month) if year else None)
+    for m in _CJK_YEAR.finditer(text):
+        add(m, m.group(1))
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(first|second)\s+half(?:\s+of\s+(?:({_YEAR})|the\s+year|this\s+year))?"
+        rf"|\bH([12])\s*({_YEAR})?\b",
+        text,
+        re.IGNORECASE,
+    ):
+        half = 1 if (m.group(1) or "").lower() == "first" or m.group(3) == "1" else 2
+        named = m.group(2) or m.group(4)
+        year = int(named) if named else _latest_year_of(half * 6, release)
+        first, last = (1, 6) if half == 1 else (7, 12)
+        add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
+    for m in re.finditer(
+        rf"\b(?:the\s+)?first\s+(two|three)\s+quarters(?:\s+of\s+(?:({_YEAR})|the\s+year|this\s+year))?",
+        text,
+        re.IGNORECASE,
+    ):
+        last = 6 if m.group(1).lower() == "two" else 9
+        year = int(m.group(2)) if m.group(2) else _latest_year_of(last, release)
+        add(m, f"{year}-01/{month_code(year, last)}" if year else None)
     for m in re.finditer(
         rf"\b({_MONTH_ANY})\s*(?:-|\u2013|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?", text
     ):
