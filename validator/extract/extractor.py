@@ -39,6 +39,7 @@ from validator.extract.periods import (
     detect_release_date,
     find_dates,
     find_periods,
+    period_end,
     previous_period,
     reference_period,
     resolve,
@@ -47,6 +48,7 @@ from validator.extract.readers import read_release
 from validator.extract.sentences import split_sentences
 
 _CURRENCY_NAMES = CURRENCY_WORDS
+_CLOCK_TIME = re.compile(r"(?<![\d.,])\d{1,2}:\d{2}(?![\d])(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?")
 UP = UP_WORDS
 DOWN = DOWN_WORDS
 _DIRECTION_RE = DIRECTION_RE
@@ -68,7 +70,7 @@ _BARE_NUMBER = re.compile(rf"(?<![\w.,\-\u2212$€£¥₩])(?:{_NUMBER})(?![\w\-
 # Words around an amount that make it something other than a level of the figure named.
 _DIFFERENCE_BEFORE = re.compile(
     rf"(?:\b(?:{UP}|{DOWN})\s+(?:by\s+)?|\bby\s+|\b(?:increase|decrease|rise|drop|decline|gain|fall)"
-    r"\s+of\s+(?:an?\s+)?)$",
+    r"\s+(?:in\s+[^,;()$]{1,50}?\s+)?of\s+(?:an?\s+)?)$",
     re.IGNORECASE,
 )
 _DIFFERENCE_AFTER = re.compile(r"^\s*(?:more|less|higher|lower)\s+than\b", re.IGNORECASE)
@@ -105,9 +107,12 @@ _PREVIOUS_MONTH_AFTER = re.compile(
     re.IGNORECASE,
 )
 _RATE_THEN_AMOUNT = re.compile(
-    rf"^\s*(?:(?:{_YOY}|growth|increase|rise|gain|jump|decline|decrease|drop|fall|contraction"
-    r"|expansion)\s+)*(?:(?:from|over|compared\s+(?:to|with))\s+(?:the\s+same\s+\w+\s+)?"
-    r"a\s+year\s+(?:earlier|ago)\s+)?to\s+(?:a\s+)?(?:record(?:\s+high)?(?:\s+of)?\s+)?$",
+    rf"^\s*\)?\s*(?:(?:{_YOY}|growth|increase|rise|gain|jump|decline|decrease|drop|fall"
+    r"|contraction|expansion)\s+)*(?:(?:from|over|on|compared\s+(?:to|with))\s+"
+    r"(?:the\s+same\s+\w+\s+(?:of\s+)?)?(?:a\s+year\s+(?:earlier|ago|before)|last\s+year"
+    r"|the\s+(?:previous|prior)\s+year|the\s+year)\s*)?,?\s*"
+    r"(?:to(?:\s+reach)?|reaching|totall?ing|at)\s+(?:a\s+)?(?:record(?:\s+high)?(?:\s+of)?\s+)?$"
+    r"|^\s*(?:증가한|감소한|늘어난|줄어든|상승한|하락한|増の|減の)\s*$",
     re.IGNORECASE,
 )
 _AMOUNT_THEN_RATE = re.compile(
@@ -388,6 +393,7 @@ class _SentenceWork:
         self.unplaced: list[Unplaced] = []
         masked = [(m.start(), m.end()) for p in scanner.ignore for m in p.finditer(text)]
         masked += [(d.start, d.end) for d in find_dates(text)]
+        masked += [(m.start(), m.end()) for m in _CLOCK_TIME.finditer(text)]
         amounts, unknown_units = scanner.amounts(text, masked)
         for start, end, reason in unknown_units:
             self._unplace(start, end, reason)
@@ -416,7 +422,7 @@ class _SentenceWork:
             previous_end = max(
                 (
                     b
-                    for b in [*(a.end for a in amounts), *(p.end() for p in percents)]
+                    for b in [*(a.end for a in self.levels), *(p.end() for p in percents)]
                     if b <= m.start()
                 ),
                 default=0,
@@ -448,7 +454,11 @@ class _SentenceWork:
         return not reason
 
     def _own_period_after(self, end: int) -> bool:
-        return any(p.start - end <= 2 and p.start >= end and not p.is_base for p in self.periods)
+        return any(
+            p.start >= end and not p.is_base
+            and re.fullmatch(r"\s*,?\s*(?:(?:in|for|of|during)\s+)?", self.text[end : p.start])
+            for p in self.periods
+        )
 
     def _rate(self, m: re.Match[str], previous_end: int) -> _Rate | None:
         before = self.text[max(0, m.start() - 60) : m.start()]
@@ -793,20 +803,31 @@ def extract_figures(
     text: str, lexicon: Lexicon, *, release_date: datetime.date | None = None
 ) -> Extraction:
     """The figures of a release as a table (all columns str) and the numbers left unplaced."""
-    release = release_date or detect_release_date(text)
+    release = given = release_date or detect_release_date(text)
     sentences = split_sentences(text)
     scanner = _Scanner(lexicon)
     works = [
         _SentenceWork(number, sentence, scanner, release)
         for number, sentence in enumerate(sentences, start=1)
     ]
-    placer = _Placer(lexicon, release)
     time = lexicon.time_dimension
+    reference = None
     if time is not None:
         opening = [p for w in works[:2] for p in w.periods]
-        placer.current_period = reference_period(
-            opening, release_date, lexicon.dimension(time).codes, lexicon.defaults.get(time)
+        reference = reference_period(
+            opening, release, lexicon.dimension(time).codes, lexicon.defaults.get(time)
         )
+        end = period_end(reference) if reference else None
+        if release is None and end is not None:
+            # "in September" with no date: the latest September by the end of the period the
+            # release is about.
+            release = end + datetime.timedelta(days=1)
+            works = [
+                _SentenceWork(number, sentence, scanner, release)
+                for number, sentence in enumerate(sentences, start=1)
+            ]
+    placer = _Placer(lexicon, release)
+    placer.current_period = reference
     unplaced: list[Unplaced] = []
     for work in works:
         unplaced += work.unplaced
@@ -825,7 +846,7 @@ def extract_figures(
         for row in placer.rows
     ]
     table = pd.DataFrame(records, columns=lexicon.columns, dtype=str)
-    return Extraction(table, unplaced, release, sentences, placer.changes, placer.numbers_read)
+    return Extraction(table, unplaced, given, sentences, placer.changes, placer.numbers_read)
 
 
 def extract_to_csv(

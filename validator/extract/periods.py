@@ -107,8 +107,16 @@ def find_dates(text: str) -> list[DateSpan]:
 
 
 def detect_release_date(text: str) -> datetime.date | None:
-    """The first full date in the text (a dateline or the date beside the title)."""
-    return next((d.date for d in sorted(find_dates(text), key=lambda d: d.start) if d.date), None)
+    """The first full date in the text (a dateline or the date beside the title).
+
+    A dateline in capitals ("TUESDAY, NOVEMBER 5, 2019") counts too.
+    """
+    for version in (text, re.sub(r"\b[A-Z]{3,}\b", lambda m: m.group().capitalize(), text)):
+        found = sorted(find_dates(version), key=lambda d: d.start)
+        date = next((d.date for d in found if d.date), None)
+        if date is not None:
+            return date
+    return None
 
 
 def month_code(year: int, month: int) -> str:
