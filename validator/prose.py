@@ -22,12 +22,10 @@ import numpy as np
 import pandas as pd
 
 from validator.checks.base import FLOAT_SLACK, interval_gap
-from validator.engine import BuiltinResult
 from validator.errors import InputError
 from validator.extract import Extraction, Lexicon, direction_findings, extract_figures, read_release
 from validator.intake import printed_intervals
-from validator.model import Evaluation, FigureRole, Finding, RuleSet, Unevaluated
-from validator.report import Severity
+from validator.model import Evaluation, FigureRole, Finding, Outcome, RuleSet, Severity, Unevaluated
 from validator.table import FIRST_DATA_ROW, Table, require_columns
 
 PROSE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx"})
@@ -48,10 +46,7 @@ class Release:
 
 
 def lexicon_of(rules: RuleSet) -> Lexicon:
-    try:
-        return Lexicon.from_rules_data(rules.raw)
-    except ValueError as exc:
-        raise InputError([f"{rules.path}: labels: {exc}"]) from None
+    return Lexicon.from_rules(rules)
 
 
 def read_release_figures(path: str, rules: RuleSet,
@@ -92,7 +87,7 @@ def sentence_lines(text: str, sentences: Sequence[str], sources: pd.Series) -> n
     return lines[np.clip(numbers - 1, 0, len(lines) - 1)]
 
 
-def unplaced_result(release: Release) -> BuiltinResult:
+def unplaced_result(release: Release) -> Outcome:
     """Every number of the text that is not a figure row is a warning, with its sentence.
 
     Thresholds and forecasts ("the $10 billion mark", "an expected 3.5%") are not figures of the
@@ -114,8 +109,8 @@ def unplaced_result(release: Release) -> BuiltinResult:
     total = extraction.numbers_read + len(missed)
     unread = (f"{len(missed)} of {total} numbers in the text not read as figures "
               f"({extraction.numbers_read} read; see prose.unplaced)",) if missed else ()
-    return BuiltinResult("prose.unplaced", "prose", "Every number in the text is read as a figure",
-                         Severity.WARNING, evaluation, unread)
+    return Outcome("prose.unplaced", "prose", "Every number in the text is read as a figure",
+                   Severity.WARNING, evaluation, unread)
 
 
 def _excerpt(sentence: str, limit: int = 160) -> str:
@@ -130,7 +125,7 @@ def _intervals(frame: pd.DataFrame, rules: RuleSet) -> tuple[np.ndarray, ...]:
     return value.lo, value.hi, rate.lo, rate.hi
 
 
-def table_results(release: Release, table: Table, rules: RuleSet) -> list[BuiltinResult]:
+def table_results(release: Release, table: Table, rules: RuleSet) -> list[Outcome]:
     """Every figure of the text against the table's figure with the same key."""
     dims = [d.name for d in rules.dimensions]
     prose, other = release.table.frame, table.frame
@@ -186,12 +181,12 @@ def table_results(release: Release, table: Table, rules: RuleSet) -> list[Builti
             context=dict(finding.key),
         ))
     return [
-        BuiltinResult("prose.matches-table", "prose",
+        Outcome("prose.matches-table", "prose",
                       "Figures in the text match the table within rounding", Severity.ERROR,
                       matches),
-        BuiltinResult("prose.in-table", "prose", "Figures in the text are in the table",
+        Outcome("prose.in-table", "prose", "Figures in the text are in the table",
                       Severity.WARNING, absent),
-        BuiltinResult("prose.direction", "prose",
+        Outcome("prose.direction", "prose",
                       "Direction words agree with the sign of the table's % changes",
                       Severity.ERROR, direction),
     ]

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -30,22 +29,23 @@ from validator.extract.directions import (
 from validator.extract.lexicon import (
     CURRENCY_PREFIXES,
     CURRENCY_WORDS,
-    Dimension,
     Lexicon,
     normalize_prefix,
 )
-from validator.extract.periods import (
+from validator.extract.readers import read_release
+from validator.extract.sentences import split_sentences
+from validator.model import Dimension, RuleSet
+from validator.periods import (
     PeriodMention,
     detect_release_date,
     find_dates,
     find_periods,
+    in_vocabulary,
     period_end,
     previous_period,
     reference_period,
     resolve,
 )
-from validator.extract.readers import read_release
-from validator.extract.sentences import split_sentences
 
 _CURRENCY_NAMES = CURRENCY_WORDS
 _CLOCK_TIME = re.compile(r"(?<![\d.,])\d{1,2}:\d{2}(?![\d])(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?")
@@ -685,14 +685,25 @@ class _Placer:
     def _without_monthly_rate(
         self, work: _SentenceWork, cand: _Candidate, ctx: _Context
     ) -> _Candidate:
-        """A rate in a sentence measured against the month (quarter) before is not the annual one."""
+        """A rate measured against the month (quarter) before is not the annual change.
+
+        The base a rate is measured against is the one named right after it ("1.1% from May"),
+        else the nearest one before it in the sentence ("On January 2023, exports rose 4.0%").
+        """
         if cand.rate is None or not self.time or self.time not in ctx:
             return cand
-        before = previous_period(ctx[self.time][0])
-        bases = {resolve(p, self.current_period) for p in work.periods if p.is_base}
-        if before is None or before not in bases:
-            return cand
+        current = ctx[self.time][0]
+        # Only a month or a quarter has a "previous period" whose change is not the annual one.
+        before = previous_period(current) if re.fullmatch(r"\d{4}-(?:\d{2}|Q\d)", current) else None
         rate = cand.rate
+        nxt = [t.start for t in work.candidates if t.start > rate.end]
+        limit = min(nxt, default=len(work.text))
+        bases = [p for p in work.periods if p.is_base]
+        after = [p for p in bases if rate.end <= p.start < limit]
+        earlier = [p for p in bases if p.end <= rate.start]
+        base = after[0] if after else (earlier[-1] if earlier else None)
+        if before is None or base is None or resolve(base, self.current_period) != before:
+            return cand
         self.unplaced.append(
             Unplaced(work.number, work.text[rate.start : rate.end], rate.start, rate.end,
                      "change on the previous month or quarter")
@@ -770,7 +781,9 @@ class _Placer:
                 )
             )
             return
-        key = tuple(ctx[d.name][0] for d in self.lexicon.dimensions)
+        # Periods are written the way the rules file writes them ("2020Q1", "2020-03-YTD").
+        key = tuple(in_vocabulary(ctx[d.name][0], d.codes) if d.is_time else ctx[d.name][0]
+                    for d in self.lexicon.dimensions)
         self.numbers_read += (cand.amount is not None) + (cand.rate is not None)
         negative = any(neg for _, neg in ctx.values())
         value, unit = "", ""
@@ -850,10 +863,10 @@ def extract_figures(
 
 
 def extract_to_csv(
-    path: str | Path, rules_data: Mapping[str, Any], release_date: datetime.date | None = None
+    path: str | Path, rules: RuleSet, release_date: datetime.date | None = None
 ) -> str:
     """The figures table of a release file as CSV text, for `validator extract`."""
     extraction = extract_figures(
-        read_release(path), Lexicon.from_rules_data(rules_data), release_date=release_date
+        read_release(path), Lexicon.from_rules(rules), release_date=release_date
     )
     return str(extraction.table.to_csv(index=False, lineterminator="\n"))
