@@ -34,6 +34,7 @@ from validator.extract.lexicon import (
 )
 from validator.extract.readers import read_release
 from validator.extract.sentences import split_sentences
+from validator.extract.tables import CHANGE_HEADER, EMPTY_CELL, TextTable, cell_digits, find_tables
 from validator.model import Dimension, RuleSet
 from validator.periods import (
     PeriodMention,
@@ -710,6 +711,105 @@ class _Placer:
         )
         return _Candidate(cand.amount, None)
 
+    def place_table(self, table: TextTable, first_row: int, scanner: _Scanner) -> None:
+        """Every number cell of a table as a figure; a % change column goes with the row's
+        figure for the table's latest period."""
+        headers = table.column_headers()
+        table_unit = self._unit_in(table.note, scanner) or self._unit_in(headers[0], scanner)
+        columns: list[tuple[str | None, str | None, list[_Mention], bool]] = []
+        for header in headers:
+            periods = [
+                p for p in find_periods(header, self.release, []) if not p.is_base
+            ]
+            period = next((c for p in periods if (c := resolve(p, self.current_period))), None)
+            columns.append((period, self._unit_in(header, scanner) or table_unit,
+                            scanner.mentions(header, []), bool(CHANGE_HEADER.search(header))))
+        dated = [(period_end(c[0]), j) for j, c in enumerate(columns) if c[0] and not c[3]]
+        latest = max(dated)[1] if dated else next(
+            (j for j, c in enumerate(columns) if j and not c[3]), None)
+        note_mentions = scanner.mentions(table.note, [])
+        for offset, row in enumerate(table.rows):
+            number = first_row + offset
+            base = self._defaults()
+            if self.time and self.current_period:
+                base[self.time] = (self.current_period, False)
+            self._update(base, note_mentions, strict=False)
+            label = scanner.mentions(row.cells[0], []) if row.cells else []
+            figures: dict[int, _Row] = {}
+            changes: list[tuple[int, str]] = []
+            for j, cell in enumerate(row.cells[1:], start=1):
+                if j >= len(columns) or EMPTY_CELL.match(cell):
+                    continue
+                digits = cell_digits(cell)
+                if not digits:
+                    continue
+                period, unit, mentions, is_change = columns[j]
+                if is_change:
+                    changes.append((j, digits))
+                    continue
+                ctx = dict(base)
+                problems = self._update(ctx, mentions, strict=False) + self._update(ctx, label)
+                if self.time and period:
+                    ctx[self.time] = (period, False)
+                if unit is None:
+                    problems.append("no unit for the table (name one in its caption or header)")
+                key = self._key(ctx, problems)
+                if key is None:
+                    self._unplace_cell(number, row.text, cell, "; ".join(dict.fromkeys(problems)))
+                    continue
+                negative = any(neg for _, neg in ctx.values())
+                value = (digits[1:] if digits.startswith("-") else "-" + digits) if negative else digits
+                figures[j] = _Row(key, value, unit or "", "", [number])
+            for j, digits in changes:
+                target = figures.get(latest) if latest is not None else None
+                if target is None:
+                    self._unplace_cell(number, row.text, row.cells[j],
+                                       "% change without a figure of the latest period")
+                    continue
+                target.change = digits
+            for new in figures.values():
+                self.numbers_read += 1 + bool(new.change)
+                if new.change:
+                    self.changes.append(StatedChange(number, new.key, new.change))
+                self._add_row(new)
+
+    def _key(self, ctx: _Context, problems: list[str]) -> tuple[str, ...] | None:
+        for dim in self.lexicon.dimensions:
+            if dim.name not in ctx:
+                problems.append(f"no {dim.name} named and no default")
+        if problems:
+            return None
+        return tuple(in_vocabulary(ctx[d.name][0], d.codes) if d.is_time else ctx[d.name][0]
+                     for d in self.lexicon.dimensions)
+
+    def _unplace_cell(self, number: int, line: str, cell: str, reason: str) -> None:
+        start = max(line.find(cell), 0)
+        self.unplaced.append(Unplaced(number, cell, start, start + len(cell), reason))
+
+    def _unit_in(self, text: str, scanner: _Scanner) -> str | None:
+        """The unit a caption or header names: "EUR billion", "$m", "(Unit: millions of yen)"."""
+        if not text:
+            return None
+        lowered = text.lower()
+        squeezed = normalize_prefix(text)
+        best: tuple[int, str] | None = None
+        for (prefix, suffix), unit in self.lexicon.unit_forms.items():
+            if not suffix or not re.search(rf"(?<![a-z]){re.escape(suffix)}(?![a-z])", lowered):
+                continue
+            if prefix and prefix not in squeezed:
+                continue
+            score = len(prefix) + len(suffix)
+            if best is None or score > best[0]:
+                best = (score, unit)
+        if best is not None:
+            return best[1]
+        for scale in re.findall(r"(?<![a-z])(trillion|billion|million|thousand|bn|mn|m|k)(?![a-z])",
+                                lowered):
+            unit = self.lexicon.unit_for("$" if "$" in text else "", scale)
+            if unit is not None:
+                return unit
+        return None
+
     def _update(self, ctx: _Context, mentions: list[_Mention], strict: bool = True) -> list[str]:
         problems: list[str] = []
         by_dim: dict[str, list[_Mention]] = {}
@@ -812,21 +912,45 @@ class _Placer:
         self.rows.append(new)
 
 
+def _segments(text: str) -> list[str | TextTable]:
+    """The text in reading order as prose chunks and tables."""
+    lines = text.split("\n")
+    parts: list[str | TextTable] = []
+    position = 0
+    for table in find_tables(text):
+        parts.append("\n".join(lines[position : table.first_line]))
+        parts.append(table)
+        position = table.last_line + 1
+    parts.append("\n".join(lines[position:]))
+    return parts
+
+
 def extract_figures(
     text: str, lexicon: Lexicon, *, release_date: datetime.date | None = None
 ) -> Extraction:
     """The figures of a release as a table (all columns str) and the numbers left unplaced."""
     release = given = release_date or detect_release_date(text)
-    sentences = split_sentences(text)
+    # Sentences in reading order; a table contributes one "sentence" per row (its line).
+    sentences: list[str] = []
+    layout: list[tuple[int, TextTable | None]] = []  # (first sentence number, table or prose)
+    for part in _segments(text):
+        if isinstance(part, TextTable):
+            layout.append((len(sentences) + 1, part))
+            sentences += [r.text for r in (*part.header, *part.rows)]
+        else:
+            for sentence in split_sentences(part):
+                sentences.append(sentence)
+                layout.append((len(sentences), None))
     scanner = _Scanner(lexicon)
-    works = [
-        _SentenceWork(number, sentence, scanner, release)
-        for number, sentence in enumerate(sentences, start=1)
-    ]
+
+    def sentence_works(date: datetime.date | None) -> dict[int, _SentenceWork]:
+        return {n: _SentenceWork(n, sentences[n - 1], scanner, date) for n, t in layout if t is None}
+
+    works = sentence_works(release)
     time = lexicon.time_dimension
     reference = None
     if time is not None:
-        opening = [p for w in works[:2] for p in w.periods]
+        opening = [p for n in sorted(works)[:2] for p in works[n].periods]
         reference = reference_period(
             opening, release, lexicon.dimension(time).codes, lexicon.defaults.get(time)
         )
@@ -835,16 +959,16 @@ def extract_figures(
             # "in September" with no date: the latest September by the end of the period the
             # release is about.
             release = end + datetime.timedelta(days=1)
-            works = [
-                _SentenceWork(number, sentence, scanner, release)
-                for number, sentence in enumerate(sentences, start=1)
-            ]
+            works = sentence_works(release)
     placer = _Placer(lexicon, release)
     placer.current_period = reference
     unplaced: list[Unplaced] = []
-    for work in works:
-        unplaced += work.unplaced
-        placer.place(work)
+    for number, table in layout:
+        if table is None:
+            unplaced += works[number].unplaced
+            placer.place(works[number])
+        else:
+            placer.place_table(table, number + len(table.header), scanner)
     unplaced += placer.unplaced
     unplaced.sort(key=lambda u: (u.sentence, u.start))
     records = [
@@ -858,8 +982,8 @@ def extract_figures(
         ]
         for row in placer.rows
     ]
-    table = pd.DataFrame(records, columns=lexicon.columns, dtype=str)
-    return Extraction(table, unplaced, given, sentences, placer.changes, placer.numbers_read)
+    frame = pd.DataFrame(records, columns=lexicon.columns, dtype=str)
+    return Extraction(frame, unplaced, given, sentences, placer.changes, placer.numbers_read)
 
 
 def extract_to_csv(
