@@ -49,6 +49,7 @@ from validator.periods import (
 )
 
 _CURRENCY_NAMES = CURRENCY_WORDS
+_SHARED_VERB_GAP = re.compile(r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、", re.IGNORECASE)
 _CLOCK_TIME = re.compile(r"(?<![\d.,])\d{1,2}:\d{2}(?![\d])(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?")
 UP = UP_WORDS
 DOWN = DOWN_WORDS
@@ -419,6 +420,7 @@ class _SentenceWork:
 
         self.levels = [a for a in amounts if self._is_level(a)]
         self.rates: list[_Rate] = []
+        self._signs: list[tuple[int, str]] = []  # (end, sign) of every rate whose sign is known
         for m in percents:
             previous_end = max(
                 (
@@ -465,6 +467,16 @@ class _SentenceWork:
         before = self.text[max(0, m.start() - 60) : m.start()]
         after = self.text[m.end() : m.end() + 50]
         reason = ""
+        sign = _rate_sign(self.text, m.start(), m.end(), previous_end, m.group("sign"))
+        if sign is None and self._signs:
+            # "3.1% on the month and 7.2% on the year", "exports by 7.6% and imports by 3.8%":
+            # a second rate of a list shares the verb of the first.
+            end, shared = self._signs[-1]
+            gap = self.text[end : m.start()]
+            if len(gap) <= 50 and _SHARED_VERB_GAP.search(gap) and not _DIRECTION_RE.search(gap):
+                sign = shared
+        if sign is not None:
+            self._signs.append((m.end(), sign))
         if _SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after):
             reason = "share of a total, not a change"
         elif _PREVIOUS_MONTH_AFTER.match(after):
@@ -472,7 +484,6 @@ class _SentenceWork:
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:] + after.split()[:2])):
             reason = "forecast or target"
         else:
-            sign = _rate_sign(self.text, m.start(), m.end(), previous_end, m.group("sign"))
             if sign is None:
                 reason = "change without a direction word"
             else:
@@ -606,6 +617,7 @@ class _Placer:
             if self.current_period:
                 main[self.time] = (self.current_period, False)
         opening = dict(main)
+        first_period: tuple[str, bool] | None = None
         paired = _list_pairs(work)
         used_codes: dict[str, set[str]] = {}
 
@@ -656,6 +668,17 @@ class _Placer:
             # about next, so a comparison figure leaves the main clause as it was.
             if paren is None and not _COMPARISON_IN.search(text[boundary : cand.start]):
                 main = dict(ctx)
+                if first_period is None and self.time in ctx:
+                    first_period = ctx[self.time]
+            elif paren is None:
+                # "widened from $732 million in December 2019 to ...": the codes named carry on,
+                # the period compared with does not.
+                kept = main.get(self.time) if self.time else None
+                main = dict(ctx)
+                if self.time:
+                    main.pop(self.time, None)
+                    if kept is not None:
+                        main[self.time] = kept
             placed = self._without_monthly_rate(work, cand, ctx)
             if placed.amount is not None or placed.rate is not None:
                 self._emit(work, placed, ctx, problems)
@@ -674,7 +697,11 @@ class _Placer:
         # A list of figures for several codes ("chips ..., cars ...") names no single subject:
         # what the next sentence continues is what this one started from.
         for name, codes in used_codes.items():
-            if len(codes) > 1 and name != self.time:
+            if len(codes) > 1 and name == self.time and first_period is not None:
+                # "... 16.0 billion; in February 2022 it had been 10.7 billion": the sentence
+                # is about the period of its first figure.
+                main[name] = first_period
+            elif len(codes) > 1 and name != self.time:
                 if name in opening:
                     main[name] = opening[name]
                 else:
