@@ -170,6 +170,8 @@ _CJK_YEAR = re.compile(r"(\d{4})\s?[년年](?!\s?\d{1,2}\s?[월月])")
 
 def find_dates(text: str) -> list[DateSpan]:
     """Calendar dates (2021-01-18, January 18, 18 January 2021); they are never periods."""
+    # A dateline in capitals ("TUESDAY, NOVEMBER 5, 2019") is a date too; same offsets.
+    text = re.sub(r"\b[A-Z]{3,}\b", lambda m: m.group().capitalize(), text)
     spans: list[DateSpan] = []
     for m in _CJK_DATE.finditer(text):
         year = int(m.group(1)) if m.group(1) else None

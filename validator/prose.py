@@ -14,6 +14,7 @@ Built-in rules on prose (they appear in the report beside the rules file's own):
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,11 @@ def sentence_lines(text: str, sentences: Sequence[str], sources: pd.Series) -> n
     line_of_sentence = []
     position = 0
     for sentence in sentences:
-        start = text.find(" ".join(sentence.split()[:4]), position) if sentence.strip() else -1
+        words = sentence.split()[:4]
+        # Any spacing between the words: table rows are aligned with runs of spaces.
+        pattern = re.compile(r"\s+".join(map(re.escape, words))) if words else None
+        found = pattern.search(text, position) if pattern else None
+        start = found.start() if found else -1
         if start < 0:  # wrapped differently from the text: fall back on the last position
             start = position
         line_of_sentence.append(text.count("\n", 0, start) + 1)

@@ -26,7 +26,7 @@ NEGATIVE_MARKS = "\\-△▲\u2212"
 
 _PART = r"\d[\d,]*(?:\.\d+)?\s?[천千]?\s?[조兆억億만万]"
 AMOUNT = re.compile(
-    rf"(?P<neg>[{NEGATIVE_MARKS}])?(?P<parts>(?:{_PART}\s?)+)(?P<rest>\d[\d,]*(?:\.\d+)?\s?)?"
+    rf"(?<![\d.,])(?P<neg>[{NEGATIVE_MARKS}])?(?<![\d.,])(?P<parts>(?:{_PART}\s?)+)(?P<rest>\d[\d,]*(?:\.\d+)?\s?)?"
     rf"(?P<currency>{'|'.join(sorted(CURRENCY_WORDS, key=len, reverse=True))})"
 )
 _PART_RE = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<k>[천千])?\s?(?P<unit>[조兆억億만万])")
@@ -50,8 +50,13 @@ def _number(text: str) -> tuple[Decimal, int]:
     return Decimal(digits), (len(digits) - len(stripped)) if stripped else 0
 
 
+_MYRIAD_CHARS = re.compile(r"[조兆억億만万]")
+
+
 def find_amounts(text: str) -> list[CjkAmount]:
     found: list[CjkAmount] = []
+    if not _MYRIAD_CHARS.search(text):
+        return found
     for m in AMOUNT.finditer(text):
         total = Decimal(0)
         exponent: int | None = None

@@ -11,6 +11,7 @@ differences, shares, forecasts, counts) are listed as unplaced with the reason, 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from validator.periods import (
 )
 
 _CURRENCY_NAMES = CURRENCY_WORDS
+_SIGNS = "+-\u2212\u2013\u25b2\u25b3"
 _SHARED_VERB_GAP = re.compile(r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、", re.IGNORECASE)
 _CLOCK_TIME = re.compile(r"(?<![\d.,])\d{1,2}:\d{2}(?![\d])(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?")
 UP = UP_WORDS
@@ -345,6 +347,7 @@ class _Scanner:
         return sorted(found, key=lambda x: x.start)
 
 
+@functools.lru_cache(maxsize=64)
 def _paren_groups(text: str) -> list[tuple[int, int]]:
     groups: list[tuple[int, int]] = []
     stack: list[int] = []
@@ -509,7 +512,12 @@ class _SentenceWork:
             if (
                 isinstance(token, _Amount)
                 and isinstance(nxt, _Rate)
-                and _AMOUNT_THEN_RATE.match(self.text[token.end : nxt.start])
+                and (
+                    _AMOUNT_THEN_RATE.match(self.text[token.end : nxt.start])
+                    # box text: "206.0 Billion-0.9%", a signed rate right after its amount
+                    or (not self.text[token.end : nxt.start].strip()
+                        and self.text[nxt.start : nxt.start + 1] in _SIGNS)
+                )
             ):
                 after = tokens[i + 2] if i + 2 < len(tokens) else None
                 if not (isinstance(after, _Amount) and self._rate_then_amount(nxt, after)):
@@ -785,7 +793,9 @@ class _Placer:
                     self._unplace_cell(number, row.text, cell, "; ".join(dict.fromkeys(problems)))
                     continue
                 negative = any(neg for _, neg in ctx.values())
-                value = (digits[1:] if digits.startswith("-") else "-" + digits) if negative else digits
+                value = digits
+                if negative:  # a deficit printed as a positive amount
+                    value = digits[1:] if digits.startswith("-") else "-" + digits
                 figures[j] = _Row(key, value, unit or "", "", [number])
             for j, digits in changes:
                 target = figures.get(latest) if latest is not None else None
@@ -830,11 +840,11 @@ class _Placer:
                 best = (score, unit)
         if best is not None:
             return best[1]
-        for scale in re.findall(r"(?<![a-z])(trillion|billion|million|thousand|bn|mn|m|k)(?![a-z])",
-                                lowered):
-            unit = self.lexicon.unit_for("$" if "$" in text else "", scale)
-            if unit is not None:
-                return unit
+        scales = r"(?<![a-z])(trillion|billion|million|thousand|bn|mn|m|k)(?![a-z])"
+        for scale in re.findall(scales, lowered):
+            named = self.lexicon.unit_for("$" if "$" in text else "", scale)
+            if named is not None:
+                return named
         return None
 
     def _update(self, ctx: _Context, mentions: list[_Mention], strict: bool = True) -> list[str]:
@@ -971,7 +981,9 @@ def extract_figures(
     scanner = _Scanner(lexicon)
 
     def sentence_works(date: datetime.date | None) -> dict[int, _SentenceWork]:
-        return {n: _SentenceWork(n, sentences[n - 1], scanner, date) for n, t in layout if t is None}
+        return {
+            n: _SentenceWork(n, sentences[n - 1], scanner, date) for n, t in layout if t is None
+        }
 
     works = sentence_works(release)
     time = lexicon.time_dimension

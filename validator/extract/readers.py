@@ -93,7 +93,8 @@ def docx_to_text(path: Path) -> str:
             # A table: one pipe row per table row, cells in order (see validator.extract.tables).
             rows = [
                 "| " + " | ".join(
-                    " ".join(_docx_paragraph(p) for p in cell.iter(f"{_WORD_NS}p")).replace("|", "/")
+                    " ".join(_docx_paragraph(p) for p in cell.iter(f"{_WORD_NS}p"))
+                    .replace("|", "/")
                     for cell in row.iter(f"{_WORD_NS}tc")
                 ) + " |"
                 for row in block.iter(f"{_WORD_NS}tr")

@@ -17,8 +17,8 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
 _ALIGNED_SPLIT = re.compile(r"\t+|\s{2,}")
 NUMBER_CELL = re.compile(
-    r"^(?P<sign>[-+\u2212\u2013\u25b2\u25b3])?\s?(?P<num>\d{1,3}(?:[, \u00a0\u202f]\d{3})+(?:\.\d+)?"
-    r"|\d+(?:\.\d+)?)\s?%?$"
+    r"^(?P<sign>[-+\u2212\u2013\u25b2\u25b3])?\s?"
+    r"(?P<num>\d{1,3}(?:[, \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?%?$"
 )
 EMPTY_CELL = re.compile(r"^(?:|-|\u2013|\u2014|\.\.|\.\.\.|na|n/a|x|\*)$", re.IGNORECASE)
 CHANGE_HEADER = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\bchange\b|증감률|증감|伸び率|前年比",
@@ -132,7 +132,9 @@ def _aligned_table(lines: list[str], start: int) -> TextTable | None:
     if above >= 0 and lines[above].strip() and len(_aligned_cells(lines[above])) >= 2:
         header.append(TableRow(above, lines[above].strip(), _aligned_cells(lines[above])))
         first = above
-    rows = tuple(TableRow(n, lines[n].strip(), _aligned_cells(lines[n])) for n in range(start, end + 1))
+    rows = tuple(
+        TableRow(n, lines[n].strip(), _aligned_cells(lines[n])) for n in range(start, end + 1)
+    )
     return TextTable(first, end, _note_above(lines, first), tuple(header), rows)
 
 
