@@ -349,6 +349,13 @@ def find_periods(
         q = QUARTER_WORDS[m.group(1).lower()]
         year = int(m.group(2)) if m.group(2) else _latest_year_of(q * 3, release)
         add(m, f"{year}-Q{q}" if year else None)
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(March|June|September|December)\s+quarter(?:\s+(?:of\s+)?({_YEAR}))?",
+        text,
+    ):
+        q = {"March": 1, "June": 2, "September": 3, "December": 4}[m.group(1)]
+        year = int(m.group(2)) if m.group(2) else _latest_year_of(q * 3, release)
+        add(m, f"{year}-Q{q}" if year else None)
     for m in re.finditer(rf"\bQ([1-4])\s*({_YEAR})?\b", text):
         year = int(m.group(2)) if m.group(2) else _latest_year_of(int(m.group(1)) * 3, release)
         add(m, f"{year}-Q{m.group(1)}" if year else None)
