@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from validator.cli import main
-from validator.extract import Lexicon, extract_figures, read_release
-from validator.extract.cjk import find_amounts, in_unit
+from validator.extraction import Lexicon, extract_figures, read_release
+from validator.extraction.cjk import find_amounts, in_unit
 from validator.rules import parse_rules
 
 CORPUS = Path(__file__).parent / "fixtures" / "extract" / "corpus"

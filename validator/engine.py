@@ -11,7 +11,9 @@ from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
 from validator.model import (
+    BUILTIN_HEADLINES,
     COLUMN_ROLES,
+    BuiltinKind,
     Evaluation,
     FigureRole,
     FiguresSpec,
@@ -57,6 +59,9 @@ class FigureRefs:
         self.spec = spec
         named = {*self.dims, spec.value, spec.change, spec.unit}
         self.extra = [c for c in table.frame.columns if c not in named]
+        # Optional columns the table lacks (a press release has no % change column) are blank.
+        self.unit = spec.unit if spec.unit in table.frame.columns else None
+        self.change = spec.change if spec.change in table.frame.columns else None
 
     def ref(self, role: FigureRole) -> FigureRef:
         row = self.table.frame.iloc[role.row_index]
@@ -65,8 +70,8 @@ class FigureRefs:
             key={d: str(row[d]) for d in self.dims},
             value=str(row[spec.value]),
             row=int(self.table.rows[role.row_index]),
-            unit=str(row[spec.unit]) if spec.unit else "",
-            change=str(row[spec.change]) if spec.change else "",
+            unit=str(row[self.unit]) if self.unit else "",
+            change=str(row[self.change]) if self.change else "",
             role=role.role,
             extra={c: str(row[c]) for c in self.extra},
         )
@@ -188,6 +193,11 @@ def _absent_columns(rule: Rule, spec: FiguresSpec, table: Table) -> str:
     return ""
 
 
+def headline_of(kind: str) -> str:
+    """A rule kind's headline; KeyError for a kind that has none (never a silent fallback)."""
+    return CHECKS[kind].headline if kind in CHECKS else BUILTIN_HEADLINES[BuiltinKind(kind)]
+
+
 def _discrepancy(outcome: Outcome, finding: Finding,
                  resolve: Callable[[FigureRole], FigureRef]) -> Discrepancy:
     return Discrepancy(
@@ -202,6 +212,7 @@ def _discrepancy(outcome: Outcome, finding: Finding,
         reported=_rounded(finding.reported, finding.decimals),
         gap=None if finding.gap is None else _round(finding.gap, finding.decimals),
         unit=finding.unit,
+        headline=headline_of(outcome.kind),
     )
 
 

@@ -14,7 +14,7 @@ outside the limits by more than the tolerance.
 
 Passes: exports 0.0 with min 0 (the interval -0.05..0.05 reaches 0).
 Fails:  exports -3.2 with min 0: "exports, ICT, World, 2020 is reported as -3.2, below the
-        minimum 0: 3.15 beyond rounding".
+        minimum 0: 3.2 beyond rounding".
 """
 
 from __future__ import annotations
@@ -128,4 +128,6 @@ def reads(options: Options) -> tuple[str, ...]:
     return ("change",) if options.measure == "change" else ()
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate, reads=reads)
+CHECK = Check(
+    headline="A figure is outside its allowed range",
+    keys=(), parse=parse, evaluate=evaluate, reads=reads)

@@ -19,23 +19,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from validator.extract import cjk
-from validator.extract.directions import (
+from validator.extraction import cjk
+from validator.extraction.directions import (
     DIRECTION_RE,
     DOWN_WORDS,
     FORWARD_DIRECTION,
     UP_WORDS,
     is_down,
 )
-from validator.extract.lexicon import (
+from validator.extraction.lexicon import (
     CURRENCY_PREFIXES,
     CURRENCY_WORDS,
     Lexicon,
     normalize_prefix,
 )
-from validator.extract.readers import read_release
-from validator.extract.sentences import split_sentences
-from validator.extract.tables import CHANGE_HEADER, EMPTY_CELL, TextTable, cell_digits, find_tables
+from validator.extraction.readers import read_release
+from validator.extraction.sentences import split_sentences
+from validator.extraction.tables import (
+    CHANGE_HEADER,
+    EMPTY_CELL,
+    TextTable,
+    cell_digits,
+    find_tables,
+)
 from validator.model import Dimension, RuleSet
 from validator.periods import (
     PeriodMention,

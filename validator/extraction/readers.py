@@ -90,7 +90,7 @@ def docx_to_text(path: Path) -> str:
     paragraphs: list[str] = []
     for block in body if body is not None else root.iter(f"{_WORD_NS}p"):
         if block.tag == f"{_WORD_NS}tbl":
-            # A table: one pipe row per table row, cells in order (see validator.extract.tables).
+            # A table: one pipe row per table row, cells in order (see validator.extraction.tables).
             rows = [
                 "| " + " | ".join(
                     " ".join(_docx_paragraph(p) for p in cell.iter(f"{_WORD_NS}p"))
