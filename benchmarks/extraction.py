@@ -179,7 +179,8 @@ def main() -> None:
     for title, cases in [
         ("fixtures", fixture_cases()),
         ("dev corpus", corpus_cases("dev")),
-        ("holdout corpus", corpus_cases("holdout")),
+        ("holdout 1 (worked on after it was measured)", corpus_cases("holdout-1")),
+        ("holdout 2 (frozen)", corpus_cases("holdout-2")),
     ]:
         if not cases:
             continue

@@ -278,6 +278,8 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
         return mention.code
     if mention.relative == "year_before":
         return shift_year(current, -1)
+    if mention.relative == "period_before":
+        return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
     if mention.relative == "year_to_date":
         month = re.fullmatch(r"(\d{4})-(\d{2})", current)
         return f"{month.group(1)}-01/{current}" if month else (current if "/" in current else None)
@@ -328,7 +330,10 @@ def find_periods(
         year = int(m.group(3)) if m.group(3) else _latest_year_of(last, release)
         add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
     for m in re.finditer(
-        r"\b(?:the\s+)?first\s+(\w+)\s+months(?:\s+of\s+(?:("
+        # "the first seven months", and "in the seven months" (not "the three months to June",
+        # a rolling period)
+        r"\b(?:(?:the\s+)?first|(?<=in\s)the|(?<=over\s)the|(?<=for\s)the)\s+(\w+)\s+months"
+        rf"(?!\s+(?:to|ending|ended|through)\s+(?:the\s+end|{_MONTH_ANY}))(?:\s+of\s+(?:("
         + _YEAR
         + r")|the\s+year|this\s+year))?",
         text,
@@ -359,7 +364,7 @@ def find_periods(
     for m in re.finditer(rf"\bQ([1-4])\s*({_YEAR})?\b", text):
         year = int(m.group(2)) if m.group(2) else _latest_year_of(int(m.group(1)) * 3, release)
         add(m, f"{year}-Q{m.group(1)}" if year else None)
-    for m in re.finditer(rf"\b({_MONTH_ANY})\s+({_YEAR})\b", text):
+    for m in re.finditer(rf"\b({_MONTH_ANY})(?:\s+|(?<=\.))({_YEAR})\b", text):
         add(m, month_code(int(m.group(2)), month_of[m.group(1).rstrip(".").lower()]))
     for m in re.finditer(
         rf"\b{_MONTH}(?!\w)|(?:(?<=\bin )|(?<=\bIn )|(?<=\bof )|(?<=\bfor )|(?<=\bFor )"
@@ -377,10 +382,12 @@ def find_periods(
             "",
         ),
         (r"this\s+year", str(release.year) if release else None, ""),
+        (r"last\s+month", _month_before(release) if release else None, ""),
+        # "from the previous month": the month before the one the text is about
         (
-            r"last\s+month|the\s+previous\s+month|the\s+prior\s+month|a\s+month\s+(?:earlier|ago)",
-            _month_before(release) if release else None,
-            "",
+            r"the\s+(?:previous|prior|preceding)\s+month|a\s+month\s+(?:earlier|ago|before)",
+            None,
+            "period_before",
         ),
         (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
         (

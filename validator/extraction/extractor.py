@@ -541,6 +541,23 @@ class _SentenceWork:
         return _RATE_THEN_AMOUNT.match(self.text[rate.end : amount.start]) is not None
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:because|while|whereas|as|after|but)\b", re.IGNORECASE)
+
+
+def _nearest_clause(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Of several codes named, those of the clause nearest the figure; of a compound noun
+    ("merchandise trade deficit"), its head (the last word)."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    start = 0
+    for index in range(1, len(ordered)):
+        if _CLAUSE_BREAK.search(text[ordered[index - 1].end : ordered[index].start]):
+            start = index
+    clause = ordered[start:]
+    if len({m.code for m in clause}) > 1 and not text[clause[-2].end : clause[-1].start].strip():
+        return clause[-1:]
+    return clause
+
+
 _LIST_GAP = re.compile(
     r"^\s*(?:,|;|and|,\s*and|&|as\s+well\s+as|과|와|및|,\s*respectively,?)\s*$", re.IGNORECASE
 )
@@ -597,6 +614,7 @@ class _Placer:
         self.time = lexicon.time_dimension
         self.previous: _Context = {}
         self.current_period: str | None = None
+        self.reference: str | None = None  # the period the release is about
         self.rows: list[_Row] = []
         self.changes: list[StatedChange] = []
         self.unplaced: list[Unplaced] = []
@@ -672,7 +690,15 @@ class _Placer:
                 own = segment + attached
                 own_periods = segment_periods + trailing_periods
             ctx = dict(main)
-            problems += self._update(ctx, own)
+            problems += self._update(ctx, own, text=text)
+            # "After a record $1.19 trillion in 2019, merchandise trade plunged ...": with nothing
+            # named before it and no default, the figure's subject is the one named next.
+            for dim in self.lexicon.dimensions:
+                if dim.name not in ctx and not dim.is_time:
+                    later = [m for m in work.mentions
+                             if m.dimension == dim.name and cand.end <= m.start < following]
+                    if later:
+                        ctx[dim.name] = (later[0].code, later[0].negative)
             period = self._period_of(own_periods)
             if self.time and period:
                 ctx[self.time] = (period, False)
@@ -713,8 +739,8 @@ class _Placer:
         for name, codes in used_codes.items():
             if len(codes) > 1 and name == self.time and first_period is not None:
                 # "... 16.0 billion; in February 2022 it had been 10.7 billion": the sentence
-                # is about the period of its first figure.
-                main[name] = first_period
+                # is about the release's own period if it names it, else that of its first figure.
+                main[name] = (self.reference, False) if self.reference in codes else first_period
             elif len(codes) > 1 and name != self.time:
                 if name in opening:
                     main[name] = opening[name]
@@ -776,6 +802,10 @@ class _Placer:
                 base[self.time] = (self.current_period, False)
             self._update(base, note_mentions, strict=False)
             label = scanner.mentions(row.cells[0], []) if row.cells else []
+            label_periods = find_periods(row.cells[0], self.release, []) if row.cells else []
+            label_period = next(
+                (c for p in label_periods if not p.is_base
+                 if (c := resolve(p, self.current_period)) is not None), None)
             figures: dict[int, _Row] = {}
             changes: list[tuple[int, str]] = []
             for j, cell in enumerate(row.cells[1:], start=1):
@@ -790,8 +820,8 @@ class _Placer:
                     continue
                 ctx = dict(base)
                 problems = self._update(ctx, mentions, strict=False) + self._update(ctx, label)
-                if self.time and period:
-                    ctx[self.time] = (period, False)
+                if self.time and (period or label_period):
+                    ctx[self.time] = (period or label_period or "", False)
                 if unit is None:
                     problems.append("no unit for the table (name one in its caption or header)")
                 key = self._key(ctx, problems)
@@ -846,20 +876,24 @@ class _Placer:
                 best = (score, unit)
         if best is not None:
             return best[1]
-        scales = r"(?<![a-z])(trillion|billion|million|thousand|bn|mn|m|k)(?![a-z])"
+        scales = r"(?<![a-z])(trillion|billion|million|thousand|bn|mn|m|k)s?(?![a-z])"
         for scale in re.findall(scales, lowered):
             named = self.lexicon.unit_for("$" if "$" in text else "", scale)
             if named is not None:
                 return named
         return None
 
-    def _update(self, ctx: _Context, mentions: list[_Mention], strict: bool = True) -> list[str]:
+    def _update(self, ctx: _Context, mentions: list[_Mention], strict: bool = True,
+                text: str = "") -> list[str]:
         problems: list[str] = []
         by_dim: dict[str, list[_Mention]] = {}
         for m in mentions:
             by_dim.setdefault(m.dimension, []).append(m)
         for name, found in by_dim.items():
             code, problem = _resolve_codes(self.lexicon.dimension(name), [m.code for m in found])
+            if code is None and text:
+                found = _nearest_clause(text, found)
+                code, _ = _resolve_codes(self.lexicon.dimension(name), [m.code for m in found])
             if code is None:
                 if strict:
                     problems.append(problem)
@@ -1006,7 +1040,7 @@ def extract_figures(
             release = end + datetime.timedelta(days=1)
             works = sentence_works(release)
     placer = _Placer(lexicon, release)
-    placer.current_period = reference
+    placer.current_period = placer.reference = reference
     unplaced: list[Unplaced] = []
     for number, table in layout:
         if table is None:

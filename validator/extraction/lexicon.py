@@ -195,8 +195,10 @@ class Lexicon:
         exact = self.unit_forms.get((normalize_prefix(prefix), normalize_unit_text(suffix)))
         if exact is not None:
             return exact
-        scale = SCALE_ALIASES.get(normalize_unit_text(suffix)) or next(
-            (k for k, words in SCALE_WORDS.items() if normalize_unit_text(suffix) in words), None
+        word = normalize_unit_text(suffix)
+        word = word[:-1] if word.endswith("s") and word[:-1] in SCALE_ALIASES else word
+        scale = SCALE_ALIASES.get(word) or next(
+            (k for k, words in SCALE_WORDS.items() if word in words), None
         )
         if normalize_prefix(prefix) == "$":
             dollars = [
