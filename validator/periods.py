@@ -407,7 +407,11 @@ def find_periods(
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        is_base = bool(_BASE_BEFORE.search(text[max(0, start - 40) : start]))
+        before = text[max(0, start - 40) : start]
+        # "From January to September 2019, exports ..." opens the sentence: its own period.
+        is_base = bool(_BASE_BEFORE.search(before)) and not re.fullmatch(
+            r"\s*From\s+", text[:start]
+        )
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     return sorted(mentions, key=lambda p: p.start)
 

@@ -15,7 +15,7 @@ UP_WORDS = (
     r"|rebound(?:ed|s|ing)?|recover(?:ed|s|ing)?|higher|widen(?:ed|ing|s)?|added|boost(?:ed|s)?"
     r"|improv(?:ed|es|e|ing)|escalat(?:ed|es|e|ing)|leap(?:ed|s|t|ing)?|accelerat(?:ed|es|e|ing)"
     r"|strengthen(?:ed|s|ing)?|picked\s+up|edged\s+up|inched\s+up|moved\s+up|went\s+up|spiked"
-    r"|rallied|swelled|doubled|tripled|topped\s+up"
+    r"|rallied|swelled|doubled|tripled|topped\s+up|firm(?:ed|s)"
 )
 DOWN_WORDS = (
     r"down|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:ed|es|e|ing)"
@@ -32,16 +32,22 @@ CJK_DOWN = r"감소|줄어|줄었|줄며|줄고|하락|축소|급감|減少|減|
 ARROW_UP = "↑"  # (▲ and △ before a number print a minus in Japanese and Korean tables)
 ARROW_DOWN = "↓▼"
 
+# Only right after the number: "5.2% more than in 2018", "2.9% above", "3% below".
+FORWARD_UP = r"more|above"
+FORWARD_DOWN = r"less|below"
 UP = rf"{UP_WORDS}|{CJK_UP}"
 DOWN = rf"{DOWN_WORDS}|{CJK_DOWN}"
-DOWN_RE = re.compile(rf"(?:\b(?:{DOWN_WORDS})\b|{CJK_DOWN}|[{ARROW_DOWN}])", re.IGNORECASE)
+DOWN_RE = re.compile(
+    rf"(?:\b(?:{DOWN_WORDS}|{FORWARD_DOWN})\b|{CJK_DOWN}|[{ARROW_DOWN}])", re.IGNORECASE
+)
 DIRECTION_RE = re.compile(
     rf"(?:\b(?:{UP_WORDS}|{DOWN_WORDS})\b|{CJK_UP}|{CJK_DOWN})", re.IGNORECASE
 )
 # A direction right after the number: "3.8% growth", "5.1% 증가", "1.9%↓", "0.6%増".
 FORWARD_DIRECTION = re.compile(
     r"^\s*(?:(?:year-on-year|year-over-year|on-year|on\s+year|annual|y/y|yoy)\s+)?"
-    rf"(?P<word>\b(?:{UP_WORDS}|{DOWN_WORDS})\b|{CJK_UP}|{CJK_DOWN}|[{ARROW_UP}{ARROW_DOWN}])",
+    rf"(?P<word>\b(?:{UP_WORDS}|{DOWN_WORDS}|{FORWARD_UP}|{FORWARD_DOWN})\b|{CJK_UP}|{CJK_DOWN}"
+    rf"|[{ARROW_UP}{ARROW_DOWN}])",
     re.IGNORECASE,
 )
 

@@ -257,7 +257,7 @@ class _Scanner:
         prefixes = _words_pattern(lexicon.prefix_words())
         suffixes = _words_pattern(lexicon.suffix_words())
         self.amount = re.compile(
-            rf"(?<![\w$€£¥₩])(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
+            rf"(?<![\w$€£¥₩])(?<!\d\.)(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
             rf"(?P<num1>{_NUMBER})(?:\s?(?P<suf1>{suffixes})(?![\w$]))?"
             rf"|(?P<num2>{_NUMBER})\s?(?P<suf2>{suffixes})(?![\w$]))",
             re.IGNORECASE,

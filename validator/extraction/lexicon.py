@@ -25,6 +25,7 @@ CURRENCY_PREFIXES: dict[str, tuple[str, ...]] = {
     "TWD": ("NT$", "TWD"),
     "HKD": ("HK$", "HKD"),
     "AUD": ("A$", "AUD"),
+    "NZD": ("NZ$", "NZD"),
     "CAD": ("C$", "CAD"),
     "SGD": ("S$", "SGD"),
     "CHF": ("CHF",),
@@ -40,6 +41,7 @@ CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
     "TWD": ("New Taiwan dollars",),
     "HKD": ("Hong Kong dollars",),
     "AUD": ("Australian dollars",),
+    "NZD": ("New Zealand dollars",),
     "CAD": ("Canadian dollars",),
     "SGD": ("Singapore dollars",),
     "CHF": ("francs",),
@@ -108,15 +110,14 @@ class Alias:
 def _unit_forms(unit_code: str) -> list[tuple[str, str]]:
     """(prefix, suffix) word pairs derived from a unit code like "USD bn" or "EUR million"."""
     tokens = unit_code.split()
-    currency = next((t.upper() for t in tokens if t.upper() in CURRENCY_PREFIXES), None)
-    scale = next((SCALE_ALIASES[t.lower()] for t in tokens if t.lower() in SCALE_ALIASES), None)
+    currency, scale = unit_parts(unit_code)
     known = {t for t in tokens if t.upper() == currency or SCALE_ALIASES.get(t.lower()) == scale}
     if len(known) != len(tokens) or (currency is None and scale is None):
         return [("", unit_code)]  # not understood: only the code itself, after the number
     scales = SCALE_WORDS[scale] if scale else ("",)
     forms: list[tuple[str, str]] = []
     if currency:
-        for prefix in CURRENCY_PREFIXES[currency]:
+        for prefix in CURRENCY_PREFIXES.get(currency, (currency,)):
             forms += [(prefix, s) for s in scales]
         for word in CURRENCY_WORDS.get(currency, ()):
             forms += [("", f"{s} {word}".strip()) for s in scales]
@@ -131,6 +132,8 @@ def unit_parts(unit_code: str) -> tuple[str | None, str | None]:
     """(currency, canonical scale) of a unit code such as "USD bn"; None for what it lacks."""
     tokens = unit_code.split()
     currency = next((t.upper() for t in tokens if t.upper() in CURRENCY_PREFIXES), None)
+    if currency is None:  # any ISO 4217 style code ("PLN bn") names a currency
+        currency = next((t for t in tokens if re.fullmatch(r"[A-Z]{3}", t)), None)
     scale = next((SCALE_ALIASES[t.lower()] for t in tokens if t.lower() in SCALE_ALIASES), None)
     return currency, scale
 
