@@ -907,6 +907,19 @@ class _Placer:
         """Mentions a preposition ties to the figure: "$7.3 billion in trade surplus"."""
         attached: list[_Mention] = []
         position = end
+        # "an €18.7 bn surplus": an amount after an article names the noun that follows it.
+        start = self._amount_start(work, end)
+        attributive = re.search(r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+$",
+                                work.text[max(0, start - 8) : start])
+        if attributive:
+            noun = re.match(r"\s+(?:[a-z-]+\s+){0,2}", work.text[end:limit])
+            after = end + (noun.end() if noun else 0)
+            named = [m for m in work.mentions
+                     if end < m.start <= after + 1 and m.end <= limit
+                     and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,2}", work.text[end : m.start])]
+            if named:
+                attached.append(named[0])
+                position = named[0].end
         while True:
             prep = _ATTACH_PREPOSITION.match(work.text, position)
             cjk_prep = _ATTACH_CJK.match(work.text, position)
@@ -930,6 +943,10 @@ class _Placer:
             attached.append(mention)
             position = mention.end
         return attached, position
+
+    @staticmethod
+    def _amount_start(work: _SentenceWork, end: int) -> int:
+        return next((a.start for a in work.levels if a.end == end), end)
 
     @staticmethod
     def _paren_of(text: str, cand: _Candidate) -> int | None:
