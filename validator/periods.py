@@ -132,7 +132,7 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
     r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
-    r"|\bsince|\bon)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$",
+    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$",
     re.IGNORECASE,
 )
 
@@ -278,6 +278,9 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
         return mention.code
     if mention.relative == "year_before":
         return shift_year(current, -1)
+    if mention.relative.startswith("same_period_in:"):
+        year = mention.relative.split(":", 1)[1]
+        return re.sub(r"\d{4}", year, current)
     if mention.relative == "period_before":
         return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
     if mention.relative == "year_to_date":
@@ -296,6 +299,16 @@ def find_periods(
         found.append((m.start(), m.end(), code, relative))
 
     month_of = MONTH_NUMBERS
+    # "the same month of 2014", "April last year": the month (quarter) of the text in that year.
+    for m in re.finditer(
+        rf"\bthe\s+same\s+(?:month|quarter|period)\s+(?:of|in)\s+({_YEAR})\b", text, re.IGNORECASE
+    ):
+        add(m, None, f"same_period_in:{m.group(1)}")
+    for m in re.finditer(rf"\b({_MONTH_ANY})\s+(last|this)\s+year\b", text):
+        month = month_of[m.group(1).rstrip(".").lower()]
+        if release is not None:
+            year = release.year - (1 if m.group(2) == "last" else 0)
+            add(m, month_code(year, month))
     for m in _CJK_MONTH.finditer(text):
         month = int(m.group(2))
         if not 1 <= month <= 12:

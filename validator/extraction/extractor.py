@@ -56,6 +56,7 @@ from validator.periods import (
 )
 
 _CURRENCY_NAMES = CURRENCY_WORDS
+_MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _SIGNS = "+-\u2212\u2013\u25b2\u25b3"
 _SHARED_VERB_GAP = re.compile(r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、", re.IGNORECASE)
 _CLOCK_TIME = re.compile(r"(?<![\d.,])\d{1,2}:\d{2}(?![\d])(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?")
@@ -286,6 +287,7 @@ class _Scanner:
         taken = [*masked, *((a.start, a.end) for a in found), *((u[0], u[1]) for u in unknown)]
         currency: str | None = None
         last_end = -1
+        last_prefix = ""
         for m in self.amount.finditer(text):
             if _overlaps(m.start(), m.end(), taken):
                 continue
@@ -297,14 +299,14 @@ class _Scanner:
             own_currency = self._currency_printed(prefix, suffix) or (
                 self.lexicon.currency_of(unit) if unit else None
             )
-            # "694.4 billion yen ($5.9 billion)": the same amount restated in another currency.
-            if (
-                last_end >= 0
-                and re.fullmatch(r"\s*\(\s*(?:about|around|or|approximately|roughly)?\s*",
-                                 text[last_end : m.start()])
-                and own_currency is not None
-                and currency is not None
-                and own_currency != currency
+            # "694.4 billion yen ($5.9 billion)", "NZ$653 million ($509.91 million)": the same
+            # amount restated in another currency.
+            restated = last_end >= 0 and re.fullmatch(
+                r"\s*\(\s*(?:about|around|or|approximately|roughly|US)?\s*", text[last_end : m.start()]
+            )
+            if restated and (
+                (own_currency is not None and currency is not None and own_currency != currency)
+                or (normalize_prefix(prefix) == "$" and last_prefix not in ("", "$"))
             ):
                 unknown.append((m.start(), m.end(), CONVERSION))
                 continue
@@ -315,6 +317,7 @@ class _Scanner:
                 continue
             currency = own_currency or currency
             last_end = m.end()
+            last_prefix = normalize_prefix(prefix)
             found.append(_Amount(m.start(), m.end(), ("-" if negative else "") + number, unit))
         printed.clear()
         return sorted(found, key=lambda a: a.start), unknown
@@ -785,6 +788,9 @@ class _Placer:
         table_unit = self._unit_in(table.note, scanner) or self._unit_in(headers[0], scanner)
         columns: list[tuple[str | None, str | None, list[_Mention], bool]] = []
         for header in headers:
+            # A table header writes "Mar 24" for March 2024.
+            header = re.sub(rf"\b({_MONTH_ABBREVIATIONS})\.?\s?(\d{{2}})\b(?!\d)",
+                            lambda m: f"{m.group(1)} 20{m.group(2)}", header)
             periods = [
                 p for p in find_periods(header, self.release, []) if not p.is_base
             ]
@@ -909,14 +915,15 @@ class _Placer:
         position = end
         # "an €18.7 bn surplus": an amount after an article names the noun that follows it.
         start = self._amount_start(work, end)
-        attributive = re.search(r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+$",
-                                work.text[max(0, start - 8) : start])
+        attributive = re.search(
+            r"\b(?:[Aa]n?|[Tt]he|[Ii]ts|posts?|posted|records?|recorded|reports?|reported|logs?"
+            r"|logged|shows?|showed)\s+$",
+            work.text[max(0, start - 12) : start],
+        )
         if attributive:
-            noun = re.match(r"\s+(?:[a-z-]+\s+){0,2}", work.text[end:limit])
-            after = end + (noun.end() if noun else 0)
             named = [m for m in work.mentions
-                     if end < m.start <= after + 1 and m.end <= limit
-                     and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,2}", work.text[end : m.start])]
+                     if end < m.start and m.end <= limit
+                     and re.fullmatch(r"\s+(?:[A-Za-z-]+\s+){0,2}", work.text[end : m.start])]
             if named:
                 attached.append(named[0])
                 position = named[0].end

@@ -21,7 +21,8 @@ NUMBER_CELL = re.compile(
     r"(?P<num>\d{1,3}(?:[, \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?%?$"
 )
 EMPTY_CELL = re.compile(r"^(?:|-|\u2013|\u2014|\.\.|\.\.\.|na|n/a|x|\*)$", re.IGNORECASE)
-CHANGE_HEADER = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\bchange\b|증감률|증감|伸び率|前年比",
+CHANGE_HEADER = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\bchange\b|\bgrowth\b|\by/y\b|\byoy\b"
+                           r"|증감률|증감|伸び率|前年比",
                            re.IGNORECASE)
 
 
