@@ -180,7 +180,8 @@ def main() -> None:
         ("fixtures", fixture_cases()),
         ("dev corpus", corpus_cases("dev")),
         ("holdout 1 (worked on after it was measured)", corpus_cases("holdout-1")),
-        ("holdout 2 (frozen)", corpus_cases("holdout-2")),
+        ("holdout 2 (worked on after it was measured)", corpus_cases("holdout-2")),
+        ("holdout 3 (frozen)", corpus_cases("holdout-3")),
     ]:
         if not cases:
             continue

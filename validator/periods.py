@@ -164,7 +164,11 @@ def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
 
 
 _CJK_DATE = re.compile(r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月]\s?(\d{1,2})\s?[일日]")
-_CJK_MONTH = re.compile(r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月](?!\s?\d{1,2}\s?[일日])")
+# "8월 1~10일": the first ten days of the month; the month is the period, the days are not numbers.
+_CJK_DAY_RANGE = re.compile(r"(?<=[월月])\s?\d{1,2}\s?[~\u223c\-]\s?\d{1,2}\s?[일日]")
+_CJK_MONTH = re.compile(
+    r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月](?!\s?\d{1,2}\s?[일日])"
+)
 _CJK_YEAR = re.compile(r"(\d{4})\s?[년年](?!\s?\d{1,2}\s?[월月])")
 
 
@@ -177,6 +181,8 @@ def find_dates(text: str) -> list[DateSpan]:
         year = int(m.group(1)) if m.group(1) else None
         date = _safe_date(year, int(m.group(2)), int(m.group(3))) if year else None
         spans.append(DateSpan(m.start(), m.end(), date))
+    for m in _CJK_DAY_RANGE.finditer(text):
+        spans.append(DateSpan(m.start(), m.end(), None))
     for m in _ISO_DATE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
     for m in _MONTH_DAY.finditer(text):

@@ -56,6 +56,9 @@ from validator.periods import (
 )
 
 _CURRENCY_NAMES = CURRENCY_WORDS
+# a rate, then the next of the list ("44.6%, 석유제품이 33.0% 증가", "5.1% and cars 3.2% higher")
+_FIRST_OF_LIST = re.compile(r"\s*(?:,|and|과|와|、)\s*(?:[^\d%.,;]{1,15}\s*)?", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"respectively|각각|それぞれ|in\s+that\s+order", re.IGNORECASE)
 _MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _SIGNS = "+-\u2212\u2013\u25b2\u25b3"
 _SHARED_VERB_GAP = re.compile(r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、", re.IGNORECASE)
@@ -442,7 +445,8 @@ class _SentenceWork:
                 ),
                 default=0,
             )
-            rate = self._rate(m, previous_end)
+            following = next((p for p in percents if p.start() >= m.end()), None)
+            rate = self._rate(m, previous_end, following)
             if rate is not None:
                 self.rates.append(rate)
         self.candidates = self._pair()
@@ -475,7 +479,9 @@ class _SentenceWork:
             for p in self.periods
         )
 
-    def _rate(self, m: re.Match[str], previous_end: int) -> _Rate | None:
+    def _rate(
+        self, m: re.Match[str], previous_end: int, following: re.Match[str] | None = None
+    ) -> _Rate | None:
         before = self.text[max(0, m.start() - 60) : m.start()]
         after = self.text[m.end() : m.end() + 50]
         reason = ""
@@ -487,6 +493,12 @@ class _SentenceWork:
             gap = self.text[end : m.start()]
             if len(gap) <= 50 and _SHARED_VERB_GAP.search(gap) and not _DIRECTION_RE.search(gap):
                 sign = shared
+        if sign is None and following is not None and _FIRST_OF_LIST.fullmatch(
+            self.text[m.end() : following.start()]
+        ):
+            # "각각 46.4%, 63.1% 늘었다", "44.6% and 33.0% higher": the verb after the list.
+            sign = _rate_sign(self.text, following.start(), following.end(), m.end(),
+                              following.group("sign"))
         if sign is not None:
             self._signs.append((m.end(), sign))
         if _SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after):
@@ -509,6 +521,12 @@ class _SentenceWork:
         i = 0
         while i < len(tokens):
             token = tokens[i]
+            # "exports were X and imports Y, up respectively A% and B%": k amounts, then k rates.
+            run = self._amounts_then_rates(tokens, i)
+            if run:
+                candidates += run
+                i += 2 * len(run)
+                continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if (
                 isinstance(token, _Rate)
@@ -539,6 +557,25 @@ class _SentenceWork:
                 candidates.append(_Candidate(None, token))
             i += 1
         return candidates
+
+    def _amounts_then_rates(
+        self, tokens: list[_Amount | _Rate], i: int
+    ) -> list[_Candidate]:
+        k = 0
+        while i + k < len(tokens) and isinstance(tokens[i + k], _Amount):
+            k += 1
+        if k < 2 or i + 2 * k > len(tokens):
+            return []
+        amounts = tokens[i : i + k]
+        rates = tokens[i + k : i + 2 * k]
+        if not all(isinstance(r, _Rate) for r in rates):
+            return []
+        if not _RESPECTIVELY.search(self.text[amounts[-1].end : rates[-1].end + 30]):
+            return []
+        return [
+            _Candidate(a, r) for a, r in zip(amounts, rates, strict=True)
+            if isinstance(a, _Amount) and isinstance(r, _Rate)
+        ]
 
     def _rate_then_amount(self, rate: _Rate, amount: _Amount) -> bool:
         return _RATE_THEN_AMOUNT.match(self.text[rate.end : amount.start]) is not None
@@ -631,8 +668,13 @@ class _Placer:
                 ctx[dim.name] = (code, False)
         return ctx
 
-    def _period_of(self, mentions: list[PeriodMention]) -> str | None:
-        codes = [resolve(p, self.current_period) for p in mentions if not p.is_base]
+    def _period_of(
+        self, mentions: list[PeriodMention], current: str | None = None
+    ) -> str | None:
+        """The period the last mention names ("a year earlier": of `current`, the period the
+        clause is about)."""
+        now = current or self.current_period
+        codes = [resolve(p, now) for p in mentions if not p.is_base]
         return next((c for c in reversed(codes) if c is not None), None)
 
     def _unresolved_periods(self, mentions: list[PeriodMention]) -> list[str]:
@@ -702,7 +744,14 @@ class _Placer:
                              if m.dimension == dim.name and cand.end <= m.start < following]
                     if later:
                         ctx[dim.name] = (later[0].code, later[0].negative)
-            period = self._period_of(own_periods)
+            clause_period = main[self.time][0] if self.time and self.time in main else None
+            period = self._period_of(own_periods, clause_period)
+            if paren is not None and not period:
+                # "5.2% more than in September 2018 (EUR 186.5 bn)": the amount of that period.
+                base = [p for p in work.periods if p.is_base and p.end <= paren
+                        and re.fullmatch(r"\s*", text[p.end : paren])]
+                if base:
+                    period = resolve(base[-1], clause_period)
             if self.time and period:
                 ctx[self.time] = (period, False)
             if self.time and not period and (missing := self._unresolved_periods(own_periods)):
@@ -729,6 +778,10 @@ class _Placer:
                 used_codes.setdefault(name, set()).add(code)
             used_trailing = [p.end for p in trailing_periods if p in own_periods and period]
             boundary = max(attached_end, cand.end, *used_trailing)
+            if index + 1 < len(work.candidates) and work.candidates[index + 1].start < cand.end:
+                # interleaved ("X and Y ... A% and B%, respectively"): the next figure's words
+                # start after this amount
+                boundary = cand.amount.end if cand.amount is not None else cand.start
 
         if not work.candidates and not work.unplaced:
             outside_parens = [m for m in work.mentions if not self._inside_any_paren(text, m.start)]
