@@ -313,8 +313,7 @@ def find_periods(
     for m in re.finditer(rf"\b({_MONTH_ANY})\s+(last|this)\s+year\b", text):
         month = month_of[m.group(1).rstrip(".").lower()]
         if release is not None:
-            year = release.year - (1 if m.group(2) == "last" else 0)
-            add(m, month_code(year, month))
+            add(m, month_code(release.year - (1 if m.group(2) == "last" else 0), month))
     for m in _CJK_MONTH.finditer(text):
         month = int(m.group(2))
         if not 1 <= month <= 12:

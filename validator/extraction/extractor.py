@@ -305,7 +305,8 @@ class _Scanner:
             # "694.4 billion yen ($5.9 billion)", "NZ$653 million ($509.91 million)": the same
             # amount restated in another currency.
             restated = last_end >= 0 and re.fullmatch(
-                r"\s*\(\s*(?:about|around|or|approximately|roughly|US)?\s*", text[last_end : m.start()]
+                r"\s*\(\s*(?:about|around|or|approximately|roughly|US)?\s*",
+                text[last_end : m.start()],
             )
             if restated and (
                 (own_currency is not None and currency is not None and own_currency != currency)
