@@ -315,24 +315,12 @@ def test_lexicon_rejects_labels_for_unknown_codes() -> None:
         lexicon_from(data)
 
 
-def test_holdout_known_gaps() -> None:
-    """The held-out release, written after the extractor was frozen, documents what it misses."""
+def test_first_holdout_is_read_whole() -> None:
+    """The first held-out release (its gaps: lists with "respectively", "the first half of the
+    year", "1.1% from May") was worked on in issue 13, so it is a development case now."""
     folder = FIXTURES / "holdout"
     got = extracted((folder / "release.txt").read_text(encoding="utf-8"), folder / "rules.yaml")
     want = expected_table(folder / "expected.csv")
-    got_rows = set(map(tuple, got.to_numpy().tolist()))
-    want_rows = set(map(tuple, want.to_numpy().tolist()))
-    assert len(got_rows & want_rows) == 5
-    assert want_rows - got_rows == {
-        # "A and B exports were X and Y respectively": no pairing of lists with "respectively".
-        ("exports", "electronics", "World", "2024-06", "2.8", "EUR bn", ""),
-        ("exports", "textiles", "World", "2024-06", "0.9", "EUR bn", ""),
-        # "the first half of the year" is not a period pattern.
-        ("exports", "total", "World", "2024-01/2024-06", "41.5", "EUR bn", ""),
-    }
-    assert got_rows - want_rows == {
-        # the second amount of the "respectively" list falls back to the root, and "rose 1.1%
-        # from May" (a named previous month) is taken for the year-on-year change.
-        ("exports", "total", "World", "2024-06", "0.9", "EUR bn", "1.1"),
-        ("exports", "total", "World", "2024-06", "41.5", "EUR bn", ""),
-    }
+    assert sorted(map(tuple, got.to_numpy().tolist())) == sorted(
+        map(tuple, want.to_numpy().tolist())
+    )

@@ -489,6 +489,9 @@ def extract_command(release: str, rules_path: str, release_date: datetime | None
     for unplaced in found.extraction.unplaced:
         click.echo(visible(f"validator: unplaced: sentence {unplaced.sentence}: "
                            f"'{unplaced.text}': {unplaced.reason}"), err=True)
+    extraction = found.extraction
+    click.echo(f"validator: {extraction.numbers_read} numbers read as figures, "
+               f"{extraction.numbers_unread} not read", err=True)
     return EXIT_CLEAN
 
 

@@ -288,3 +288,4 @@ class Outcome:
     description: str
     severity: Severity
     evaluation: Evaluation
+    unread: tuple[str, ...] = ()  # parts of the input this check could not read (Report.unread)

@@ -132,7 +132,7 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
     r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
-    r"|\bsince|\bon)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$",
+    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$",
     re.IGNORECASE,
 )
 
@@ -163,9 +163,26 @@ def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
         return None
 
 
+_CJK_DATE = re.compile(r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月]\s?(\d{1,2})\s?[일日]")
+# "8월 1~10일": the first ten days of the month; the month is the period, the days are not numbers.
+_CJK_DAY_RANGE = re.compile(r"(?<=[월月])\s?\d{1,2}\s?[~\u223c\-]\s?\d{1,2}\s?[일日]")
+_CJK_MONTH = re.compile(
+    r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月](?!\s?\d{1,2}\s?[일日])"
+)
+_CJK_YEAR = re.compile(r"(\d{4})\s?[년年](?!\s?\d{1,2}\s?[월月])")
+
+
 def find_dates(text: str) -> list[DateSpan]:
     """Calendar dates (2021-01-18, January 18, 18 January 2021); they are never periods."""
+    # A dateline in capitals ("TUESDAY, NOVEMBER 5, 2019") is a date too; same offsets.
+    text = re.sub(r"\b[A-Z]{3,}\b", lambda m: m.group().capitalize(), text)
     spans: list[DateSpan] = []
+    for m in _CJK_DATE.finditer(text):
+        year = int(m.group(1)) if m.group(1) else None
+        date = _safe_date(year, int(m.group(2)), int(m.group(3))) if year else None
+        spans.append(DateSpan(m.start(), m.end(), date))
+    for m in _CJK_DAY_RANGE.finditer(text):
+        spans.append(DateSpan(m.start(), m.end(), None))
     for m in _ISO_DATE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
     for m in _MONTH_DAY.finditer(text):
@@ -190,8 +207,16 @@ def find_dates(text: str) -> list[DateSpan]:
 
 
 def detect_release_date(text: str) -> datetime.date | None:
-    """The first full date in the text (a dateline or the date beside the title)."""
-    return next((d.date for d in sorted(find_dates(text), key=lambda d: d.start) if d.date), None)
+    """The first full date in the text (a dateline or the date beside the title).
+
+    A dateline in capitals ("TUESDAY, NOVEMBER 5, 2019") counts too.
+    """
+    for version in (text, re.sub(r"\b[A-Z]{3,}\b", lambda m: m.group().capitalize(), text)):
+        found = sorted(find_dates(version), key=lambda d: d.start)
+        date = next((d.date for d in found if d.date), None)
+        if date is not None:
+            return date
+    return None
 
 
 def month_code(year: int, month: int) -> str:
@@ -215,11 +240,55 @@ def shift_year(code: str, years: int) -> str:
     return re.sub(r"\d{4}", lambda m: str(int(m.group()) + years), code)
 
 
+def period_end(code: str) -> datetime.date | None:
+    """The last day of a period code (a year, month, quarter or run of months)."""
+    last = code.split("/")[-1]
+    if re.fullmatch(r"\d{4}", last):
+        return datetime.date(int(last), 12, 31)
+    quarter = re.fullmatch(r"(\d{4})-?Q([1-4])", last)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", last)
+    if quarter:
+        year, number = int(quarter.group(1)), int(quarter.group(2)) * 3
+    elif month:
+        year, number = int(month.group(1)), int(month.group(2))
+    else:
+        return None
+    if not 1 <= number <= 12:
+        return None
+    following = datetime.date(year + number // 12, number % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def reference_period(
+    opening: list[PeriodMention], release: datetime.date | None, codes: tuple[str, ...],
+    default: str | None,
+) -> str | None:
+    """The period a release is about when a figure names none.
+
+    The first period the headline or first sentence names; else, with a release date, the latest
+    period of the rules' time codes that ended before it (a single month or year before a run of
+    months); else the rules' `defaults` for the time dimension.
+    """
+    named = next((p.code for p in opening if p.code is not None and not p.is_base), None)
+    if named is not None:
+        return named
+    if release is not None:
+        ended = [(end, "/" not in c, c) for c in codes if (end := period_end(c)) and end < release]
+        if ended:
+            return _spellings(max(ended)[2])[0]
+    return _spellings(default)[0] if default else None
+
+
 def resolve(mention: PeriodMention, current: str | None) -> str | None:
     if mention.code is not None or current is None:
         return mention.code
     if mention.relative == "year_before":
         return shift_year(current, -1)
+    if mention.relative.startswith("same_period_in:"):
+        year = mention.relative.split(":", 1)[1]
+        return re.sub(r"\d{4}", year, current)
+    if mention.relative == "period_before":
+        return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
     if mention.relative == "year_to_date":
         month = re.fullmatch(r"(\d{4})-(\d{2})", current)
         return f"{month.group(1)}-01/{current}" if month else (current if "/" in current else None)
@@ -236,6 +305,42 @@ def find_periods(
         found.append((m.start(), m.end(), code, relative))
 
     month_of = MONTH_NUMBERS
+    # "the same month of 2014", "April last year": the month (quarter) of the text in that year.
+    for m in re.finditer(
+        rf"\bthe\s+same\s+(?:month|quarter|period)\s+(?:of|in)\s+({_YEAR})\b", text, re.IGNORECASE
+    ):
+        add(m, None, f"same_period_in:{m.group(1)}")
+    for m in re.finditer(rf"\b({_MONTH_ANY})\s+(last|this)\s+year\b", text):
+        month = month_of[m.group(1).rstrip(".").lower()]
+        if release is not None:
+            add(m, month_code(release.year - (1 if m.group(2) == "last" else 0), month))
+    for m in _CJK_MONTH.finditer(text):
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            continue
+        year = int(m.group(1)) if m.group(1) else _latest_year_of(month, release)
+        add(m, month_code(year, month) if year else None)
+    for m in _CJK_YEAR.finditer(text):
+        add(m, m.group(1))
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(first|second)\s+half(?:\s+of\s+(?:({_YEAR})|the\s+year|this\s+year))?"
+        rf"|\bH([12])\s*({_YEAR})?\b",
+        text,
+        re.IGNORECASE,
+    ):
+        half = 1 if (m.group(1) or "").lower() == "first" or m.group(3) == "1" else 2
+        named = m.group(2) or m.group(4)
+        year = int(named) if named else _latest_year_of(half * 6, release)
+        first, last = (1, 6) if half == 1 else (7, 12)
+        add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
+    for m in re.finditer(
+        rf"\b(?:the\s+)?first\s+(two|three)\s+quarters(?:\s+of\s+(?:({_YEAR})|the\s+year|this\s+year))?",
+        text,
+        re.IGNORECASE,
+    ):
+        last = 6 if m.group(1).lower() == "two" else 9
+        year = int(m.group(2)) if m.group(2) else _latest_year_of(last, release)
+        add(m, f"{year}-01/{month_code(year, last)}" if year else None)
     for m in re.finditer(
         rf"\b({_MONTH_ANY})\s*(?:-|\u2013|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?", text
     ):
@@ -243,7 +348,10 @@ def find_periods(
         year = int(m.group(3)) if m.group(3) else _latest_year_of(last, release)
         add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
     for m in re.finditer(
-        r"\b(?:the\s+)?first\s+(\w+)\s+months(?:\s+of\s+(?:("
+        # "the first seven months", and "in the seven months" (not "the three months to June",
+        # a rolling period)
+        r"\b(?:(?:the\s+)?first|(?<=in\s)the|(?<=over\s)the|(?<=for\s)the)\s+(\w+)\s+months"
+        rf"(?!\s+(?:to|ending|ended|through)\s+(?:the\s+end|{_MONTH_ANY}))(?:\s+of\s+(?:("
         + _YEAR
         + r")|the\s+year|this\s+year))?",
         text,
@@ -264,13 +372,21 @@ def find_periods(
         q = QUARTER_WORDS[m.group(1).lower()]
         year = int(m.group(2)) if m.group(2) else _latest_year_of(q * 3, release)
         add(m, f"{year}-Q{q}" if year else None)
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(March|June|September|December)\s+quarter(?:\s+(?:of\s+)?({_YEAR}))?",
+        text,
+    ):
+        q = {"March": 1, "June": 2, "September": 3, "December": 4}[m.group(1)]
+        year = int(m.group(2)) if m.group(2) else _latest_year_of(q * 3, release)
+        add(m, f"{year}-Q{q}" if year else None)
     for m in re.finditer(rf"\bQ([1-4])\s*({_YEAR})?\b", text):
         year = int(m.group(2)) if m.group(2) else _latest_year_of(int(m.group(1)) * 3, release)
         add(m, f"{year}-Q{m.group(1)}" if year else None)
-    for m in re.finditer(rf"\b({_MONTH_ANY})\s+({_YEAR})\b", text):
+    for m in re.finditer(rf"\b({_MONTH_ANY})(?:\s+|(?<=\.))({_YEAR})\b", text):
         add(m, month_code(int(m.group(2)), month_of[m.group(1).rstrip(".").lower()]))
     for m in re.finditer(
-        rf"\b{_MONTH}(?!\w)|(?:(?<=\bin )|(?<=\bIn )|(?<=\bof )|(?<=\bfor )|(?<=\bFor ))May\b", text
+        rf"\b{_MONTH}(?!\w)|(?:(?<=\bin )|(?<=\bIn )|(?<=\bof )|(?<=\bfor )|(?<=\bFor )"
+        r"|(?<=\bfrom )|(?<=\bsince )|(?<=\bthan )|(?<=\bon ))May\b", text
     ):
         month = month_of[m.group().rstrip(".").lower()]
         year = _latest_year_of(month, release)
@@ -284,10 +400,12 @@ def find_periods(
             "",
         ),
         (r"this\s+year", str(release.year) if release else None, ""),
+        (r"last\s+month", _month_before(release) if release else None, ""),
+        # "from the previous month": the month before the one the text is about
         (
-            r"last\s+month|the\s+previous\s+month|the\s+prior\s+month|a\s+month\s+(?:earlier|ago)",
-            _month_before(release) if release else None,
-            "",
+            r"the\s+(?:previous|prior|preceding)\s+month|a\s+month\s+(?:earlier|ago|before)",
+            None,
+            "period_before",
         ),
         (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
         (
@@ -307,7 +425,11 @@ def find_periods(
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        is_base = bool(_BASE_BEFORE.search(text[max(0, start - 40) : start]))
+        before = text[max(0, start - 40) : start]
+        # "From January to September 2019, exports ..." opens the sentence: its own period.
+        is_base = bool(_BASE_BEFORE.search(before)) and not re.fullmatch(
+            r"\s*From\s+", text[:start]
+        )
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     return sorted(mentions, key=lambda p: p.start)
 

@@ -1,8 +1,9 @@
 """Checking a press release itself: its figures are extracted, then checked like a table.
 
 Built-in rules on prose (they appear in the report beside the rules file's own):
-- `prose.unplaced`: a number the extractor found but could not place on codes is listed as not
-  evaluated (no rule could check it), with the sentence and the reason.
+- `prose.unplaced` (warning): a number the extractor found but could not read as a figure, with
+  its sentence and the reason; the report's `unread` says how many numbers were read and how many
+  were not. Thresholds and forecasts are not figures: listed as not evaluated.
 - `prose.matches-table` (error, with `--table`): a figure stated in the text differs from the
   table's figure with the same key beyond rounding (value or % change).
 - `prose.in-table` (warning, with `--table`): a figure stated in the text is not in the table.
@@ -13,6 +14,7 @@ Built-in rules on prose (they appear in the report beside the rules file's own):
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +83,11 @@ def sentence_lines(text: str, sentences: Sequence[str], sources: pd.Series) -> n
     line_of_sentence = []
     position = 0
     for sentence in sentences:
-        start = text.find(" ".join(sentence.split()[:4]), position) if sentence.strip() else -1
+        words = sentence.split()[:4]
+        # Any spacing between the words: table rows are aligned with runs of spaces.
+        pattern = re.compile(r"\s+".join(map(re.escape, words))) if words else None
+        found = pattern.search(text, position) if pattern else None
+        start = found.start() if found else -1
         if start < 0:  # wrapped differently from the text: fall back on the last position
             start = position
         line_of_sentence.append(text.count("\n", 0, start) + 1)
@@ -93,13 +99,33 @@ def sentence_lines(text: str, sentences: Sequence[str], sources: pd.Series) -> n
 
 
 def unplaced_result(release: Release) -> Outcome:
-    unplaced = release.extraction.unplaced
-    evaluation = Evaluation(checked=len(release.table.frame))
-    evaluation.skip(range(len(unplaced)), len(unplaced), lambda i: Unevaluated(
-        reason=(f"sentence {unplaced[i].sentence}: '{unplaced[i].text}' was not placed on codes: "
-                f"{unplaced[i].reason}")))
-    return Outcome("prose.unplaced", "prose", "Every number in the text is placed on codes",
-                         Severity.WARNING, evaluation)
+    """Every number of the text that is not a figure row is a warning, with its sentence.
+
+    Thresholds and forecasts ("the $10 billion mark", "an expected 3.5%") are not figures of the
+    release: they are listed as not evaluated, not as warnings. The summary (`unread`) states how
+    many numbers were read and how many were not.
+    """
+    extraction = release.extraction
+    missed = [u for u in extraction.unplaced if u.counted]
+    aside = [u for u in extraction.unplaced if not u.counted]
+    evaluation = Evaluation(checked=extraction.numbers_read + len(missed))
+    evaluation.findings.extend(
+        Finding(message=(f"sentence {u.sentence}: '{u.text}' was not read as a figure ({u.reason}):"
+                         f" \"{_excerpt(extraction.sentences[u.sentence - 1])}\""),
+                context={"sentence": str(u.sentence)})
+        for u in missed)
+    evaluation.skip(range(len(aside)), len(aside), lambda i: Unevaluated(
+        reason=(f"sentence {aside[i].sentence}: '{aside[i].text}' is not a figure of the release: "
+                f"{aside[i].reason}")))
+    total = extraction.numbers_read + len(missed)
+    unread = (f"{len(missed)} of {total} numbers in the text not read as figures "
+              f"({extraction.numbers_read} read; see prose.unplaced)",) if missed else ()
+    return Outcome("prose.unplaced", "prose", "Every number in the text is read as a figure",
+                   Severity.WARNING, evaluation, unread)
+
+
+def _excerpt(sentence: str, limit: int = 160) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 3].rstrip() + "..."
 
 
 def _intervals(frame: pd.DataFrame, rules: RuleSet) -> tuple[np.ndarray, ...]:

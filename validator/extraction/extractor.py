@@ -11,6 +11,7 @@ differences, shares, forecasts, counts) are listed as unplaced with the reason, 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,9 +19,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from validator.extraction.lexicon import Lexicon
+from validator.extraction import cjk
+from validator.extraction.directions import (
+    DIRECTION_RE,
+    DOWN_WORDS,
+    FORWARD_DIRECTION,
+    UP_WORDS,
+    is_down,
+)
+from validator.extraction.lexicon import (
+    CURRENCY_PREFIXES,
+    CURRENCY_WORDS,
+    Lexicon,
+    normalize_prefix,
+)
 from validator.extraction.readers import read_release
 from validator.extraction.sentences import split_sentences
+from validator.extraction.tables import (
+    CHANGE_HEADER,
+    EMPTY_CELL,
+    TextTable,
+    cell_digits,
+    find_tables,
+)
 from validator.model import Dimension, RuleSet
 from validator.periods import (
     PeriodMention,
@@ -28,29 +49,31 @@ from validator.periods import (
     find_dates,
     find_periods,
     in_vocabulary,
+    period_end,
+    previous_period,
+    reference_period,
     resolve,
 )
 
-UP = (
-    r"up|rose|rise[sn]?|rising|increas(?:ed|es|e|ing)|grew|grow(?:s|n|th|ing)?"
-    r"|gain(?:ed|s|ing)?|jump(?:ed|s|ing)?|advanc(?:ed|es|e|ing)|climb(?:ed|s|ing)?"
-    r"|expand(?:ed|s|ing)?|expansion|surg(?:ed|es|e|ing)|soar(?:ed|s|ing)?|rebound(?:ed|s)?"
-    r"|higher|widen(?:ed|ing|s)?|added|boost(?:ed)?"
-)
-DOWN = (
-    r"down|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:ed|es|e|ing)"
-    r"|decreas(?:ed|es|e|ing)|dip(?:ped|s)?|contract(?:ed|ion|ing)|slid|slip(?:ped|s)?"
-    r"|shr(?:ank|unk|inks?|inking)|slump(?:ed|s)?|plung(?:ed|es|e)|plummet(?:ed|s)?|tumbl(?:ed|es)"
-    r"|lower|lost|eased|retreat(?:ed|s)?|sank|narrow(?:ed|ing|s)?"
-)
-_DOWN_RE = re.compile(rf"\b(?:{DOWN})\b", re.IGNORECASE)
-_DIRECTION_RE = re.compile(rf"\b(?:{UP}|{DOWN})\b", re.IGNORECASE)
+_CURRENCY_NAMES = CURRENCY_WORDS
+# a rate, then the next of the list ("44.6%, 석유제품이 33.0% 증가", "5.1% and cars 3.2% higher")
+_FIRST_OF_LIST = re.compile(r"\s*(?:,|and|과|와|、)\s*(?:[^\d%.,;]{1,15}\s*)?", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"respectively|각각|それぞれ|in\s+that\s+order", re.IGNORECASE)
+_MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+_SIGNS = "+-\u2212\u2013\u25b2\u25b3"
+_SHARED_VERB_GAP = re.compile(r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、", re.IGNORECASE)
+_CLOCK_TIME = re.compile(r"(?<![\d.,])\d{1,2}:\d{2}(?![\d])(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?")
+UP = UP_WORDS
+DOWN = DOWN_WORDS
+_DIRECTION_RE = DIRECTION_RE
 _YOY = r"(?:year-on-year|year-over-year|on-year|on\s+year|annual|y/y|yoy)"
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MINUS = r"[-\u2212\u2013]"
+# A sign may be glued to the word before it in box text ("Billion-4.7%"), never to a digit.
 _PERCENT = re.compile(
-    r"(?<![\w.,])(?P<sign>[-+\u2212\u2013])?(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent(?![a-z])|per\s+cent\b|pct\b)",
+    r"(?:(?<![\d.,])(?P<sign>[-+\u2212\u2013\u25b3\u25b2])|(?<![0-9A-Za-z_.,\-+\u2212\u2013]))"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b)",
     re.IGNORECASE,
 )
 _POINTS = re.compile(
@@ -61,7 +84,7 @@ _BARE_NUMBER = re.compile(rf"(?<![\w.,\-\u2212$€£¥₩])(?:{_NUMBER})(?![\w\-
 # Words around an amount that make it something other than a level of the figure named.
 _DIFFERENCE_BEFORE = re.compile(
     rf"(?:\b(?:{UP}|{DOWN})\s+(?:by\s+)?|\bby\s+|\b(?:increase|decrease|rise|drop|decline|gain|fall)"
-    r"\s+of\s+(?:an?\s+)?)$",
+    r"\s+(?:in\s+[^,;()$]{1,50}?\s+)?of\s+(?:an?\s+)?)$",
     re.IGNORECASE,
 )
 _DIFFERENCE_AFTER = re.compile(r"^\s*(?:more|less|higher|lower)\s+than\b", re.IGNORECASE)
@@ -98,18 +121,24 @@ _PREVIOUS_MONTH_AFTER = re.compile(
     re.IGNORECASE,
 )
 _RATE_THEN_AMOUNT = re.compile(
-    rf"^\s*(?:(?:{_YOY}|growth|increase|rise|gain|jump|decline|decrease|drop|fall|contraction"
-    r"|expansion)\s+)*(?:(?:from|over|compared\s+(?:to|with))\s+(?:the\s+same\s+\w+\s+)?"
-    r"a\s+year\s+(?:earlier|ago)\s+)?to\s+(?:a\s+)?(?:record(?:\s+high)?(?:\s+of)?\s+)?$",
+    rf"^\s*\)?\s*(?:(?:{_YOY}|growth|increase|rise|gain|jump|decline|decrease|drop|fall"
+    r"|contraction|expansion)\s+)*(?:(?:from|over|on|compared\s+(?:to|with))\s+"
+    r"(?:the\s+same\s+\w+\s+(?:of\s+)?)?(?:a\s+year\s+(?:earlier|ago|before)|last\s+year"
+    r"|the\s+(?:previous|prior)\s+year|the\s+year)\s*)?,?\s*"
+    r"(?:to(?:\s+reach)?|reaching|totall?ing|at)\s+(?:a\s+)?(?:record(?:\s+high)?(?:\s+of)?\s+)?$"
+    r"|^\s*(?:증가한|감소한|늘어난|줄어든|상승한|하락한|増の|減の)\s*$",
     re.IGNORECASE,
 )
 _AMOUNT_THEN_RATE = re.compile(
-    rf"^\s*(?:[,(]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
+    rf"^\s*(?:[,(\u00b7/]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
     rf"|(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
     re.IGNORECASE,
 )
-_FORWARD_DIRECTION = re.compile(rf"^\s*(?:{_YOY}\s+)?(?P<word>{UP}|{DOWN})\b", re.IGNORECASE)
+_FORWARD_DIRECTION = FORWARD_DIRECTION
 _ATTACH_PREPOSITION = re.compile(r"\s*(?:worth\s+)?(?:in|of|to|from)\s+(?:the\s+)?", re.IGNORECASE)
+# Korean and Japanese put the name after the amount: "16억4000만 달러 흑자", "1兆円の赤字".
+_ATTACH_CJK = re.compile(r"\s*の?\s*")
+_CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A sentence opening like this continues the subject of the one before.
 _CONTINUATION = re.compile(
     r"^(?:(?:However|Meanwhile|Also|In\s+addition|Additionally|By\s+contrast|In\s+contrast"
@@ -118,6 +147,11 @@ _CONTINUATION = re.compile(
     r"|Decreases|Gains|Declines|Growth)\b",
     re.IGNORECASE,
 )
+
+
+CONVERSION = "the same amount in another currency"
+# Numbers that are not figures of the release at all: nothing was left unread by skipping them.
+NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target", CONVERSION})
 
 
 @dataclass(frozen=True)
@@ -129,6 +163,11 @@ class Unplaced:
     start: int
     end: int
     reason: str
+
+    @property
+    def counted(self) -> bool:
+        """True for a number of the release that was not read (a threshold or forecast is not)."""
+        return self.reason not in NOT_A_FIGURE
 
 
 @dataclass(frozen=True)
@@ -147,6 +186,11 @@ class Extraction:
     release_date: datetime.date | None
     sentences: list[str] = field(default_factory=list)
     changes: list[StatedChange] = field(default_factory=list)
+    numbers_read: int = 0  # amounts and rates of the text that became (part of) a row
+
+    @property
+    def numbers_unread(self) -> int:
+        return sum(1 for u in self.unplaced if u.counted)
 
 
 @dataclass(frozen=True)
@@ -217,7 +261,7 @@ class _Scanner:
         prefixes = _words_pattern(lexicon.prefix_words())
         suffixes = _words_pattern(lexicon.suffix_words())
         self.amount = re.compile(
-            rf"(?<![\w$€£¥₩])(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
+            rf"(?<![\w$€£¥₩])(?<!\d\.)(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
             rf"(?P<num1>{_NUMBER})(?:\s?(?P<suf1>{suffixes})(?![\w$]))?"
             rf"|(?P<num2>{_NUMBER})\s?(?P<suf2>{suffixes})(?![\w$]))",
             re.IGNORECASE,
@@ -231,23 +275,77 @@ class _Scanner:
     def amounts(
         self, text: str, masked: list[tuple[int, int]]
     ) -> tuple[list[_Amount], list[tuple[int, int, str]]]:
+        """Amounts in reading order; the second list holds (start, end, reason) of the others."""
         found: list[_Amount] = []
         unknown: list[tuple[int, int, str]] = []
+        printed: list[tuple[int, int, str | None, str]] = []  # start, end, currency, digits/unit
+        for c in cjk.find_amounts(text):
+            if _overlaps(c.start, c.end, masked):
+                continue
+            converted = cjk.in_unit(c, self.lexicon.unit_scales, self._currencies)
+            if converted is None:
+                unknown.append((c.start, c.end, f"unit not in the rules: {c.currency}"))
+                continue
+            found.append(_Amount(c.start, c.end, converted[0], converted[1]))
+        taken = [*masked, *((a.start, a.end) for a in found), *((u[0], u[1]) for u in unknown)]
+        currency: str | None = None
+        last_end = -1
+        last_prefix = ""
         for m in self.amount.finditer(text):
-            if _overlaps(m.start(), m.end(), masked):
+            if _overlaps(m.start(), m.end(), taken):
                 continue
             prefix = m.group("pre") or ""
             suffix = m.group("suf1") or m.group("suf2") or ""
             number = re.sub(r"[,\s\u00a0\u202f]", "", m.group("num1") or m.group("num2"))
             negative = bool(m.group("m0") or m.group("m1"))
-            unit = self.lexicon.unit_for(prefix, suffix)
+            unit = self.lexicon.unit_for(prefix, suffix, currency)
+            own_currency = self._currency_printed(prefix, suffix) or (
+                self.lexicon.currency_of(unit) if unit else None
+            )
+            # "694.4 billion yen ($5.9 billion)", "NZ$653 million ($509.91 million)": the same
+            # amount restated in another currency.
+            restated = last_end >= 0 and re.fullmatch(
+                r"\s*\(\s*(?:about|around|or|approximately|roughly|US)?\s*",
+                text[last_end : m.start()],
+            )
+            if restated and (
+                (own_currency is not None and currency is not None and own_currency != currency)
+                or (normalize_prefix(prefix) == "$" and last_prefix not in ("", "$"))
+            ):
+                unknown.append((m.start(), m.end(), CONVERSION))
+                continue
             if unit is None:
                 unknown.append(
                     (m.start(), m.end(), f"unit not in the rules: {prefix} {suffix}".strip())
                 )
                 continue
+            currency = own_currency or currency
+            last_end = m.end()
+            last_prefix = normalize_prefix(prefix)
             found.append(_Amount(m.start(), m.end(), ("-" if negative else "") + number, unit))
-        return found, unknown
+        printed.clear()
+        return sorted(found, key=lambda a: a.start), unknown
+
+    @property
+    def _currencies(self) -> dict[str, str]:
+        return {
+            code: currency
+            for code in self.lexicon.unit_scales
+            if (currency := self.lexicon.currency_of(code)) is not None
+        }
+
+    @staticmethod
+    def _currency_printed(prefix: str, suffix: str) -> str | None:
+        key = normalize_prefix(prefix)
+        if key and key != "$":
+            for currency, forms in CURRENCY_PREFIXES.items():
+                if key in {normalize_prefix(f) for f in forms}:
+                    return currency
+        words = suffix.lower()
+        for currency, names in _CURRENCY_NAMES.items():
+            if any(re.search(rf"\b{re.escape(n.lower())}\b", words) for n in names):
+                return currency
+        return None
 
     def mentions(self, text: str, masked: list[tuple[int, int]]) -> list[_Mention]:
         taken = list(masked)
@@ -262,6 +360,7 @@ class _Scanner:
         return sorted(found, key=lambda x: x.start)
 
 
+@functools.lru_cache(maxsize=64)
 def _paren_groups(text: str) -> list[tuple[int, int]]:
     groups: list[tuple[int, int]] = []
     stack: list[int] = []
@@ -291,12 +390,13 @@ def _rate_sign(
     """'-' or '' from an explicit sign, a direction noun right after, or the nearest verb before."""
     if explicit:
         return "" if explicit == "+" else "-"
+    # "(+4.0%)" reads as explicit too, with the sign glued inside the parenthesis.
     forward = _FORWARD_DIRECTION.match(sentence[rate_end:])
     if forward:
-        return "-" if _DOWN_RE.fullmatch(forward.group("word")) else ""
+        return "-" if is_down(forward.group("word")) else ""
     before = list(_DIRECTION_RE.finditer(sentence[window_start:rate_start]))
     if before:
-        return "-" if _DOWN_RE.fullmatch(before[-1].group()) else ""
+        return "-" if is_down(before[-1].group()) else ""
     return None
 
 
@@ -311,6 +411,7 @@ class _SentenceWork:
         self.unplaced: list[Unplaced] = []
         masked = [(m.start(), m.end()) for p in scanner.ignore for m in p.finditer(text)]
         masked += [(d.start, d.end) for d in find_dates(text)]
+        masked += [(m.start(), m.end()) for m in _CLOCK_TIME.finditer(text)]
         amounts, unknown_units = scanner.amounts(text, masked)
         for start, end, reason in unknown_units:
             self._unplace(start, end, reason)
@@ -335,16 +436,18 @@ class _SentenceWork:
 
         self.levels = [a for a in amounts if self._is_level(a)]
         self.rates: list[_Rate] = []
+        self._signs: list[tuple[int, str]] = []  # (end, sign) of every rate whose sign is known
         for m in percents:
             previous_end = max(
                 (
                     b
-                    for b in [*(a.end for a in amounts), *(p.end() for p in percents)]
+                    for b in [*(a.end for a in self.levels), *(p.end() for p in percents)]
                     if b <= m.start()
                 ),
                 default=0,
             )
-            rate = self._rate(m, previous_end)
+            following = next((p for p in percents if p.start() >= m.end()), None)
+            rate = self._rate(m, previous_end, following)
             if rate is not None:
                 self.rates.append(rate)
         self.candidates = self._pair()
@@ -371,12 +474,34 @@ class _SentenceWork:
         return not reason
 
     def _own_period_after(self, end: int) -> bool:
-        return any(p.start - end <= 2 and p.start >= end and not p.is_base for p in self.periods)
+        return any(
+            p.start >= end and not p.is_base
+            and re.fullmatch(r"\s*,?\s*(?:(?:in|for|of|during)\s+)?", self.text[end : p.start])
+            for p in self.periods
+        )
 
-    def _rate(self, m: re.Match[str], previous_end: int) -> _Rate | None:
+    def _rate(
+        self, m: re.Match[str], previous_end: int, following: re.Match[str] | None = None
+    ) -> _Rate | None:
         before = self.text[max(0, m.start() - 60) : m.start()]
         after = self.text[m.end() : m.end() + 50]
         reason = ""
+        sign = _rate_sign(self.text, m.start(), m.end(), previous_end, m.group("sign"))
+        if sign is None and self._signs:
+            # "3.1% on the month and 7.2% on the year", "exports by 7.6% and imports by 3.8%":
+            # a second rate of a list shares the verb of the first.
+            end, shared = self._signs[-1]
+            gap = self.text[end : m.start()]
+            if len(gap) <= 50 and _SHARED_VERB_GAP.search(gap) and not _DIRECTION_RE.search(gap):
+                sign = shared
+        if sign is None and following is not None and _FIRST_OF_LIST.fullmatch(
+            self.text[m.end() : following.start()]
+        ):
+            # "각각 46.4%, 63.1% 늘었다", "44.6% and 33.0% higher": the verb after the list.
+            sign = _rate_sign(self.text, following.start(), following.end(), m.end(),
+                              following.group("sign"))
+        if sign is not None:
+            self._signs.append((m.end(), sign))
         if _SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after):
             reason = "share of a total, not a change"
         elif _PREVIOUS_MONTH_AFTER.match(after):
@@ -384,7 +509,6 @@ class _SentenceWork:
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:] + after.split()[:2])):
             reason = "forecast or target"
         else:
-            sign = _rate_sign(self.text, m.start(), m.end(), previous_end, m.group("sign"))
             if sign is None:
                 reason = "change without a direction word"
             else:
@@ -398,6 +522,12 @@ class _SentenceWork:
         i = 0
         while i < len(tokens):
             token = tokens[i]
+            # "exports were X and imports Y, up respectively A% and B%": k amounts, then k rates.
+            run = self._amounts_then_rates(tokens, i)
+            if run:
+                candidates += run
+                i += 2 * len(run)
+                continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if (
                 isinstance(token, _Rate)
@@ -410,7 +540,12 @@ class _SentenceWork:
             if (
                 isinstance(token, _Amount)
                 and isinstance(nxt, _Rate)
-                and _AMOUNT_THEN_RATE.match(self.text[token.end : nxt.start])
+                and (
+                    _AMOUNT_THEN_RATE.match(self.text[token.end : nxt.start])
+                    # box text: "206.0 Billion-0.9%", a signed rate right after its amount
+                    or (not self.text[token.end : nxt.start].strip()
+                        and self.text[nxt.start : nxt.start + 1] in _SIGNS)
+                )
             ):
                 after = tokens[i + 2] if i + 2 < len(tokens) else None
                 if not (isinstance(after, _Amount) and self._rate_then_amount(nxt, after)):
@@ -424,8 +559,91 @@ class _SentenceWork:
             i += 1
         return candidates
 
+    def _amounts_then_rates(
+        self, tokens: list[_Amount | _Rate], i: int
+    ) -> list[_Candidate]:
+        k = 0
+        while i + k < len(tokens) and isinstance(tokens[i + k], _Amount):
+            k += 1
+        if k < 2 or i + 2 * k > len(tokens):
+            return []
+        amounts = tokens[i : i + k]
+        rates = tokens[i + k : i + 2 * k]
+        if not all(isinstance(r, _Rate) for r in rates):
+            return []
+        if not _RESPECTIVELY.search(self.text[amounts[-1].end : rates[-1].end + 30]):
+            return []
+        return [
+            _Candidate(a, r) for a, r in zip(amounts, rates, strict=True)
+            if isinstance(a, _Amount) and isinstance(r, _Rate)
+        ]
+
     def _rate_then_amount(self, rate: _Rate, amount: _Amount) -> bool:
         return _RATE_THEN_AMOUNT.match(self.text[rate.end : amount.start]) is not None
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:because|while|whereas|as|after|but)\b", re.IGNORECASE)
+
+
+def _nearest_clause(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Of several codes named, those of the clause nearest the figure; of a compound noun
+    ("merchandise trade deficit"), its head (the last word)."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    start = 0
+    for index in range(1, len(ordered)):
+        if _CLAUSE_BREAK.search(text[ordered[index - 1].end : ordered[index].start]):
+            start = index
+    clause = ordered[start:]
+    if len({m.code for m in clause}) > 1 and not text[clause[-2].end : clause[-1].start].strip():
+        return clause[-1:]
+    return clause
+
+
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|;|and|,\s*and|&|as\s+well\s+as|과|와|및|,\s*respectively,?)\s*$", re.IGNORECASE
+)
+_MENTION_GAP = re.compile(
+    r"^\s*(?:,|and|,\s*and|&|or|과|와|및|、)?\s*(?:(?:to|from|for|of|in)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _list_pairs(work: _SentenceWork) -> dict[int, _Mention]:
+    """Candidates of a list ("X and Y") paired in order with a list of codes before them."""
+    pairs: dict[int, _Mention] = {}
+    cands = work.candidates
+    text = work.text
+    i = 0
+    boundary = 0
+    while i < len(cands):
+        j = i
+        while j + 1 < len(cands) and _LIST_GAP.match(text[cands[j].end : cands[j + 1].start]):
+            j += 1
+        count = j - i + 1
+        if count >= 2:
+            before = [m for m in work.mentions if boundary <= m.start < cands[i].start]
+            by_dim: dict[str, list[_Mention]] = {}
+            for m in before:
+                by_dim.setdefault(m.dimension, []).append(m)
+            for group in by_dim.values():
+                run = _last_listed_run(text, group)
+                if len({m.code for m in run}) == count == len(run):
+                    pairs.update({i + n: m for n, m in enumerate(run)})
+                    break
+        boundary = cands[j].end
+        i = j + 1
+    return pairs
+
+
+def _last_listed_run(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """The last run of mentions joined only by list words ("EU countries and non-EU countries")."""
+    run: list[_Mention] = []
+    for m in mentions:
+        if run and _MENTION_GAP.match(text[run[-1].end : m.start]):
+            run.append(m)
+        else:
+            run = [m]
+    return run
 
 
 class _Placer:
@@ -437,9 +655,11 @@ class _Placer:
         self.time = lexicon.time_dimension
         self.previous: _Context = {}
         self.current_period: str | None = None
+        self.reference: str | None = None  # the period the release is about
         self.rows: list[_Row] = []
         self.changes: list[StatedChange] = []
         self.unplaced: list[Unplaced] = []
+        self.numbers_read = 0
 
     def _defaults(self) -> _Context:
         ctx: _Context = {}
@@ -449,8 +669,13 @@ class _Placer:
                 ctx[dim.name] = (code, False)
         return ctx
 
-    def _period_of(self, mentions: list[PeriodMention]) -> str | None:
-        codes = [resolve(p, self.current_period) for p in mentions if not p.is_base]
+    def _period_of(
+        self, mentions: list[PeriodMention], current: str | None = None
+    ) -> str | None:
+        """The period the last mention names ("a year earlier": of `current`, the period the
+        clause is about)."""
+        now = current or self.current_period
+        codes = [resolve(p, now) for p in mentions if not p.is_base]
         return next((c for c in reversed(codes) if c is not None), None)
 
     def _unresolved_periods(self, mentions: list[PeriodMention]) -> list[str]:
@@ -469,6 +694,10 @@ class _Placer:
             main.pop(self.time, None)
             if self.current_period:
                 main[self.time] = (self.current_period, False)
+        opening = dict(main)
+        first_period: tuple[str, bool] | None = None
+        paired = _list_pairs(work)
+        used_codes: dict[str, set[str]] = {}
 
         boundary = 0
         for index, cand in enumerate(work.candidates):
@@ -483,6 +712,9 @@ class _Placer:
                 and not re.search(r"[,;(]", text[cand.end : p.start])
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
+            if index in paired:  # "A and B were X and Y (respectively)"
+                pair = paired[index]
+                segment = [m for m in segment if m.dimension != pair.dimension] + [pair]
             # "$14.2 billion in March, up 3.4%": a period inside the figure's own span is its own.
             segment_periods = [p for p in work.periods if boundary <= p.start < cand.end]
             paren = self._paren_of(text, cand)
@@ -504,8 +736,23 @@ class _Placer:
                 own = segment + attached
                 own_periods = segment_periods + trailing_periods
             ctx = dict(main)
-            problems += self._update(ctx, own)
-            period = self._period_of(own_periods)
+            problems += self._update(ctx, own, text=text)
+            # "After a record $1.19 trillion in 2019, merchandise trade plunged ...": with nothing
+            # named before it and no default, the figure's subject is the one named next.
+            for dim in self.lexicon.dimensions:
+                if dim.name not in ctx and not dim.is_time:
+                    later = [m for m in work.mentions
+                             if m.dimension == dim.name and cand.end <= m.start < following]
+                    if later:
+                        ctx[dim.name] = (later[0].code, later[0].negative)
+            clause_period = main[self.time][0] if self.time and self.time in main else None
+            period = self._period_of(own_periods, clause_period)
+            if paren is not None and not period:
+                # "5.2% more than in September 2018 (EUR 186.5 bn)": the amount of that period.
+                base = [p for p in work.periods if p.is_base and p.end <= paren
+                        and re.fullmatch(r"\s*", text[p.end : paren])]
+                if base:
+                    period = resolve(base[-1], clause_period)
             if self.time and period:
                 ctx[self.time] = (period, False)
             if self.time and not period and (missing := self._unresolved_periods(own_periods)):
@@ -514,26 +761,199 @@ class _Placer:
             # about next, so a comparison figure leaves the main clause as it was.
             if paren is None and not _COMPARISON_IN.search(text[boundary : cand.start]):
                 main = dict(ctx)
-            self._emit(work, cand, ctx, problems)
-            boundary = max(attached_end, cand.end)
+                if first_period is None and self.time in ctx:
+                    first_period = ctx[self.time]
+            elif paren is None:
+                # "widened from $732 million in December 2019 to ...": the codes named carry on,
+                # the period compared with does not.
+                kept = main.get(self.time) if self.time else None
+                main = dict(ctx)
+                if self.time:
+                    main.pop(self.time, None)
+                    if kept is not None:
+                        main[self.time] = kept
+            placed = self._without_monthly_rate(work, cand, ctx)
+            if placed.amount is not None or placed.rate is not None:
+                self._emit(work, placed, ctx, problems)
+            for name, (code, _) in ctx.items():
+                used_codes.setdefault(name, set()).add(code)
+            used_trailing = [p.end for p in trailing_periods if p in own_periods and period]
+            boundary = max(attached_end, cand.end, *used_trailing)
+            if index + 1 < len(work.candidates) and work.candidates[index + 1].start < cand.end:
+                # interleaved ("X and Y ... A% and B%, respectively"): the next figure's words
+                # start after this amount
+                boundary = cand.amount.end if cand.amount is not None else cand.start
 
-        if not work.candidates:
+        if not work.candidates and not work.unplaced:
             outside_parens = [m for m in work.mentions if not self._inside_any_paren(text, m.start)]
             self._update(main, outside_parens, strict=False)
-            period = self._period_of(work.periods)
-            if self.time and period:
-                main[self.time] = (period, False)
+            named = {c for p in work.periods if not p.is_base
+                     if (c := resolve(p, self.current_period)) is not None}
+            if self.time and len(named) == 1:
+                main[self.time] = (named.pop(), False)
+        # A list of figures for several codes ("chips ..., cars ...") names no single subject:
+        # what the next sentence continues is what this one started from.
+        for name, codes in used_codes.items():
+            if len(codes) > 1 and name == self.time and first_period is not None:
+                # "... 16.0 billion; in February 2022 it had been 10.7 billion": the sentence
+                # is about the release's own period if it names it, else that of its first figure.
+                main[name] = (self.reference, False) if self.reference in codes else first_period
+            elif len(codes) > 1 and name != self.time:
+                if name in opening:
+                    main[name] = opening[name]
+                else:
+                    main.pop(name, None)
         self.previous = main
         if self.time and self.time in main:
             self.current_period = main[self.time][0]
 
-    def _update(self, ctx: _Context, mentions: list[_Mention], strict: bool = True) -> list[str]:
+    def _without_monthly_rate(
+        self, work: _SentenceWork, cand: _Candidate, ctx: _Context
+    ) -> _Candidate:
+        """A rate measured against the month (quarter) before is not the annual change.
+
+        The base a rate is measured against is the one named right after it ("1.1% from May"),
+        else the nearest one before it in the sentence ("On January 2023, exports rose 4.0%").
+        """
+        if cand.rate is None or not self.time or self.time not in ctx:
+            return cand
+        current = ctx[self.time][0]
+        # Only a month or a quarter has a "previous period" whose change is not the annual one.
+        before = previous_period(current) if re.fullmatch(r"\d{4}-(?:\d{2}|Q\d)", current) else None
+        rate = cand.rate
+        nxt = [t.start for t in work.candidates if t.start > rate.end]
+        limit = min(nxt, default=len(work.text))
+        bases = [p for p in work.periods if p.is_base]
+        after = [p for p in bases if rate.end <= p.start < limit]
+        earlier = [p for p in bases if p.end <= rate.start]
+        base = after[0] if after else (earlier[-1] if earlier else None)
+        if before is None or base is None or resolve(base, self.current_period) != before:
+            return cand
+        self.unplaced.append(
+            Unplaced(work.number, work.text[rate.start : rate.end], rate.start, rate.end,
+                     "change on the previous month or quarter")
+        )
+        return _Candidate(cand.amount, None)
+
+    def place_table(self, table: TextTable, first_row: int, scanner: _Scanner) -> None:
+        """Every number cell of a table as a figure; a % change column goes with the row's
+        figure for the table's latest period."""
+        headers = table.column_headers()
+        table_unit = self._unit_in(table.note, scanner) or self._unit_in(headers[0], scanner)
+        columns: list[tuple[str | None, str | None, list[_Mention], bool]] = []
+        for header in headers:
+            # A table header writes "Mar 24" for March 2024.
+            header = re.sub(rf"\b({_MONTH_ABBREVIATIONS})\.?\s?(\d{{2}})\b(?!\d)",
+                            lambda m: f"{m.group(1)} 20{m.group(2)}", header)
+            periods = [
+                p for p in find_periods(header, self.release, []) if not p.is_base
+            ]
+            period = next((c for p in periods if (c := resolve(p, self.current_period))), None)
+            columns.append((period, self._unit_in(header, scanner) or table_unit,
+                            scanner.mentions(header, []), bool(CHANGE_HEADER.search(header))))
+        dated = [(period_end(c[0]), j) for j, c in enumerate(columns) if c[0] and not c[3]]
+        latest = max(dated)[1] if dated else next(
+            (j for j, c in enumerate(columns) if j and not c[3]), None)
+        note_mentions = scanner.mentions(table.note, [])
+        for offset, row in enumerate(table.rows):
+            number = first_row + offset
+            base = self._defaults()
+            if self.time and self.current_period:
+                base[self.time] = (self.current_period, False)
+            self._update(base, note_mentions, strict=False)
+            label = scanner.mentions(row.cells[0], []) if row.cells else []
+            label_periods = find_periods(row.cells[0], self.release, []) if row.cells else []
+            label_period = next(
+                (c for p in label_periods if not p.is_base
+                 if (c := resolve(p, self.current_period)) is not None), None)
+            figures: dict[int, _Row] = {}
+            changes: list[tuple[int, str]] = []
+            for j, cell in enumerate(row.cells[1:], start=1):
+                if j >= len(columns) or EMPTY_CELL.match(cell):
+                    continue
+                digits = cell_digits(cell)
+                if not digits:
+                    continue
+                period, unit, mentions, is_change = columns[j]
+                if is_change:
+                    changes.append((j, digits))
+                    continue
+                ctx = dict(base)
+                problems = self._update(ctx, mentions, strict=False) + self._update(ctx, label)
+                if self.time and (period or label_period):
+                    ctx[self.time] = (period or label_period or "", False)
+                if unit is None:
+                    problems.append("no unit for the table (name one in its caption or header)")
+                key = self._key(ctx, problems)
+                if key is None:
+                    self._unplace_cell(number, row.text, cell, "; ".join(dict.fromkeys(problems)))
+                    continue
+                negative = any(neg for _, neg in ctx.values())
+                value = digits
+                if negative:  # a deficit printed as a positive amount
+                    value = digits[1:] if digits.startswith("-") else "-" + digits
+                figures[j] = _Row(key, value, unit or "", "", [number])
+            for j, digits in changes:
+                target = figures.get(latest) if latest is not None else None
+                if target is None:
+                    self._unplace_cell(number, row.text, row.cells[j],
+                                       "% change without a figure of the latest period")
+                    continue
+                target.change = digits
+            for new in figures.values():
+                self.numbers_read += 1 + bool(new.change)
+                if new.change:
+                    self.changes.append(StatedChange(number, new.key, new.change))
+                self._add_row(new)
+
+    def _key(self, ctx: _Context, problems: list[str]) -> tuple[str, ...] | None:
+        for dim in self.lexicon.dimensions:
+            if dim.name not in ctx:
+                problems.append(f"no {dim.name} named and no default")
+        if problems:
+            return None
+        return tuple(in_vocabulary(ctx[d.name][0], d.codes) if d.is_time else ctx[d.name][0]
+                     for d in self.lexicon.dimensions)
+
+    def _unplace_cell(self, number: int, line: str, cell: str, reason: str) -> None:
+        start = max(line.find(cell), 0)
+        self.unplaced.append(Unplaced(number, cell, start, start + len(cell), reason))
+
+    def _unit_in(self, text: str, scanner: _Scanner) -> str | None:
+        """The unit a caption or header names: "EUR billion", "$m", "(Unit: millions of yen)"."""
+        if not text:
+            return None
+        lowered = text.lower()
+        squeezed = normalize_prefix(text)
+        best: tuple[int, str] | None = None
+        for (prefix, suffix), unit in self.lexicon.unit_forms.items():
+            if not suffix or not re.search(rf"(?<![a-z]){re.escape(suffix)}(?![a-z])", lowered):
+                continue
+            if prefix and prefix not in squeezed:
+                continue
+            score = len(prefix) + len(suffix)
+            if best is None or score > best[0]:
+                best = (score, unit)
+        if best is not None:
+            return best[1]
+        scales = r"(?<![a-z])(trillion|billion|million|thousand|bn|mn|m|k)s?(?![a-z])"
+        for scale in re.findall(scales, lowered):
+            named = self.lexicon.unit_for("$" if "$" in text else "", scale)
+            if named is not None:
+                return named
+        return None
+
+    def _update(self, ctx: _Context, mentions: list[_Mention], strict: bool = True,
+                text: str = "") -> list[str]:
         problems: list[str] = []
         by_dim: dict[str, list[_Mention]] = {}
         for m in mentions:
             by_dim.setdefault(m.dimension, []).append(m)
         for name, found in by_dim.items():
             code, problem = _resolve_codes(self.lexicon.dimension(name), [m.code for m in found])
+            if code is None and text:
+                found = _nearest_clause(text, found)
+                code, _ = _resolve_codes(self.lexicon.dimension(name), [m.code for m in found])
             if code is None:
                 if strict:
                     problems.append(problem)
@@ -547,18 +967,47 @@ class _Placer:
         """Mentions a preposition ties to the figure: "$7.3 billion in trade surplus"."""
         attached: list[_Mention] = []
         position = end
+        # "an €18.7 bn surplus": an amount after an article names the noun that follows it.
+        start = self._amount_start(work, end)
+        attributive = re.search(
+            r"\b(?:[Aa]n?|[Tt]he|[Ii]ts|posts?|posted|records?|recorded|reports?|reported|logs?"
+            r"|logged|shows?|showed)\s+$",
+            work.text[max(0, start - 12) : start],
+        )
+        if attributive:
+            named = [m for m in work.mentions
+                     if end < m.start and m.end <= limit
+                     and re.fullmatch(r"\s+(?:[A-Za-z-]+\s+){0,2}", work.text[end : m.start])]
+            if named:
+                attached.append(named[0])
+                position = named[0].end
         while True:
             prep = _ATTACH_PREPOSITION.match(work.text, position)
-            if prep is None:
-                break
+            cjk_prep = _ATTACH_CJK.match(work.text, position)
             mention = next(
-                (m for m in work.mentions if m.start == prep.end() and m.end <= limit), None
+                (
+                    m for m in work.mentions
+                    if m.end <= limit
+                    and (
+                        (prep is not None and m.start == prep.end())
+                        or (
+                            cjk_prep is not None
+                            and m.start == cjk_prep.end()
+                            and _CJK_TEXT.search(work.text[m.start : m.end])
+                        )
+                    )
+                ),
+                None,
             )
             if mention is None:
                 break
             attached.append(mention)
             position = mention.end
         return attached, position
+
+    @staticmethod
+    def _amount_start(work: _SentenceWork, end: int) -> int:
+        return next((a.start for a in work.levels if a.end == end), end)
 
     @staticmethod
     def _paren_of(text: str, cand: _Candidate) -> int | None:
@@ -590,6 +1039,7 @@ class _Placer:
         # Periods are written the way the rules file writes them ("2020Q1", "2020-03-YTD").
         key = tuple(in_vocabulary(ctx[d.name][0], d.codes) if d.is_time else ctx[d.name][0]
                     for d in self.lexicon.dimensions)
+        self.numbers_read += (cand.amount is not None) + (cand.rate is not None)
         negative = any(neg for _, neg in ctx.values())
         value, unit = "", ""
         if cand.amount is not None:
@@ -617,19 +1067,65 @@ class _Placer:
         self.rows.append(new)
 
 
+def _segments(text: str) -> list[str | TextTable]:
+    """The text in reading order as prose chunks and tables."""
+    lines = text.split("\n")
+    parts: list[str | TextTable] = []
+    position = 0
+    for table in find_tables(text):
+        parts.append("\n".join(lines[position : table.first_line]))
+        parts.append(table)
+        position = table.last_line + 1
+    parts.append("\n".join(lines[position:]))
+    return parts
+
+
 def extract_figures(
     text: str, lexicon: Lexicon, *, release_date: datetime.date | None = None
 ) -> Extraction:
     """The figures of a release as a table (all columns str) and the numbers left unplaced."""
-    release = release_date or detect_release_date(text)
-    sentences = split_sentences(text)
+    release = given = release_date or detect_release_date(text)
+    # Sentences in reading order; a table contributes one "sentence" per row (its line).
+    sentences: list[str] = []
+    layout: list[tuple[int, TextTable | None]] = []  # (first sentence number, table or prose)
+    for part in _segments(text):
+        if isinstance(part, TextTable):
+            layout.append((len(sentences) + 1, part))
+            sentences += [r.text for r in (*part.header, *part.rows)]
+        else:
+            for sentence in split_sentences(part):
+                sentences.append(sentence)
+                layout.append((len(sentences), None))
     scanner = _Scanner(lexicon)
+
+    def sentence_works(date: datetime.date | None) -> dict[int, _SentenceWork]:
+        return {
+            n: _SentenceWork(n, sentences[n - 1], scanner, date) for n, t in layout if t is None
+        }
+
+    works = sentence_works(release)
+    time = lexicon.time_dimension
+    reference = None
+    if time is not None:
+        opening = [p for n in sorted(works)[:2] for p in works[n].periods]
+        reference = reference_period(
+            opening, release, lexicon.dimension(time).codes, lexicon.defaults.get(time)
+        )
+        end = period_end(reference) if reference else None
+        if release is None and end is not None:
+            # "in September" with no date: the latest September by the end of the period the
+            # release is about.
+            release = end + datetime.timedelta(days=1)
+            works = sentence_works(release)
     placer = _Placer(lexicon, release)
+    placer.current_period = placer.reference = reference
     unplaced: list[Unplaced] = []
-    for number, sentence in enumerate(sentences, start=1):
-        work = _SentenceWork(number, sentence, scanner, release)
-        unplaced += work.unplaced
-        placer.place(work)
+    for number, table in layout:
+        if table is None:
+            unplaced += works[number].unplaced
+            placer.place(works[number])
+        else:
+            placer.place_table(table, number + len(table.header), scanner)
     unplaced += placer.unplaced
     unplaced.sort(key=lambda u: (u.sentence, u.start))
     records = [
@@ -643,8 +1139,8 @@ def extract_figures(
         ]
         for row in placer.rows
     ]
-    table = pd.DataFrame(records, columns=lexicon.columns, dtype=str)
-    return Extraction(table, unplaced, release, sentences, placer.changes)
+    frame = pd.DataFrame(records, columns=lexicon.columns, dtype=str)
+    return Extraction(frame, unplaced, given, sentences, placer.changes, placer.numbers_read)
 
 
 def extract_to_csv(

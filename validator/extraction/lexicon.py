@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from validator.model import CodeLabel, Dimension, RuleSet
 from validator.value_forms import split_form
@@ -16,30 +16,32 @@ from validator.value_forms import split_form
 # Currency codes the unit codes may use, with the ways a release prints them before the number
 # and the words that may follow the scale ("5 billion dollars").
 CURRENCY_PREFIXES: dict[str, tuple[str, ...]] = {
-    "USD": ("US$", "USD", "$", "US $"),
+    "USD": ("US$", "USD", "$", "US $", "$US", "U.S.$", "U.S. $"),
     "EUR": ("EUR", "€"),
     "GBP": ("GBP", "£"),
     "JPY": ("JPY", "¥"),
     "KRW": ("KRW", "₩"),
-    "CNY": ("CNY", "RMB"),
+    "CNY": ("CNY", "RMB", "¥"),
     "TWD": ("NT$", "TWD"),
     "HKD": ("HK$", "HKD"),
     "AUD": ("A$", "AUD"),
+    "NZD": ("NZ$", "NZD"),
     "CAD": ("C$", "CAD"),
     "SGD": ("S$", "SGD"),
     "CHF": ("CHF",),
     "INR": ("INR", "₹"),
 }
 CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
-    "USD": ("dollars", "US dollars"),
+    "USD": ("dollars", "US dollars", "U.S. dollars", "United States dollars"),
     "EUR": ("euros", "euro"),
     "GBP": ("pounds",),
     "JPY": ("yen",),
     "KRW": ("won",),
-    "CNY": ("yuan",),
+    "CNY": ("yuan", "renminbi"),
     "TWD": ("New Taiwan dollars",),
     "HKD": ("Hong Kong dollars",),
     "AUD": ("Australian dollars",),
+    "NZD": ("New Zealand dollars",),
     "CAD": ("Canadian dollars",),
     "SGD": ("Singapore dollars",),
     "CHF": ("francs",),
@@ -60,6 +62,11 @@ SCALE_ALIASES: dict[str, str] = {
 }  # fmt: skip
 
 NUMBER_PLACEHOLDER = "{n}"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Currencies printed with a bare "$" in their own country's releases.
+DOLLAR_CURRENCIES = ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD")
+# Scale words written in full, as a table header states them ("millions of yen").
+SCALE_NAMES = {"tn": "trillion", "bn": "billion", "mn": "million", "k": "thousand"}
 
 
 def normalize_unit_text(text: str) -> str:
@@ -88,6 +95,10 @@ class Alias:
         return bool(core) and core.isupper()
 
     def pattern(self) -> str:
+        if _CJK.search(self.phrase):
+            # Korean and Japanese attach particles to a name ("반도체는", "米国向け"): no
+            # word boundaries there.
+            return r"\s*".join(re.escape(w) for w in self.phrase.split())
         words = [re.escape(w) for w in self.phrase.split()]
         body = r"\s+".join(words)
         if not self.case_sensitive and self.phrase[-1:].isalpha():
@@ -99,21 +110,32 @@ class Alias:
 def _unit_forms(unit_code: str) -> list[tuple[str, str]]:
     """(prefix, suffix) word pairs derived from a unit code like "USD bn" or "EUR million"."""
     tokens = unit_code.split()
-    currency = next((t.upper() for t in tokens if t.upper() in CURRENCY_PREFIXES), None)
-    scale = next((SCALE_ALIASES[t.lower()] for t in tokens if t.lower() in SCALE_ALIASES), None)
+    currency, scale = unit_parts(unit_code)
     known = {t for t in tokens if t.upper() == currency or SCALE_ALIASES.get(t.lower()) == scale}
     if len(known) != len(tokens) or (currency is None and scale is None):
         return [("", unit_code)]  # not understood: only the code itself, after the number
     scales = SCALE_WORDS[scale] if scale else ("",)
     forms: list[tuple[str, str]] = []
     if currency:
-        for prefix in CURRENCY_PREFIXES[currency]:
+        for prefix in CURRENCY_PREFIXES.get(currency, (currency,)):
             forms += [(prefix, s) for s in scales]
         for word in CURRENCY_WORDS.get(currency, ()):
             forms += [("", f"{s} {word}".strip()) for s in scales]
+            if scale:
+                forms.append(("", f"{SCALE_NAMES[scale]}s of {word}"))
     else:
         forms += [("", s) for s in scales]
     return forms
+
+
+def unit_parts(unit_code: str) -> tuple[str | None, str | None]:
+    """(currency, canonical scale) of a unit code such as "USD bn"; None for what it lacks."""
+    tokens = unit_code.split()
+    currency = next((t.upper() for t in tokens if t.upper() in CURRENCY_PREFIXES), None)
+    if currency is None:  # any ISO 4217 style code ("PLN bn") names a currency
+        currency = next((t for t in tokens if re.fullmatch(r"[A-Z]{3}", t)), None)
+    scale = next((SCALE_ALIASES[t.lower()] for t in tokens if t.lower() in SCALE_ALIASES), None)
+    return currency, scale
 
 
 def _template_form(template: str) -> tuple[str, str]:
@@ -135,6 +157,7 @@ class Lexicon:
     unit_column: str = "unit"
     change_column: str = "change"
     ignore_phrases: tuple[str, ...] = ()
+    unit_scales: Mapping[str, float] = field(default_factory=dict)  # unit code -> multiplier
 
     @property
     def time_dimension(self) -> str | None:
@@ -165,8 +188,36 @@ class Lexicon:
         roots = dim.roots if dim.children else dim.codes
         return roots[0] if len(roots) == 1 else None
 
-    def unit_for(self, prefix: str, suffix: str) -> str | None:
-        return self.unit_forms.get((normalize_prefix(prefix), normalize_unit_text(suffix)))
+    def unit_for(self, prefix: str, suffix: str, currency: str | None = None) -> str | None:
+        """The unit of an amount printed with `prefix` and `suffix`.
+
+        Beyond the printed forms of each unit: a bare "$" is the one dollar currency the rules
+        list; a scale word alone ("52.5 billion", the "$" lost in a PDF) takes `currency` (of an
+        earlier amount in the sentence), else the one unit of that scale.
+        """
+        exact = self.unit_forms.get((normalize_prefix(prefix), normalize_unit_text(suffix)))
+        if exact is not None:
+            return exact
+        word = normalize_unit_text(suffix)
+        word = word[:-1] if word.endswith("s") and word[:-1] in SCALE_ALIASES else word
+        scale = SCALE_ALIASES.get(word) or next(
+            (k for k, words in SCALE_WORDS.items() if word in words), None
+        )
+        if normalize_prefix(prefix) == "$":
+            dollars = [
+                c for c in self.unit_scales
+                if unit_parts(c)[0] in DOLLAR_CURRENCIES and unit_parts(c)[1] == scale
+            ]
+            return dollars[0] if len(dollars) == 1 else None
+        if prefix or scale is None:
+            return None
+        same_scale = [c for c in self.unit_scales if unit_parts(c)[1] == scale]
+        if currency is not None:
+            same_scale = [c for c in same_scale if unit_parts(c)[0] == currency] or same_scale
+        return same_scale[0] if len(same_scale) == 1 else None
+
+    def currency_of(self, unit_code: str) -> str | None:
+        return unit_parts(unit_code)[0]
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> Lexicon:
@@ -204,6 +255,7 @@ class Lexicon:
             unit_column=spec.unit or "unit",
             change_column=spec.change or "change",
             ignore_phrases=rules.ignore_phrases,
+            unit_scales=dict(spec.units),
         )
 
     def prefix_words(self) -> set[str]:

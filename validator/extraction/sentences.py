@@ -11,6 +11,10 @@ _ABBREVIATIONS = re.compile(
 )
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[\"\u201c\u2018]?[A-Z0-9$€£])"
+    # text taken from a PDF loses the space after a full stop: "revised.Deficit"
+    r"|(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
+    # Korean and Japanese: "...했다. 수입은", "...となった。輸入は"
+    r"|(?<=[\uac00-\ud7af]\.)\s+|(?<=\u3002)\s*"
 )
 _CLOSERS = '"\u201d\u2019)'
 _BULLET = re.compile(r"^\s*(?:[•*\-\u2013#]+|\d+[.)])\s+")

@@ -122,6 +122,7 @@ class TextReporter:
             f" {s['checked']} checks of {plural(s['figures'], 'figure')},"
             f" {not_checked(s)}."
         )
+        lines.extend(f"Not read: {part}." for part in records.get("unread") or ())
         if coverage:
             lines.append(
                 f"{coverage['figures_checked']} of {plural(s['figures'], 'figure')} checked by at"

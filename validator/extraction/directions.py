@@ -1,0 +1,56 @@
+"""Direction words: the verbs, nouns and signs that say whether a change is a rise or a fall.
+
+English words are matched as whole words (any case); Korean and Japanese words are matched as
+stems inside a word ("증가한", "늘었고", "増加", "減"), as those languages attach endings to them.
+"""
+
+from __future__ import annotations
+
+import re
+
+UP_WORDS = (
+    r"up|rose|rise[sn]?|rising|increas(?:ed|es|e|ing)|grew|grow(?:s|n|th|ing)?"
+    r"|gain(?:ed|s|ing)?|jump(?:ed|s|ing)?|advanc(?:ed|es|e|ing)|climb(?:ed|s|ing)?"
+    r"|expand(?:ed|s|ing)?|expansion|surg(?:ed|es|e|ing)|soar(?:ed|s|ing)?"
+    r"|rebound(?:ed|s|ing)?|recover(?:ed|s|ing)?|higher|widen(?:ed|ing|s)?|added|boost(?:ed|s)?"
+    r"|improv(?:ed|es|e|ing)|escalat(?:ed|es|e|ing)|leap(?:ed|s|t|ing)?|accelerat(?:ed|es|e|ing)"
+    r"|strengthen(?:ed|s|ing)?|picked\s+up|edged\s+up|inched\s+up|moved\s+up|went\s+up|spiked"
+    r"|rallied|swelled|doubled|tripled|topped\s+up|firm(?:ed|s)"
+)
+DOWN_WORDS = (
+    r"down|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:ed|es|e|ing)"
+    r"|decreas(?:ed|es|e|ing)|dip(?:ped|s)?|contract(?:ed|ion|ing)|slid(?:e|es|ing)?"
+    r"|slip(?:ped|s)?|shr(?:ank|unk|inks?|inking)|slump(?:ed|s)?|plung(?:ed|es|e)"
+    r"|plummet(?:ed|s)?|tumbl(?:ed|es)|lower|lost|eased|retreat(?:ed|s)?|sank"
+    r"|narrow(?:ed|ing|s)?|surrender(?:ed|s|ing)?|weaken(?:ed|s|ing)?|deteriorat(?:ed|es|e|ing)"
+    r"|shed|slowed|edged\s+down|inched\s+down|moved\s+down|went\s+down|gave\s+up|halved"
+    r"|contracted|receded|sagged|skidded|slipped"
+)
+# Korean and Japanese stems; "증가" (increase), "늘" (grow), "감소" (decrease), "増" / "減".
+CJK_UP = r"증가|늘어|늘었|늘며|늘고|상승|확대|급증|호조|増加|増|上昇|拡大|伸び"
+CJK_DOWN = r"감소|줄어|줄었|줄며|줄고|하락|축소|급감|減少|減|下落|縮小|落ち込"
+ARROW_UP = "↑"  # (▲ and △ before a number print a minus in Japanese and Korean tables)
+ARROW_DOWN = "↓▼"
+
+# Only right after the number: "5.2% more than in 2018", "2.9% above", "3% below".
+FORWARD_UP = r"more|above"
+FORWARD_DOWN = r"less|below"
+UP = rf"{UP_WORDS}|{CJK_UP}"
+DOWN = rf"{DOWN_WORDS}|{CJK_DOWN}"
+DOWN_RE = re.compile(
+    rf"(?:\b(?:{DOWN_WORDS}|{FORWARD_DOWN})\b|{CJK_DOWN}|[{ARROW_DOWN}])", re.IGNORECASE
+)
+DIRECTION_RE = re.compile(
+    rf"(?:\b(?:{UP_WORDS}|{DOWN_WORDS})\b|{CJK_UP}|{CJK_DOWN})", re.IGNORECASE
+)
+# A direction right after the number: "3.8% growth", "5.1% 증가", "1.9%↓", "0.6%増".
+FORWARD_DIRECTION = re.compile(
+    r"^\s*(?:(?:year-on-year|year-over-year|on-year|on\s+year|annual|y/y|yoy)\s+)?"
+    rf"(?P<word>\b(?:{UP_WORDS}|{DOWN_WORDS}|{FORWARD_UP}|{FORWARD_DOWN})\b|{CJK_UP}|{CJK_DOWN}"
+    rf"|[{ARROW_UP}{ARROW_DOWN}])",
+    re.IGNORECASE,
+)
+
+
+def is_down(word: str) -> bool:
+    return DOWN_RE.fullmatch(word.strip()) is not None or word.strip() in ARROW_DOWN
