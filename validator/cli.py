@@ -71,10 +71,17 @@ def cli() -> None:
               help="With a press release: its date, for 'last year' and 'last month'.")
 @click.option("--history", metavar="HISTORY",
               help="With a press release: a table of earlier periods, to check record claims.")
+@click.option("--sheet", "sheets", multiple=True, metavar="NAME",
+              help="Read only this sheet of a workbook (repeatable). Default: every sheet with "
+                   "figures; the others are listed as not read.")
+@click.option("--annotate", "annotate_path", metavar="OUT.xlsx",
+              help="Also write a copy of the workbook (a new one for a CSV) with every "
+                   "discrepancy as a comment on its cells and a sheet with the summary.")
 def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, ...],
                   outputs: tuple[str, ...], table_format: str | None, fail_on: str,
                   baseline_path: str | None, prior_path: str | None, figures_table: str | None,
-                  release_date: datetime | None, history: str | None) -> int:
+                  release_date: datetime | None, history: str | None,
+                  sheets: tuple[str, ...], annotate_path: str | None) -> int:
     """Check each TABLE against RULES.
 
     A TABLE is a figures table (CSV, TSV, XLSX or Parquet; '-' for stdin) or a press release
@@ -91,6 +98,11 @@ def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, 
                 f"(several tables go with: {', '.join(sorted(f.value for f in COMBINABLE))})")
         if baseline_path is not None:
             raise click.UsageError("--baseline applies to one TABLE at a time")
+        if annotate_path is not None:
+            raise click.UsageError("--annotate applies to one TABLE at a time")
+    if annotate_path is not None:
+        _refuse_overwrite(annotate_path, [*tables, rules_path, *(p for p in (
+            prior_path, figures_table, history, baseline_path) if p)])
     if (figures_table or history) and not all(is_release(t) for t in tables):
         raise click.UsageError("--table and --history go with a press release as TABLE (.txt, "
                                ".md, .html, .docx)")
@@ -106,6 +118,7 @@ def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, 
         release_date=release_date.date() if release_date else None,
         history=history,
         interactive=all(f in INTERACTIVE for f in chosen),
+        sheets=sheets,
     )
     rendered: list[list[str]] = [[] for _ in chosen]
     worst = EXIT_CLEAN
@@ -122,6 +135,8 @@ def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, 
         if baseline is not None:
             report = apply_baseline(report, baseline)
         records = report.to_records()
+        if annotate_path is not None:
+            _annotate(table, records, annotate_path)
         for texts, fmt in zip(rendered, chosen, strict=True):
             texts.append(render(fmt, records))
         if report.count_failing(FailOn(fail_on)):
@@ -178,6 +193,7 @@ class CheckOptions:
     release_date: date | None = None
     history: str | None = None
     interactive: bool = True
+    sheets: tuple[str, ...] = ()
 
 
 def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
@@ -185,8 +201,8 @@ def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
     if is_release(table):
         figures, builtins = _release(table, rules, options)
     else:
-        figures = read_table(table, options.table_format)
-    prior = read_table(options.prior) if options.prior else None
+        figures = read_table(table, options.table_format, rules, options.sheets)
+    prior = read_table(options.prior, rules=rules) if options.prior else None
     # The size is known only once the table is read, so a bar starts with "read" done.
     if not (options.interactive and wanted(len(figures.frame), sys.stderr)):
         return run_check(figures, rules, builtins, prior)
@@ -205,16 +221,39 @@ def _release(path: str, rules: RuleSet,
     builtins = [unplaced_result(release)]
     values = release.table.frame
     if options.figures_table:
-        other = read_table(options.figures_table)
+        other = read_table(options.figures_table, rules=rules)
         builtins += table_results(release, other, rules)
         values = other.frame
     view = ReleaseView(release.extraction.sentences, release.table.frame)
     builtins.append(all_parts_result(view, values, rules))
     if options.history:
-        past = read_table(options.history)
+        past = read_table(options.history, rules=rules)
         require_columns(past, rules)
         builtins.append(record_result(view, past.frame, rules))
     return release.table, builtins
+
+
+def _refuse_overwrite(target: str, inputs: Sequence[str]) -> None:
+    """--annotate never writes over an input."""
+    out = Path(target)
+    for given in inputs:
+        if given == "-":
+            continue
+        source = Path(given)
+        same = out.resolve() == source.resolve()
+        if not same and out.exists() and source.exists():
+            same = os.path.samefile(out, source)
+        if same:
+            raise click.UsageError(f"--annotate {target} is an input; name another file")
+
+
+def _annotate(table: str, records: dict[str, object], target: str) -> None:
+    from validator.annotate import annotate
+
+    try:
+        annotate(None if table == "-" else table, records, target)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
 
 
 def _emit(text: str, target: str | None) -> None:

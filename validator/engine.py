@@ -60,6 +60,7 @@ class FigureRefs:
             change=str(row[spec.change]) if spec.change else "",
             role=role.role,
             extra={c: str(row[c]) for c in self.extra},
+            cells={} if self.table.cells is None else self.table.cells.of(role.row_index),
         )
 
 
@@ -193,6 +194,8 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
         discrepancies=tuple(discrepancies),
         not_evaluated=tuple(not_evaluated),
         coverage=_coverage(table, rules, intake, touched),
+        unread=table.unread,
+        reading=table.reading,
     )
 
 

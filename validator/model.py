@@ -125,6 +125,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     raw: Mapping[str, Any]  # the whole file as data, for sections read elsewhere (labels)
     revision_severity: Severity = Severity.WARNING  # `revisions: {severity: ...}`, for --prior
+    layout: Any = None  # validator.layout.Layout: how tables laid out for print are read
 
     def dimension(self, name: str) -> Dimension:
         return next(d for d in self.dimensions if d.name == name)

@@ -47,9 +47,11 @@ class FigureRef:
     change: str = ""
     role: str = "figure"
     extra: Mapping[str, str] = field(default_factory=dict)
+    # The spreadsheet cell of each of the figure's texts, by table column: `Table 1!C7`.
+    cells: Mapping[str, str] = field(default_factory=dict)
 
     def to_record(self) -> dict[str, Any]:
-        return {
+        record = {
             "key": dict(self.key),
             "value": self.value,
             "unit": self.unit,
@@ -58,6 +60,9 @@ class FigureRef:
             "role": self.role,
             "extra": dict(self.extra),
         }
+        if self.cells:
+            record["cells"] = dict(self.cells)
+        return record
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,8 @@ class Report:
     not_evaluated: tuple[NotEvaluated, ...]
     coverage: Coverage = field(default_factory=Coverage)
     baseline: BaselineSummary | None = None
+    unread: tuple[str, ...] = ()  # parts of the input not read ("sheet 'Notes' not read: ...")
+    reading: str = ""  # how the input was read: sheets, print layout, CSV dialect
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -208,7 +215,8 @@ class Report:
         return {
             "version": REPORT_FORMAT_VERSION,
             "title": self.title,
-            "inputs": {"table": self.table, "rules": self.rules_file},
+            "inputs": {"table": self.table, "rules": self.rules_file,
+                       **({"read": self.reading} if self.reading else {})},
             "summary": {
                 "status": "failed" if errors else ("warnings" if warnings else "clean"),
                 "figures": self.figures,
@@ -224,4 +232,5 @@ class Report:
             "not_evaluated": [n.to_record() for n in self.not_evaluated],
             "coverage": self.coverage.to_record(),
             "baseline": self.baseline.to_record() if self.baseline is not None else None,
+            **({"unread": list(self.unread)} if self.unread else {}),
         }

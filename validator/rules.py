@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from validator.checks import CHECKS
 from validator.errors import InputError, read_text
+from validator.layout import parse_layout
 from validator.model import (
     Dimension,
     FiguresSpec,
@@ -22,7 +23,7 @@ from validator.yamlpos import Path, YamlError, load_located
 # labels, defaults, ignore_phrases and figures.unit_words are the lexicon for reading prose,
 # checked by validator.extract.Lexicon when a release is read.
 TOP_KEYS = ("version", "title", "description", "figures", "dimensions", "rules", "labels",
-            "defaults", "ignore_phrases", "revisions")
+            "defaults", "ignore_phrases", "revisions", "layout")
 FIGURE_KEYS = ("value", "change", "unit", "units", "time", "rounding", "trailing_zeros",
                *REAL_FIGURE_KEYS)
 COMMON_RULE_KEYS = ("id", "description", "severity", "where", "tolerance")
@@ -54,6 +55,7 @@ def parse_rules(text: str, path: str) -> RuleSet:
     ctx.units = dict(figures.units)
     rules = _rules(ctx, data)
     revision_severity = parse_revisions(ctx, data.get("revisions"))
+    layout = parse_layout(ctx, data.get("layout"), ("layout",))
     _raise(ctx)
     title = data.get("title")
     return RuleSet(
@@ -64,6 +66,7 @@ def parse_rules(text: str, path: str) -> RuleSet:
         rules=tuple(rules),
         raw=data,
         revision_severity=revision_severity,
+        layout=layout,
     )
 
 
