@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from validator.extract import Lexicon, extract_figures  # noqa: E402
+from validator.rules import load_rules  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
 SEED = ROOT / ".." / "shared" / "seeds" / "000_3e0d9022ac969422.txt"
@@ -58,7 +58,7 @@ def cases() -> list[Case]:
 
 
 def measure(case: Case) -> dict[str, int | str]:
-    lexicon = Lexicon.from_rules_data(yaml.safe_load(case.rules.read_text(encoding="utf-8")))
+    lexicon = Lexicon.from_rules(load_rules(str(case.rules)))
     extraction = extract_figures(
         case.release.read_text(encoding="utf-8"), lexicon, release_date=case.release_date
     )

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from validator.errors import InputError
 from validator.extract import (
     Lexicon,
     direction_findings,
@@ -19,6 +20,7 @@ from validator.extract import (
     extract_to_csv,
     read_release,
 )
+from validator.rules import load_rules, parse_rules
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SEED = Path(__file__).parents[1] / ".." / "shared" / "seeds" / "000_3e0d9022ac969422.txt"
@@ -32,6 +34,11 @@ def rules(path: Path) -> dict[str, Any]:
     return data
 
 
+def lexicon_from(data: dict[str, Any]) -> Lexicon:
+    """The lexicon of a rules file given as data, read the one way every rules file is read."""
+    return Lexicon.from_rules(parse_rules(yaml.safe_dump(data, sort_keys=False), "rules.yaml"))
+
+
 def expected_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
@@ -39,7 +46,7 @@ def expected_table(path: Path) -> pd.DataFrame:
 def extracted(
     text: str, rules_path: Path, release_date: datetime.date | None = None
 ) -> pd.DataFrame:
-    lexicon = Lexicon.from_rules_data(rules(rules_path))
+    lexicon = lexicon_from(rules(rules_path))
     table = extract_figures(text, lexicon, release_date=release_date).table
     return table[KEY_AND_FIGURE].reset_index(drop=True)
 
@@ -63,7 +70,7 @@ def test_seed_release_every_figure_placed() -> None:
 
 @pytest.mark.skipif(not SEED.exists(), reason="the shared seed release is not beside the project")
 def test_seed_threshold_is_listed_not_dropped() -> None:
-    lexicon = Lexicon.from_rules_data(rules(FIXTURES / "seed-rules.yaml"))
+    lexicon = lexicon_from(rules(FIXTURES / "seed-rules.yaml"))
     extraction = extract_figures(SEED.read_text(encoding="utf-8"), lexicon)
     assert extraction.release_date == datetime.date(2021, 1, 18)
     assert [(u.text, u.reason) for u in extraction.unplaced] == [
@@ -73,7 +80,7 @@ def test_seed_threshold_is_listed_not_dropped() -> None:
 
 def test_all_columns_are_text_in_rules_order() -> None:
     folder = FIXTURES / "ministry"
-    lexicon = Lexicon.from_rules_data(rules(folder / "rules.yaml"))
+    lexicon = lexicon_from(rules(folder / "rules.yaml"))
     table = extract_figures((folder / "release.txt").read_text(encoding="utf-8"), lexicon).table
     assert list(table.columns) == [*KEY_AND_FIGURE, "source", "sentence"]
     assert all(isinstance(v, str) for v in table.to_numpy().ravel())
@@ -81,7 +88,7 @@ def test_all_columns_are_text_in_rules_order() -> None:
 
 def test_headline_repeated_in_body_gives_one_row_with_all_sources() -> None:
     folder = FIXTURES / "ministry"
-    lexicon = Lexicon.from_rules_data(rules(folder / "rules.yaml"))
+    lexicon = lexicon_from(rules(folder / "rules.yaml"))
     table = extract_figures((folder / "release.txt").read_text(encoding="utf-8"), lexicon).table
     total = table[
         (table["product"] == "machinery")
@@ -93,7 +100,7 @@ def test_headline_repeated_in_body_gives_one_row_with_all_sources() -> None:
 
 
 def test_conflicting_repeat_keeps_both_rows() -> None:
-    lexicon = Lexicon.from_rules_data(rules(FIXTURES / "wire" / "rules.yaml"))
+    lexicon = lexicon_from(rules(FIXTURES / "wire" / "rules.yaml"))
     text = "In February 2024 exports rose 3.0 percent to $50.1 billion. Exports were $50.7 billion."
     table = extract_figures(text, lexicon).table
     assert table["value"].tolist() == ["50.1", "50.7"]
@@ -101,7 +108,7 @@ def test_conflicting_repeat_keeps_both_rows() -> None:
 
 def test_wire_unplaced_numbers_are_listed_with_reasons() -> None:
     folder = FIXTURES / "wire"
-    lexicon = Lexicon.from_rules_data(rules(folder / "rules.yaml"))
+    lexicon = lexicon_from(rules(folder / "rules.yaml"))
     extraction = extract_figures(
         (folder / "release.txt").read_text(encoding="utf-8"),
         lexicon,
@@ -120,7 +127,7 @@ def test_wire_unplaced_numbers_are_listed_with_reasons() -> None:
 
 def test_without_release_date_relative_period_is_unplaced() -> None:
     folder = FIXTURES / "wire"
-    lexicon = Lexicon.from_rules_data(rules(folder / "rules.yaml"))
+    lexicon = lexicon_from(rules(folder / "rules.yaml"))
     extraction = extract_figures((folder / "release.txt").read_text(encoding="utf-8"), lexicon)
     assert extraction.release_date is None
     assert extraction.table.empty
@@ -138,7 +145,7 @@ DIRECTION_WORDS = [
 
 @pytest.fixture
 def seed_lexicon() -> Lexicon:
-    return Lexicon.from_rules_data(rules(FIXTURES / "seed-rules.yaml"))
+    return lexicon_from(rules(FIXTURES / "seed-rules.yaml"))
 
 
 @pytest.mark.parametrize(("verb", "sign"), DIRECTION_WORDS)
@@ -210,7 +217,7 @@ def test_direction_findings_empty_when_signs_agree(seed_lexicon: Lexicon) -> Non
 def test_unit_words_template_and_unknown_unit() -> None:
     data = rules(FIXTURES / "wire" / "rules.yaml")
     data["figures"]["unit_words"] = {"USD bn": ["{n} bn US dollars"]}
-    lexicon = Lexicon.from_rules_data(data)
+    lexicon = lexicon_from(data)
     text = (
         "In February 2024 exports rose 1.0 percent to 52.3 bn US dollars. "
         "Imports were NT$ 12.0 billion."
@@ -228,7 +235,7 @@ def test_us_dollar_sign_is_not_a_region(seed_lexicon: Lexicon) -> None:
 
 
 def test_space_thousands_and_minus_after_currency() -> None:
-    lexicon = Lexicon.from_rules_data(rules(FIXTURES / "bulletin" / "rules.yaml"))
+    lexicon = lexicon_from(rules(FIXTURES / "bulletin" / "rules.yaml"))
     table = extract_figures(
         "In March 2024 the balance of trade stood at EUR -1 741.9 million.", lexicon
     ).table
@@ -294,7 +301,7 @@ def test_unsupported_format(tmp_path: Path) -> None:
 def test_extract_to_csv(tmp_path: Path) -> None:
     folder = FIXTURES / "wire"
     csv = extract_to_csv(
-        folder / "release.txt", rules(folder / "rules.yaml"), RELEASE_DATES["wire"]
+        folder / "release.txt", load_rules(str(folder / "rules.yaml")), RELEASE_DATES["wire"]
     )
     table = pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(table[KEY_AND_FIGURE], expected_table(folder / "expected.csv"))
@@ -304,8 +311,9 @@ def test_extract_to_csv(tmp_path: Path) -> None:
 def test_lexicon_rejects_labels_for_unknown_codes() -> None:
     data = rules(FIXTURES / "wire" / "rules.yaml")
     data["labels"]["partner"]["Mars"] = {"aliases": ["the red planet"]}
-    with pytest.raises(ValueError, match="Mars"):
-        Lexicon.from_rules_data(data)
+    with pytest.raises(InputError, match=r"rules.yaml:\d+:\d+: unknown code 'Mars' in dimension "
+                       "'partner'"):
+        lexicon_from(data)
 
 
 def test_holdout_known_gaps() -> None:

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from validator.engine import BuiltinResult
 from validator.intake import printed_intervals
-from validator.model import Evaluation, FigureRole, Finding, RuleSet, Unevaluated, is_period
-from validator.report import Severity
+from validator.model import Evaluation, FigureRole, Finding, Outcome, RuleSet, Severity, Unevaluated
+from validator.periods import is_period
 
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10}
@@ -88,7 +87,7 @@ def _changes(frame: pd.DataFrame, rules: RuleSet) -> tuple[np.ndarray, np.ndarra
     return rate.lo, rate.hi
 
 
-def all_parts_result(view: ReleaseView, values: pd.DataFrame, rules: RuleSet) -> BuiltinResult:
+def all_parts_result(view: ReleaseView, values: pd.DataFrame, rules: RuleSet) -> Outcome:
     """Claims that all N parts moved one way, against `values` (the table, or the release)."""
     dims = [d.name for d in rules.dimensions]
     rate_lo, rate_hi = _changes(values, rules)
@@ -148,12 +147,12 @@ def all_parts_result(view: ReleaseView, values: pd.DataFrame, rules: RuleSet) ->
                 message=(f"sentence {number}: the text says '{name}' "
                          f"{'rose' if rising else 'fell'}, but not all did: {contrary}"),
                 figures=(FigureRole(subject[0], "figure"),), context=key))
-    return BuiltinResult("prose.all-parts", "prose",
+    return Outcome("prose.all-parts", "prose",
                          "Claims about all parts agree with the parts' % changes",
                          Severity.ERROR, result)
 
 
-def record_result(view: ReleaseView, history: pd.DataFrame, rules: RuleSet) -> BuiltinResult:
+def record_result(view: ReleaseView, history: pd.DataFrame, rules: RuleSet) -> Outcome:
     """Claims of a record or a rank in history, against a history table."""
     spec = rules.figures
     dims = [d.name for d in rules.dimensions]
@@ -203,6 +202,6 @@ def record_result(view: ReleaseView, history: pd.DataFrame, rules: RuleSet) -> B
                 message=(f"sentence {number}: {', '.join(key.values())} is called {place} in "
                          f"history, but in the history table {actual}"),
                 figures=(FigureRole(row, "figure"),), context=key))
-    return BuiltinResult("prose.record", "prose",
+    return Outcome("prose.record", "prose",
                          "Record claims agree with the history of the figure", Severity.ERROR,
                          result)

@@ -18,10 +18,9 @@ import click
 from validator import __version__
 from validator.baseline import apply_baseline, baseline_document, dumps, load_baseline
 from validator.claims import ReleaseView, all_parts_result, record_result
-from validator.engine import BuiltinResult
 from validator.engine import check as run_check
 from validator.errors import InputError
-from validator.model import RuleSet
+from validator.model import Outcome, RuleSet
 from validator.progress import StageProgress, wanted
 from validator.prose import is_release, read_release_figures, table_results, unplaced_result
 from validator.report import FailOn, Report
@@ -197,7 +196,7 @@ class CheckOptions:
 
 
 def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
-    builtins: list[BuiltinResult] = []
+    builtins: list[Outcome] = []
     if is_release(table):
         figures, builtins = _release(table, rules, options)
     else:
@@ -215,7 +214,7 @@ def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
 
 
 def _release(path: str, rules: RuleSet,
-             options: CheckOptions) -> tuple[Table, list[BuiltinResult]]:
+             options: CheckOptions) -> tuple[Table, list[Outcome]]:
     """The figures a press release states, and the checks on its prose."""
     release = read_release_figures(path, rules, options.release_date)
     builtins = [unplaced_result(release)]

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
 from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
-from validator.model import Evaluation, FigureRole, Finding, RuleSet
+from validator.model import (
+    COLUMN_ROLES,
+    Evaluation,
+    FigureRole,
+    FiguresSpec,
+    Finding,
+    Outcome,
+    Rule,
+    RuleSet,
+    Unevaluated,
+)
 from validator.report import (
     Coverage,
     Discrepancy,
@@ -22,7 +31,7 @@ from validator.report import (
     Severity,
     Unconstrained,
 )
-from validator.revisions import DESCRIPTIONS, PREVIOUS_ROLE, compare
+from validator.revisions import PREVIOUS_ROLE, compare
 from validator.signs import SIGN_CHANGE, SIGN_CHANGE_DESCRIPTION, evaluate_sign_changes
 from validator.table import Table
 
@@ -64,17 +73,6 @@ class FigureRefs:
         )
 
 
-@dataclass(frozen=True)
-class BuiltinResult:
-    """The outcome of a check that is not in the rules file (on prose, against another table)."""
-
-    rule_id: str
-    kind: str
-    description: str
-    severity: Severity
-    evaluation: Evaluation
-
-
 def _round(amount: float, decimals: int | None) -> float:
     # Interval ends carry float noise (238.679682195...); past the printed digits it means nothing.
     return amount if decimals is None or not math.isfinite(amount) else round(amount, decimals)
@@ -90,11 +88,12 @@ def _rounded(bounds: tuple[float, float] | None,
 Progress = Callable[[str], None]
 
 
-def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
+def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
           prior: Table | None = None, progress: Progress | None = None) -> Report:
-    """Check a table; `builtins` are checks made outside the rules file (on prose); with
-    `prior` (the previous release's table) revisions are reported too. `progress`, if given, is
-    called with the name of each stage as it starts: "parse", then "rule <id>" for each rule."""
+    """Check a table; `builtins` are outcomes of checks made outside the rules file (on prose);
+    with `prior` (the previous release's table) revisions are reported too. `progress`, if
+    given, is called with the name of each stage as it starts: "parse", then "rule <id>" for
+    each rule."""
     step: Progress = progress or (lambda stage: None)
     step("parse")
     intake = take_in(table, rules)
@@ -106,84 +105,42 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
             return prior_refs.ref(role)
         return refs.ref(role)
 
-    runner = RuleRunner(rules)
+    touched: list[np.ndarray] = []
+
+    def outcomes() -> Iterator[Outcome]:
+        yield from _input_outcomes(intake)
+        yield from builtins
+        runner = RuleRunner(rules)
+        for rule in rules.rules:
+            step(f"rule {rule.id}")
+            evaluation = _evaluate(rule, runner, intake.figures, table)
+            touched.append(evaluation.touched)
+            yield Outcome(rule.id, rule.kind, rule.description, rule.severity, evaluation)
+        if rules.figures.signed:
+            yield Outcome(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION, Severity.WARNING,
+                          evaluate_sign_changes(intake.figures))
+        if prior is not None:
+            yield from compare(intake.figures, take_in(prior, rules).figures,
+                               rules.revision_severity)
+
     summaries: list[RuleSummary] = []
     discrepancies: list[Discrepancy] = []
     not_evaluated: list[NotEvaluated] = []
-
-    def stamp(rule_id: str, kind: str, severity: Severity, description: str,
-              findings: Iterable[Finding]) -> int:
-        count = 0
-        for finding in findings:
-            count += 1
-            discrepancies.append(Discrepancy(
-                rule=rule_id,
-                kind=kind,
-                severity=severity,
-                description=description,
-                message=finding.message,
-                figures=tuple(resolve(role) for role in finding.figures),
-                context=finding.context,
-                expected=_rounded(finding.expected, finding.decimals),
-                reported=_rounded(finding.reported, finding.decimals),
-                gap=None if finding.gap is None else _round(finding.gap, finding.decimals),
-                unit=finding.unit,
-            ))
-        return count
-
-    optional = {r: d for r, d in OPTIONAL_INPUT_RULES.items() if r in intake.checked}
-    for rule_id, description in {**INPUT_RULES, **optional}.items():
-        found = [f for r, f in intake.findings if r == rule_id]
-        failed = stamp(rule_id, "input", Severity.ERROR, description, found)
-        summaries.append(RuleSummary(rule_id, "input", description, Severity.ERROR,
-                                     intake.checked[rule_id], failed, 0))
-    for builtin in builtins:
-        failed = stamp(builtin.rule_id, builtin.kind, builtin.severity, builtin.description,
-                       builtin.evaluation.findings)
-        not_evaluated.extend(NotEvaluated(builtin.rule_id, u.reason, u.missing, u.context)
-                             for u in builtin.evaluation.unevaluated)
-        summaries.append(RuleSummary(builtin.rule_id, builtin.kind, builtin.description,
-                                     builtin.severity, builtin.evaluation.checked, failed,
-                                     builtin.evaluation.not_evaluated))
-
-    touched: list[np.ndarray] = []
-    for rule in rules.rules:
-        step(f"rule {rule.id}")
-        evaluation = runner.run(rule.id, intake.figures)
-        touched.append(evaluation.touched)
-        failed = stamp(rule.id, rule.kind, rule.severity, rule.description,
-                       evaluation.findings)
-        skipped = [
-            NotEvaluated(rule.id, u.reason, u.missing, u.context) for u in evaluation.unevaluated
-        ]
+    for outcome in outcomes():
+        evaluation = outcome.evaluation
+        discrepancies.extend(_discrepancy(outcome, finding, resolve)
+                             for finding in evaluation.findings)
+        skipped = [NotEvaluated(outcome.rule_id, u.reason, u.missing, u.context)
+                   for u in evaluation.unevaluated]
         count = evaluation.not_evaluated
         if count > len(skipped):
             skipped.append(NotEvaluated(
-                rule.id, f"{count - len(skipped)} more instances not evaluated (only the first "
-                f"{len(skipped)} are listed)"))
-        if evaluation.checked == 0 and count == 0:
-            # A rule that applies to nothing must not pass silently.
-            skipped.append(NotEvaluated(rule.id, "no figures in the table fall under this rule"))
-            count = 1
+                outcome.rule_id, f"{count - len(skipped)} more instances not evaluated (only the "
+                f"first {len(skipped)} are listed)"))
         not_evaluated.extend(skipped)
-        summaries.append(RuleSummary(rule.id, rule.kind, rule.description, rule.severity,
-                                     evaluation.checked, failed, count))
-
-    if rules.figures.signed:
-        signs = evaluate_sign_changes(intake.figures)
-        failed = stamp(SIGN_CHANGE, "sign", Severity.WARNING, SIGN_CHANGE_DESCRIPTION,
-                       signs.findings)
-        summaries.append(RuleSummary(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION,
-                                     Severity.WARNING, signs.checked, failed, 0))
-
-    if prior is not None:
-        previous = take_in(prior, rules).figures
-        for result in compare(intake.figures, previous, rules.revision_severity):
-            description = DESCRIPTIONS[result.rule]
-            failed = stamp(result.rule, "revision", result.severity, description,
-                           result.evaluation.findings)
-            summaries.append(RuleSummary(result.rule, "revision", description, result.severity,
-                                         result.evaluation.checked, failed, 0))
+        summaries.append(RuleSummary(outcome.rule_id, outcome.kind, outcome.description,
+                                     outcome.severity, evaluation.checked,
+                                     len(evaluation.findings), count))
 
     return Report(
         title=rules.title,
@@ -196,6 +153,57 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[BuiltinResult] = (),
         coverage=_coverage(table, rules, intake, touched),
         unread=table.unread,
         reading=table.reading,
+    )
+
+
+def _input_outcomes(intake: Intake) -> Iterator[Outcome]:
+    """The intake's row checks as outcomes of the built-in `input.*` rules."""
+    optional = {r: d for r, d in OPTIONAL_INPUT_RULES.items() if r in intake.checked}
+    for rule_id, description in {**INPUT_RULES, **optional}.items():
+        found = [f for r, f in intake.findings if r == rule_id]
+        yield Outcome(rule_id, "input", description, Severity.ERROR,
+                      Evaluation(checked=intake.checked[rule_id], findings=found))
+
+
+def _evaluate(rule: Rule, runner: RuleRunner, figures: Figures, table: Table) -> Evaluation:
+    """A rule of the file on the figures; a rule that applies to nothing is not evaluated."""
+    absent = _absent_columns(rule, figures.spec, table)
+    if absent:
+        evaluation = Evaluation()
+        evaluation.skip_one(Unevaluated(f"{absent}, which this rule reads"))
+        return evaluation
+    evaluation = runner.run(rule.id, figures)
+    if evaluation.checked == 0 and evaluation.not_evaluated == 0:
+        # A rule that applies to nothing must not pass silently.
+        evaluation.skip_one(Unevaluated("no figures in the table fall under this rule"))
+    return evaluation
+
+
+def _absent_columns(rule: Rule, spec: FiguresSpec, table: Table) -> str:
+    """Why the table lacks a column the rule's kind reads ("" when it has them all)."""
+    for role in CHECKS[rule.kind].reads(rule.options):
+        column = spec.column_of(role)
+        if column is None:
+            return f"the rules file names no {role} column (figures.{role})"
+        if column not in table.frame.columns:
+            return f"the table has no column '{column}' ({COLUMN_ROLES[role]})"
+    return ""
+
+
+def _discrepancy(outcome: Outcome, finding: Finding,
+                 resolve: Callable[[FigureRole], FigureRef]) -> Discrepancy:
+    return Discrepancy(
+        rule=outcome.rule_id,
+        kind=outcome.kind,
+        severity=outcome.severity,
+        description=outcome.description,
+        message=finding.message,
+        figures=tuple(resolve(role) for role in finding.figures),
+        context=finding.context,
+        expected=_rounded(finding.expected, finding.decimals),
+        reported=_rounded(finding.reported, finding.decimals),
+        gap=None if finding.gap is None else _round(finding.gap, finding.decimals),
+        unit=finding.unit,
     )
 
 

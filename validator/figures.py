@@ -16,7 +16,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from validator.model import Dimension, FigureRole, FiguresSpec, Finding, shift_period
+from validator.model import Dimension, FigureRole, FiguresSpec, Finding
+from validator.periods import shift_period
 
 NO_CODE = -1
 

@@ -17,17 +17,7 @@ import pandas as pd
 
 from validator.errors import InputError
 from validator.figures import Figures, key_radix
-from validator.formats import UNIT_CONFLICT, UNIT_CONFLICT_DESCRIPTION, normalise
-from validator.model import (
-    PERIOD_PATTERN,
-    Dimension,
-    FigureRole,
-    FiguresSpec,
-    Finding,
-    RuleSet,
-    is_period,
-    shift_period,
-)
+from validator.model import Dimension, FigureRole, FiguresSpec, Finding, RuleSet
 from validator.numbers import (
     Parsed,
     code_positions,
@@ -35,7 +25,9 @@ from validator.numbers import (
     is_one_of,
     parse_printed,
 )
+from validator.periods import PERIOD_PATTERN, is_period, shift_period
 from validator.table import FORMULA_VALUE, FORMULA_VALUE_DESCRIPTION, Table
+from validator.value_forms import UNIT_CONFLICT, UNIT_CONFLICT_DESCRIPTION, normalise
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -137,7 +129,9 @@ def build_schema(rules: RuleSet, parsed: ParsedColumns | None = None) -> pa.Data
                 ~parsed.number(c, r).malformed, index=s.index), name=MALFORMED_NUMBER)
         else:
             number = pa.Check(is_number_or_empty, name=MALFORMED_NUMBER)
-        columns[column] = pa.Column(str, number)
+        # Only values are required: a rule that reads another column the table lacks (a press
+        # release has no shares) is not evaluated, with the reason (validator.engine).
+        columns[column] = pa.Column(str, number, required=role == "value")
     if spec.unit:
         # Where no value is printed, no unit is needed either.
         unit_check = (
@@ -221,7 +215,8 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     unit_text = frame[spec.unit] if spec.unit else pd.Series([""] * n, dtype="str")
     scale = unit_scale(frame, spec)
     value = parsed.number(spec.value, "value").scaled(scale)
-    if spec.change:
+    has_change = spec.change is not None and spec.change in frame
+    if spec.change and has_change:
         rate = parsed.number(spec.change, "change")
         rate_lo, rate_hi, rate_bad = rate.lo, rate.hi, rate.malformed
     else:
@@ -312,7 +307,7 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
         scale=np.where(np.isfinite(scale), scale, 1.0)[keep],
         unit=unit_text.to_numpy(dtype=object)[keep],
         value_text=frame[spec.value].to_numpy(dtype=object)[keep],
-        change_text=(frame[spec.change].to_numpy(dtype=object) if spec.change
+        change_text=(frame[spec.change].to_numpy(dtype=object) if spec.change and has_change
                      else np.full(n, "", dtype=object))[keep],
         frame_index=keep,
         unusable=unusable_reason,
@@ -331,7 +326,7 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
 def _optional(parsed: ParsedColumns, column: str | None, role: str,
               scale: np.ndarray | float) -> tuple[np.ndarray, np.ndarray] | None:
     """Interval of an optional number column (shares, changes in amount); NaN where unusable."""
-    if column is None:
+    if column is None or column not in parsed.frame:
         return None
     numbers = parsed.number(column, role).scaled(scale)
     return numbers.lo, numbers.hi

@@ -29,7 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from validator.model import Dimension, ParseContext, RuleSet, is_period
+from validator.model import Dimension, ParseContext, RuleSet
+from validator.periods import is_period
 from validator.sheets import Grid, column_letter, column_number
 from validator.yamlpos import Path
 
@@ -255,19 +256,11 @@ def _labels_of(rules: RuleSet, dim: str) -> dict[str, str]:
     """Words -> code for one dimension: codes, and the labels and aliases of `labels:`."""
     words: dict[str, str] = {}
     dimension = rules.dimension(dim)
-    raw = rules.raw.get("labels", {}) if isinstance(rules.raw, Mapping) else {}
-    entries = raw.get(dim, {}) if isinstance(raw, Mapping) else {}
+    entries = rules.labels.get(dim, {})
     for code in dimension.codes:
-        entry = entries.get(code) if isinstance(entries, Mapping) else None
-        forms: list[str] = []
-        if isinstance(entry, str):
-            forms.append(entry)
-        elif isinstance(entry, Mapping):
-            if isinstance(entry.get("label"), str):
-                forms.append(entry["label"])
-            aliases = entry.get("aliases")
-            if isinstance(aliases, list):
-                forms.extend(a for a in aliases if isinstance(a, str))
+        entry = entries.get(code)
+        forms = [] if entry is None else [*([entry.label] if entry.label else []),
+                                          *entry.aliases]
         for form in forms:
             words.setdefault(normal(form), code)
     for code in dimension.codes:  # a code itself wins over another code's alias

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -11,55 +11,13 @@ from typing import Any
 import numpy as np
 
 from validator.numbers import Rounding, TrailingZeros
-from validator.report import Severity
+from validator.periods import is_period
 from validator.yamlpos import Located, Mark, Path
 
-_PERIOD_FORMS = [
-    (re.compile(r"^(\d{4})$"), "{year}"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "{year}-{rest}"),
-    (re.compile(r"^(\d{4})-?(Q[1-4])$"), "{year}{sep}{rest}"),
-    (re.compile(r"^(\d{4})-?(H[12]|S[12])$"), "{year}{sep}{rest}"),
-    (re.compile(r"^(\d{4})-(W\d{2})$"), "{year}-{rest}"),
-    (re.compile(r"^(\d{4})-(\d{2})-(D1|D2|10d|20d)$"), "{year}-{rest}"),
-    (re.compile(r"^(\d{4})-(\d{2})-YTD$"), "{year}-{rest}"),  # January to that month
-]
-PERIOD_PATTERN = (
-    r"^\d{4}(?:-\d{2}(?:-(?:D1|D2|10d|20d|YTD))?|-?Q[1-4]|-?H[12]|-?S[12]|-W\d{2})?$"
-)
 
-
-def is_period(code: str) -> bool:
-    return re.fullmatch(PERIOD_PATTERN, code) is not None
-
-
-def shift_period(code: str, years: int = -1) -> str | None:
-    """The same period `years` years away: 2020 -> 2019, 2020-12 -> 2019-12, 2020Q3 -> 2019Q3."""
-    if not is_period(code):
-        return None
-    year = int(code[:4]) + years
-    if not 0 < year < 10000:
-        return None
-    return f"{year:04d}{code[4:]}"
-
-
-def previous_period(code: str) -> str | None:
-    """The period just before: 2020-01 -> 2019-12, 2020Q1 -> 2019Q4, 2020H1 -> 2019H2, 2020 ->
-    2019. None for periods without a predecessor of the same length (weeks, days, year to date)."""
-    if re.fullmatch(r"\d{4}", code):
-        return shift_period(code)
-    match = re.fullmatch(r"(\d{4})(-?)([QHS]?)(\d{1,2})", code)
-    if match is None or not is_period(code):
-        return None
-    year, sep, letter, number = int(match[1]), match[2], match[3], int(match[4])
-    last = {"Q": 4, "H": 2, "S": 2, "": 12}[letter]
-    if number > 1:
-        year_code, number = year, number - 1
-    else:
-        year_code, number = year - 1, last
-    if not 0 < year_code < 10000:
-        return None
-    digits = f"{number:02d}" if letter == "" else str(number)
-    return f"{year_code:04d}{sep}{letter}{digits}"
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -72,6 +30,37 @@ class Dimension:
     def parent_of(self) -> dict[str, str]:
         return {child: parent for parent, kids in self.children.items() for child in kids}
 
+    @property
+    def roots(self) -> tuple[str, ...]:
+        """Codes without a parent, in code-list order (none for a flat list)."""
+        if not self.children:
+            return ()
+        parents = self.parent_of()
+        return tuple(c for c in self.codes if c not in parents)
+
+    def ancestors(self, code: str) -> list[str]:
+        parents = self.parent_of()
+        chain: list[str] = []
+        while code in parents and parents[code] not in chain:
+            code = parents[code]
+            chain.append(code)
+        return chain
+
+
+@dataclass(frozen=True)
+class CodeLabel:
+    """How a release names one code: its label and aliases; `negative_aliases` name it with
+    amounts printed as positive magnitudes of a negative figure ("a deficit of $3 billion")."""
+
+    label: str | None = None
+    aliases: tuple[str, ...] = ()
+    negative_aliases: tuple[str, ...] = ()
+
+
+# The columns of printed numbers a figure may have, by role, and what each holds.
+COLUMN_ROLES = {"value": "values", "change": "% changes", "share": "shares",
+                "abs_change": "changes in amount"}
+
 
 @dataclass(frozen=True)
 class FiguresSpec:
@@ -82,13 +71,18 @@ class FiguresSpec:
     time: str | None = None
     rounding: Rounding = Rounding.HALF_UNIT
     trailing_zeros: TrailingZeros = TrailingZeros.INSIGNIFICANT
-    # Real-release options (validator/real_figures.py reads them from the rules file).
+    # Real-release options (validator/figures_section.py reads them from the rules file).
     share: str | None = None  # column of shares in % of a whole ("46.8")
     abs_change: str | None = None  # column of changes in amount, in the value's unit
     column_rounding: Mapping[str, Rounding] = field(default_factory=dict)  # role -> rounding
     signed: Mapping[str, frozenset[str]] = field(default_factory=dict)  # dim -> balance codes
     unit_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # unit -> forms
     negatives: str = "minus"  # or "parentheses": "(9.4)" is -9.4
+
+    def column_of(self, role: str) -> str | None:
+        """The column of one role (value, change, share, abs_change); None if none is named."""
+        return {"value": self.value, "change": self.change, "share": self.share,
+                "abs_change": self.abs_change}[role]
 
     def rounding_of(self, role: str) -> Rounding:
         """Rounding of one column role (value, change, share, abs_change)."""
@@ -123,8 +117,11 @@ class RuleSet:
     figures: FiguresSpec
     dimensions: tuple[Dimension, ...]
     rules: tuple[Rule, ...]
-    raw: Mapping[str, Any]  # the whole file as data, for sections read elsewhere (labels)
     revision_severity: Severity = Severity.WARNING  # `revisions: {severity: ...}`, for --prior
+    # The words of a release (validator/vocabulary.py): dimension -> code -> words.
+    labels: Mapping[str, Mapping[str, CodeLabel]] = field(default_factory=dict)
+    defaults: Mapping[str, str] = field(default_factory=dict)  # dimension -> code
+    ignore_phrases: tuple[str, ...] = ()
     layout: Any = None  # validator.layout.Layout: how tables laid out for print are read
 
     def dimension(self, name: str) -> Dimension:
@@ -147,6 +144,19 @@ class ParseContext:
     def error(self, path: Path, message: str, *, at_key: bool = False) -> None:
         mark = self.located.key_mark(path) if at_key else self.located.mark(path)
         self.errors.append((mark, message))
+
+    def unknown_keys(self, data: Mapping[str, Any], path: Path, allowed: Sequence[str],
+                     what: str) -> None:
+        """An error at every key of `data` that is not `allowed`."""
+        for key in data:
+            if key not in allowed:
+                self.unknown_key((*path, key), str(key), allowed, what)
+
+    def unknown_key(self, path: Path, key: str, allowed: Sequence[str], what: str,
+                    noun: str = "key") -> None:
+        expected = (f"expected: {allowed[0]}" if len(allowed) == 1
+                    else f"expected one of: {', '.join(allowed)}")
+        self.error(path, f"unknown {noun} '{key}' in {what} ({expected})", at_key=True)
 
     def codes_of(self, dimension: str, path: Path, value: Any) -> frozenset[str] | None:
         """A code or list of codes of one dimension; None (and an error) if any is unknown."""
@@ -228,3 +238,15 @@ class Evaluation:
         self.skip(range(len(other.unevaluated)), other.not_evaluated,
                   lambda i: other.unevaluated[i])
         self.touched = np.concatenate([self.touched, other.touched])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What every rule hands the engine, from the rules file or built in (input checks, sign
+    changes, revisions, the prose checks): the rule's identity and its evaluation."""
+
+    rule_id: str
+    kind: str
+    description: str
+    severity: Severity
+    evaluation: Evaluation

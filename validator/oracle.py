@@ -9,7 +9,8 @@ definition of what a printed figure stands for, each column with its own roundin
 Covered: identity, breakdown, bounds, implied_prior, share, abs_change, period_total, and the
 built-in `sign-change` warning on codes declared in `figures.signed` (whose rates are left out of
 implied prior values, growth bounds and changes in amount derived from rates). Not covered: the
-number formats of `validator.formats` (unit words, parentheses), revisions against a prior release.
+number formats of `validator.value_forms` (unit words, parentheses), revisions against a prior
+release.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from validator.checks.identity import Options as IdentityOptions
 from validator.checks.implied_prior import Options as PriorOptions
 from validator.checks.period_total import Options as PeriodTotalOptions
 from validator.checks.share import Options as ShareOptions
-from validator.model import Rule, RuleSet, is_period, previous_period, shift_period
+from validator.model import Rule, RuleSet
 from validator.numbers import parse_printed
+from validator.periods import is_period, previous_period, shift_period
 
 Key = tuple[str, ...]
 

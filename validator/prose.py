@@ -21,12 +21,10 @@ import numpy as np
 import pandas as pd
 
 from validator.checks.base import FLOAT_SLACK, interval_gap
-from validator.engine import BuiltinResult
 from validator.errors import InputError
 from validator.extract import Extraction, Lexicon, direction_findings, extract_figures, read_release
 from validator.intake import printed_intervals
-from validator.model import Evaluation, FigureRole, Finding, RuleSet, Unevaluated
-from validator.report import Severity
+from validator.model import Evaluation, FigureRole, Finding, Outcome, RuleSet, Severity, Unevaluated
 from validator.table import FIRST_DATA_ROW, Table, require_columns
 
 PROSE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx"})
@@ -47,10 +45,7 @@ class Release:
 
 
 def lexicon_of(rules: RuleSet) -> Lexicon:
-    try:
-        return Lexicon.from_rules_data(rules.raw)
-    except ValueError as exc:
-        raise InputError([f"{rules.path}: labels: {exc}"]) from None
+    return Lexicon.from_rules(rules)
 
 
 def read_release_figures(path: str, rules: RuleSet,
@@ -91,13 +86,13 @@ def sentence_lines(text: str, sentences: Sequence[str], sources: pd.Series) -> n
     return lines[np.clip(numbers - 1, 0, len(lines) - 1)]
 
 
-def unplaced_result(release: Release) -> BuiltinResult:
+def unplaced_result(release: Release) -> Outcome:
     unplaced = release.extraction.unplaced
     evaluation = Evaluation(checked=len(release.table.frame))
     evaluation.skip(range(len(unplaced)), len(unplaced), lambda i: Unevaluated(
         reason=(f"sentence {unplaced[i].sentence}: '{unplaced[i].text}' was not placed on codes: "
                 f"{unplaced[i].reason}")))
-    return BuiltinResult("prose.unplaced", "prose", "Every number in the text is placed on codes",
+    return Outcome("prose.unplaced", "prose", "Every number in the text is placed on codes",
                          Severity.WARNING, evaluation)
 
 
@@ -109,7 +104,7 @@ def _intervals(frame: pd.DataFrame, rules: RuleSet) -> tuple[np.ndarray, ...]:
     return value.lo, value.hi, rate.lo, rate.hi
 
 
-def table_results(release: Release, table: Table, rules: RuleSet) -> list[BuiltinResult]:
+def table_results(release: Release, table: Table, rules: RuleSet) -> list[Outcome]:
     """Every figure of the text against the table's figure with the same key."""
     dims = [d.name for d in rules.dimensions]
     prose, other = release.table.frame, table.frame
@@ -165,12 +160,12 @@ def table_results(release: Release, table: Table, rules: RuleSet) -> list[Builti
             context=dict(finding.key),
         ))
     return [
-        BuiltinResult("prose.matches-table", "prose",
+        Outcome("prose.matches-table", "prose",
                       "Figures in the text match the table within rounding", Severity.ERROR,
                       matches),
-        BuiltinResult("prose.in-table", "prose", "Figures in the text are in the table",
+        Outcome("prose.in-table", "prose", "Figures in the text are in the table",
                       Severity.WARNING, absent),
-        BuiltinResult("prose.direction", "prose",
+        Outcome("prose.direction", "prose",
                       "Direction words agree with the sign of the table's % changes",
                       Severity.ERROR, direction),
     ]

@@ -12,12 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from validator.model import Severity as Severity  # the rules model owns it
+
 REPORT_FORMAT_VERSION = 1
-
-
-class Severity(enum.StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 class FailOn(enum.StrEnum):

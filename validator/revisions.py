@@ -14,15 +14,15 @@ Figures are matched on their codes (text), not on keys, since each release knows
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from validator.checks.base import FLOAT_SLACK, interval_gap
 from validator.figures import Figures
-from validator.model import Evaluation, FigureRole, Finding, shift_period
-from validator.report import Severity
+from validator.model import Evaluation, FigureRole, Finding, Outcome, Severity
+from validator.periods import shift_period
 from validator.signs import sign_changed
 
 REVISION = "revision"
@@ -34,13 +34,6 @@ DESCRIPTIONS = {
     DROPPED: "Figures of the previous release are still published",
     ADDED: "Figures not in the previous release are new periods",
 }
-
-
-@dataclass(frozen=True)
-class RevisionResult:
-    rule: str
-    severity: Severity
-    evaluation: Evaluation
 
 
 def _frame(figures: Figures, implied: bool = False) -> pd.DataFrame:
@@ -58,7 +51,7 @@ def _frame(figures: Figures, implied: bool = False) -> pd.DataFrame:
     return frame[figures.available]
 
 
-def compare(new: Figures, old: Figures, severity: Severity) -> list[RevisionResult]:
+def compare(new: Figures, old: Figures, severity: Severity) -> list[Outcome]:
     dims = [d.name for d in new.dimensions]
     now = _frame(new)
     before = _frame(old)
@@ -76,7 +69,7 @@ def compare(new: Figures, old: Figures, severity: Severity) -> list[RevisionResu
             record = frame.iloc[int(i)]
             revisions.findings.append(_revision(view, old, record, dims, float(gap[i])))
 
-    results = [RevisionResult(REVISION, severity, revisions)]
+    results = [Outcome(REVISION, "revision", DESCRIPTIONS[REVISION], severity, revisions)]
     time = next((d.name for d in new.dimensions if d.is_time), None)
     shared = None
     if time is not None:
@@ -98,7 +91,8 @@ def compare(new: Figures, old: Figures, severity: Severity) -> list[RevisionResu
                 figures=(FigureRole(int(figures.frame_index[position]), role),),
                 context=key,
             ))
-        results.append(RevisionResult(rule, Severity.WARNING, evaluation))
+        results.append(Outcome(rule, "revision", DESCRIPTIONS[rule], Severity.WARNING,
+                               evaluation))
     return results
 
 

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from validator.checks import CHECKS
 from validator.errors import InputError, read_text
+from validator.figures_section import REAL_FIGURE_KEYS, parse_real_figures, parse_revisions
 from validator.layout import parse_layout
 from validator.model import (
     Dimension,
@@ -13,15 +14,13 @@ from validator.model import (
     ParseContext,
     Rule,
     RuleSet,
+    Severity,
     Tolerance,
 )
 from validator.numbers import Rounding, TrailingZeros
-from validator.real_figures import REAL_FIGURE_KEYS, parse_real_figures, parse_revisions
-from validator.report import Severity
+from validator.vocabulary import parse_vocabulary
 from validator.yamlpos import Path, YamlError, load_located
 
-# labels, defaults, ignore_phrases and figures.unit_words are the lexicon for reading prose,
-# checked by validator.extract.Lexicon when a release is read.
 TOP_KEYS = ("version", "title", "description", "figures", "dimensions", "rules", "labels",
             "defaults", "ignore_phrases", "revisions", "layout")
 FIGURE_KEYS = ("value", "change", "unit", "units", "time", "rounding", "trailing_zeros",
@@ -45,7 +44,7 @@ def parse_rules(text: str, path: str) -> RuleSet:
     if not isinstance(data, dict):
         ctx.error((), "a rules file is a mapping with 'figures', 'dimensions' and 'rules'")
         _raise(ctx)
-    _unknown_keys(ctx, data, (), TOP_KEYS, "rules file")
+    ctx.unknown_keys(data, (), TOP_KEYS, "rules file")
     version = data.get("version", "1")
     if str(version) not in SUPPORTED_VERSIONS:
         ctx.error(("version",), f"unsupported version '{version}' (supported: 1)")
@@ -55,6 +54,7 @@ def parse_rules(text: str, path: str) -> RuleSet:
     ctx.units = dict(figures.units)
     rules = _rules(ctx, data)
     revision_severity = parse_revisions(ctx, data.get("revisions"))
+    vocabulary = parse_vocabulary(ctx, data, dimensions)
     layout = parse_layout(ctx, data.get("layout"), ("layout",))
     _raise(ctx)
     title = data.get("title")
@@ -64,8 +64,10 @@ def parse_rules(text: str, path: str) -> RuleSet:
         figures=figures,
         dimensions=dimensions,
         rules=tuple(rules),
-        raw=data,
         revision_severity=revision_severity,
+        labels=vocabulary.labels,
+        defaults=vocabulary.defaults,
+        ignore_phrases=vocabulary.ignore_phrases,
         layout=layout,
     )
 
@@ -76,21 +78,12 @@ def _raise(ctx: ParseContext) -> None:
         raise InputError([f"{mark}: {message}" for mark, message in ordered])
 
 
-def _unknown_keys(
-    ctx: ParseContext, data: dict[str, Any], path: Path, allowed: tuple[str, ...], what: str
-) -> None:
-    for key in data:
-        if key not in allowed:
-            ctx.error((*path, key), f"unknown key '{key}' in {what} (expected one of: "
-                      f"{', '.join(allowed)})", at_key=True)
-
-
 def _figures(ctx: ParseContext, raw: Any, dimensions: tuple[Dimension, ...]) -> FiguresSpec:
     path: Path = ("figures",)
     if not isinstance(raw, dict):
         ctx.error(path, "'figures' must be a mapping of column names and options")
         return FiguresSpec()
-    _unknown_keys(ctx, raw, path, FIGURE_KEYS, "'figures'")
+    ctx.unknown_keys(raw, path, FIGURE_KEYS, "'figures'")
     columns = {}
     for key in ("value", "change", "unit"):
         value = raw.get(key, "value" if key == "value" else None)
@@ -304,7 +297,7 @@ def _rule(ctx: ParseContext, item: Any, path: Path, seen: set[str]) -> Rule | No
         return None
     kind = kinds[0]
     check = CHECKS[kind]
-    _unknown_keys(ctx, item, path, (*COMMON_RULE_KEYS, kind, *check.keys),
+    ctx.unknown_keys(item, path, (*COMMON_RULE_KEYS, kind, *check.keys),
                   f"a rule of kind '{kind}'")
     severity = _enum(ctx, item, path, "severity", Severity, Severity.ERROR)
     description = item.get("description") or ""
@@ -353,7 +346,7 @@ def _tolerance(ctx: ParseContext, raw: Any, path: Path) -> Tolerance:
         ctx.error(path, "'tolerance' must be a mapping such as {abs: 0.1, unit: USD bn} or "
                   "{rel: 0.001}")
         return Tolerance()
-    _unknown_keys(ctx, raw, path, TOLERANCE_KEYS, "'tolerance'")
+    ctx.unknown_keys(raw, path, TOLERANCE_KEYS, "'tolerance'")
     scale = 1.0
     unit = raw.get("unit")
     if unit is not None:

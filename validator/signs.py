@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from validator.figures import Figures
-from validator.model import Evaluation, Finding, shift_period
+from validator.model import Evaluation, Finding
+from validator.periods import shift_period
 
 SIGN_CHANGE = "sign-change"
 SIGN_CHANGE_DESCRIPTION = "% changes on balances whose sign changed are meaningless"

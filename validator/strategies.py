@@ -33,8 +33,9 @@ from hypothesis import strategies as st
 from validator import oracle
 from validator.checks.breakdown import Options as BreakdownOptions
 from validator.checks.identity import Options as IdentityOptions
-from validator.model import Dimension, RuleSet, shift_period
+from validator.model import Dimension, RuleSet
 from validator.numbers import Rounding
+from validator.periods import shift_period
 from validator.rules import parse_rules
 
 __all__ = [

@@ -27,15 +27,8 @@ import numpy as np
 
 from validator.checks.base import Check, EvalContext, fails, interval_gap
 from validator.figures import Figures
-from validator.model import (
-    Evaluation,
-    Finding,
-    ParseContext,
-    Rule,
-    Unevaluated,
-    previous_period,
-    shift_period,
-)
+from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.periods import previous_period, shift_period
 from validator.signs import sign_changed
 from validator.yamlpos import Path
 
@@ -51,10 +44,7 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
     spec = raw.get("abs_change")
     where: Path = (*path, "abs_change")
     if isinstance(spec, dict):
-        for key in spec:
-            if key != "compare":
-                ctx.error((*where, key), f"unknown key '{key}' in 'abs_change' (expected: "
-                          "compare)", at_key=True)
+        ctx.unknown_keys(spec, where, ("compare",), "'abs_change'")
         where, spec = (*where, "compare"), spec.get("compare", "year")
     if spec is None:
         spec = "year"
@@ -157,4 +147,4 @@ def _finding(figures: Figures, time: str, now: int, then: int | None,
     )
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate)
+CHECK = Check(keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("abs_change",))

@@ -21,11 +21,18 @@ class EvalContext(Protocol):
     def run(self, rule_id: str, figures: Figures) -> Evaluation: ...
 
 
+def no_columns(options: Any) -> tuple[str, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Check:
     keys: tuple[str, ...]  # rule keys this kind accepts besides its own name
     parse: Callable[[dict[str, Any], Path, ParseContext], Any]
     evaluate: Callable[[Rule, Figures, EvalContext], Evaluation]
+    # The optional number columns (roles: change, share, abs_change) a rule of this kind reads;
+    # a table without one leaves the rule not evaluated, with the reason, instead of refused.
+    reads: Callable[[Any], tuple[str, ...]] = no_columns
 
 
 def interval_gap(

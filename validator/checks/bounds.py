@@ -46,10 +46,7 @@ def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
     if not isinstance(spec, dict):
         ctx.error(where, "'bounds' must be a mapping such as {min: 0} or {min: 0, max: 100}")
         return None
-    for key in spec:
-        if key not in ("min", "max", "unit", "measure"):
-            ctx.error((*where, key), f"unknown key '{key}' in 'bounds' (expected one of: min, "
-                      "max, unit, measure)", at_key=True)
+    ctx.unknown_keys(spec, where, ("min", "max", "unit", "measure"), "'bounds'")
     measure = spec.get("measure", "value")
     if measure not in MEASURES:
         ctx.error((*where, "measure"), "'measure' must be 'value' or 'change'")
@@ -127,4 +124,8 @@ def _finding(options: Options, figures: Figures, position: int, gap: float, lo: 
                            expected=limits, reported=(lo, hi), gap=gap)
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate)
+def reads(options: Options) -> tuple[str, ...]:
+    return ("change",) if options.measure == "change" else ()
+
+
+CHECK = Check(keys=(), parse=parse, evaluate=evaluate, reads=reads)

@@ -25,14 +25,8 @@ import numpy as np
 
 from validator.checks.base import Check, EvalContext, fails, interval_gap
 from validator.figures import Figures
-from validator.model import (
-    Evaluation,
-    Finding,
-    ParseContext,
-    Rule,
-    Unevaluated,
-    shift_period,
-)
+from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.periods import shift_period
 from validator.signs import sign_changed
 from validator.yamlpos import Path
 
@@ -155,4 +149,4 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
     return result
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate)
+CHECK = Check(keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("change",))

@@ -141,4 +141,4 @@ def _finding(options: Options, figures: Figures, part: int, whole: int,
     )
 
 
-CHECK = Check(keys=("of",), parse=parse, evaluate=evaluate)
+CHECK = Check(keys=("of",), parse=parse, evaluate=evaluate, reads=lambda options: ("share",))

@@ -12,23 +12,24 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from validator.extract.lexicon import Dimension, Lexicon
-from validator.extract.periods import (
+from validator.extract.lexicon import Lexicon
+from validator.extract.readers import read_release
+from validator.extract.sentences import split_sentences
+from validator.model import Dimension, RuleSet
+from validator.periods import (
     PeriodMention,
     detect_release_date,
     find_dates,
     find_periods,
+    in_vocabulary,
     resolve,
 )
-from validator.extract.readers import read_release
-from validator.extract.sentences import split_sentences
 
 UP = (
     r"up|rose|rise[sn]?|rising|increas(?:ed|es|e|ing)|grew|grow(?:s|n|th|ing)?"
@@ -586,7 +587,9 @@ class _Placer:
                 )
             )
             return
-        key = tuple(ctx[d.name][0] for d in self.lexicon.dimensions)
+        # Periods are written the way the rules file writes them ("2020Q1", "2020-03-YTD").
+        key = tuple(in_vocabulary(ctx[d.name][0], d.codes) if d.is_time else ctx[d.name][0]
+                    for d in self.lexicon.dimensions)
         negative = any(neg for _, neg in ctx.values())
         value, unit = "", ""
         if cand.amount is not None:
@@ -645,10 +648,10 @@ def extract_figures(
 
 
 def extract_to_csv(
-    path: str | Path, rules_data: Mapping[str, Any], release_date: datetime.date | None = None
+    path: str | Path, rules: RuleSet, release_date: datetime.date | None = None
 ) -> str:
     """The figures table of a release file as CSV text, for `validator extract`."""
     extraction = extract_figures(
-        read_release(path), Lexicon.from_rules_data(rules_data), release_date=release_date
+        read_release(path), Lexicon.from_rules(rules), release_date=release_date
     )
     return str(extraction.table.to_csv(index=False, lineterminator="\n"))

@@ -1,15 +1,17 @@
-"""The extraction lexicon: dimensions, code aliases and unit words, read from the raw rules dict.
+"""The extraction lexicon: dimensions, code aliases and unit words, built from the rules model.
 
 The rules file's `dimensions`, `figures`, `labels`, `defaults` and `ignore_phrases` sections are
-read here; the format is documented in docs/extract.md.
+read once by validator.rules (with positions); the format is documented in docs/extract.md.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from validator.model import CodeLabel, Dimension, RuleSet
+from validator.value_forms import split_form
 
 # Currency codes the unit codes may use, with the ways a release prints them before the number
 # and the words that may follow the scale ("5 billion dollars").
@@ -70,29 +72,6 @@ def normalize_prefix(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Dimension:
-    """One dimension of the rules: its codes and, if hierarchical, each code's parent."""
-
-    name: str
-    codes: tuple[str, ...]
-    parent: Mapping[str, str] = field(default_factory=dict)
-    is_time: bool = False
-
-    @property
-    def roots(self) -> tuple[str, ...]:
-        if not self.parent:
-            return ()
-        return tuple(c for c in self.codes if c not in self.parent)
-
-    def ancestors(self, code: str) -> list[str]:
-        chain: list[str] = []
-        while code in self.parent and code not in chain:
-            code = self.parent[code]
-            chain.append(code)
-        return chain
-
-
-@dataclass(frozen=True)
 class Alias:
     """A phrase that names a code. `negative` marks deficit-style words (value printed unsigned)."""
 
@@ -117,28 +96,6 @@ class Alias:
         return rf"(?<![\w$]){body}(?![\w$])"
 
 
-def _codes_of(spec: Any) -> tuple[tuple[str, ...], dict[str, str]]:
-    """Codes in order of appearance and the child -> parent map of a dimension spec."""
-    if isinstance(spec, Mapping):
-        codes: list[str] = []
-        parent: dict[str, str] = {}
-        for raw_parent, children in spec.items():
-            p = str(raw_parent)
-            if p not in codes:
-                codes.append(p)
-            for raw_child in children or []:
-                c = str(raw_child)
-                if c not in codes:
-                    codes.append(c)
-                parent[c] = p
-        return tuple(codes), parent
-    if isinstance(spec, list | tuple):
-        return tuple(str(c) for c in spec), {}
-    raise ValueError(
-        f"a dimension must be a list of codes or a mapping parent: [children], got {spec!r}"
-    )
-
-
 def _unit_forms(unit_code: str) -> list[tuple[str, str]]:
     """(prefix, suffix) word pairs derived from a unit code like "USD bn" or "EUR million"."""
     tokens = unit_code.split()
@@ -160,10 +117,10 @@ def _unit_forms(unit_code: str) -> list[tuple[str, str]]:
 
 
 def _template_form(template: str) -> tuple[str, str]:
-    if NUMBER_PLACEHOLDER not in template:
-        raise ValueError(f"unit word {template!r} needs {NUMBER_PLACEHOLDER} where the number goes")
-    prefix, suffix = template.split(NUMBER_PLACEHOLDER, 1)
-    return prefix.strip(), suffix.strip()
+    """The words before and after the number in a written form of a unit, split as the table
+    reader splits them (validator.value_forms), so prose and tables read one vocabulary."""
+    before, after = split_form(template)
+    return before.strip(), after.strip()
 
 
 @dataclass(frozen=True)
@@ -205,70 +162,48 @@ class Lexicon:
         dim = self.dimension(name)
         if dim.is_time:
             return None  # a period is never guessed
-        roots = dim.roots if dim.parent else dim.codes
+        roots = dim.roots if dim.children else dim.codes
         return roots[0] if len(roots) == 1 else None
 
     def unit_for(self, prefix: str, suffix: str) -> str | None:
         return self.unit_forms.get((normalize_prefix(prefix), normalize_unit_text(suffix)))
 
     @classmethod
-    def from_rules_data(cls, data: Mapping[str, Any]) -> Lexicon:
-        figures: Mapping[str, Any] = data.get("figures") or {}
-        time_name = figures.get("time")
-        dims: list[Dimension] = []
-        for name, spec in (data.get("dimensions") or {}).items():
-            codes, parent = _codes_of(spec)
-            dims.append(Dimension(str(name), codes, parent, is_time=str(name) == time_name))
-        if time_name and all(d.name != time_name for d in dims):
-            dims.append(Dimension(str(time_name), (), {}, is_time=True))
-
+    def from_rules(cls, rules: RuleSet) -> Lexicon:
+        """The lexicon of a parsed rules file: its dimensions, labels, defaults and units."""
         aliases: list[Alias] = []
-        labels: Mapping[str, Any] = data.get("labels") or {}
-        for dim in dims:
+        for dim in rules.dimensions:
             if dim.is_time:
                 continue
-            dim_labels: Mapping[str, Any] = labels.get(dim.name) or {}
-            unknown = set(map(str, dim_labels)) - set(dim.codes)
-            if unknown:
-                raise ValueError(
-                    f"labels.{dim.name} names codes not in the dimension: {sorted(unknown)}"
-                )
+            words = rules.labels.get(dim.name, {})
             for code in dim.codes:
-                entry: Mapping[str, Any] = dim_labels.get(code) or {}
+                entry = words.get(code, CodeLabel())
                 phrases = [code.replace("_", " ")]
-                if entry.get("label"):
-                    phrases.append(str(entry["label"]))
-                phrases += [str(a) for a in entry.get("aliases") or []]
+                if entry.label:
+                    phrases.append(entry.label)
+                phrases += entry.aliases
                 aliases += [Alias(p, dim.name, code) for p in dict.fromkeys(phrases)]
-                aliases += [
-                    Alias(str(p), dim.name, code, negative=True)
-                    for p in entry.get("negative_aliases") or []
-                ]
+                aliases += [Alias(p, dim.name, code, negative=True)
+                            for p in entry.negative_aliases]
 
-        defaults = {str(k): str(v) for k, v in (data.get("defaults") or {}).items()}
-        for name, code in defaults.items():
-            target = next((d for d in dims if d.name == name), None)
-            if target is None or code not in target.codes:
-                raise ValueError(f"defaults.{name}: {code!r} is not a code of that dimension")
-
+        spec = rules.figures
         unit_forms: dict[tuple[str, str], str] = {}
-        extra_words: Mapping[str, Iterable[str]] = figures.get("unit_words") or {}
-        for unit_code in list((figures.get("units") or {}).keys()) + list(extra_words):
-            forms = _unit_forms(str(unit_code))
-            forms += [_template_form(str(t)) for t in extra_words.get(unit_code, ())]
+        for unit_code in [*spec.units, *(u for u in spec.unit_words if u not in spec.units)]:
+            forms = _unit_forms(unit_code)
+            forms += [_template_form(t) for t in spec.unit_words.get(unit_code, ())]
             for prefix, suffix in forms:
                 key = (normalize_prefix(prefix), normalize_unit_text(suffix))
-                unit_forms.setdefault(key, str(unit_code))  # the first unit listed wins a tie
+                unit_forms.setdefault(key, unit_code)  # the first unit listed wins a tie
 
         return cls(
-            dimensions=tuple(dims),
+            dimensions=rules.dimensions,
             aliases=tuple(aliases),
-            defaults=defaults,
+            defaults=dict(rules.defaults),
             unit_forms=unit_forms,
-            value_column=str(figures.get("value", "value")),
-            unit_column=str(figures.get("unit", "unit")),
-            change_column=str(figures.get("change", "change")),
-            ignore_phrases=tuple(str(p) for p in data.get("ignore_phrases") or []),
+            value_column=spec.value,
+            unit_column=spec.unit or "unit",
+            change_column=spec.change or "change",
+            ignore_phrases=rules.ignore_phrases,
         )
 
     def prefix_words(self) -> set[str]:

@@ -44,20 +44,24 @@ class Normalised:
     checked: int  # rows checked for unit conflicts (0 when no unit words are declared)
 
 
-def form_pattern(form: str) -> str:
-    """An RE2 pattern for one written form of a unit, with groups `sign` and `number`."""
+def split_form(form: str) -> tuple[str, str]:
+    """The words before and after the number in a written form of a unit."""
     # "{n}" is the placeholder the prose extractor reads too; "#" is accepted as well.
     form = form.replace("{n}", "#")
     if "#" in form:
         before, after = form.split("#", 1)
-    else:
-        words = form.split()
-        if len(words) > 1:
-            before, after = words[0], " ".join(words[1:])
-        elif re.search(r"\w", form):
-            before, after = "", form
-        else:
-            before, after = form, ""
+        return before, after
+    words = form.split()
+    if len(words) > 1:
+        return words[0], " ".join(words[1:])
+    if re.search(r"\w", form):
+        return "", form
+    return form, ""
+
+
+def form_pattern(form: str) -> str:
+    """An RE2 pattern for one written form of a unit, with groups `sign` and `number`."""
+    before, after = split_form(form)
     return (rf"(?i)^\s*(?P<sign>{_SIGN})\s*{_literal(before)}\s*(?P<number>{_NUMBER})\s*"
             rf"{_literal(after)}\s*$")
 

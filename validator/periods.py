@@ -1,15 +1,107 @@
-"""Dates and periods named in prose, as codes of the rules' time dimension.
+"""Periods: the codes of a time dimension, their arithmetic, and periods named in prose.
 
-Codes: "2020" (year), "2020-12" (month), "2021-Q1" (quarter), "2021-01/2021-03" (a run of months,
-e.g. year to date). Relative periods ("last year", "last month") resolve against the release date;
-"a year earlier" and "year to date" resolve against the period the text is currently about.
+One vocabulary serves the rules file, the checks and the extractor. Codes: "2020" (year),
+"2020-12" (month), "2020Q3" or "2020-Q3" (quarter), "2020H1" / "2020S1" (half), "2020-W05" (week),
+"2020-01-D1" / "2020-01-10d" (first ten days), "2020-03-YTD" (January to March).
+
+In prose, relative periods ("last year", "last month") resolve against the release date; "a year
+earlier" and "year to date" resolve against the period the text is currently about. The extractor
+works with "2021-Q1" and runs of months ("2021-01/2021-03") and writes each code the way the rules
+file writes its periods (`in_vocabulary`), so "the first three months of 2020" is "2020-03-YTD"
+and a quarter is "2020Q1" where the hierarchy says so.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+
+PERIOD_PATTERN = (
+    r"^\d{4}(?:-\d{2}(?:-(?:D1|D2|10d|20d|YTD))?|-?Q[1-4]|-?H[12]|-?S[12]|-W\d{2})?$"
+)
+_PERIOD = re.compile(PERIOD_PATTERN)
+
+
+def is_period(code: str) -> bool:
+    return _PERIOD.fullmatch(code) is not None
+
+
+def shift_period(code: str, years: int = -1) -> str | None:
+    """The same period `years` years away: 2020 -> 2019, 2020-12 -> 2019-12, 2020Q3 -> 2019Q3."""
+    if not is_period(code):
+        return None
+    year = int(code[:4]) + years
+    if not 0 < year < 10000:
+        return None
+    return f"{year:04d}{code[4:]}"
+
+
+def previous_period(code: str) -> str | None:
+    """The period just before: 2020-01 -> 2019-12, 2020Q1 -> 2019Q4, 2020H1 -> 2019H2, 2020 ->
+    2019. None for periods without a predecessor of the same length (weeks, days, year to date)."""
+    if re.fullmatch(r"\d{4}", code):
+        return shift_period(code)
+    match = re.fullmatch(r"(\d{4})(-?)([QHS]?)(\d{1,2})", code)
+    if match is None or not is_period(code):
+        return None
+    year, sep, letter, number = int(match[1]), match[2], match[3], int(match[4])
+    last = {"Q": 4, "H": 2, "S": 2, "": 12}[letter]
+    if number > 1:
+        year_code, number = year, number - 1
+    else:
+        year_code, number = year - 1, last
+    if not 0 < year_code < 10000:
+        return None
+    digits = f"{number:02d}" if letter == "" else str(number)
+    return f"{year_code:04d}{sep}{letter}{digits}"
+
+
+def in_vocabulary(code: str, known: Collection[str]) -> str:
+    """A period as the extractor names it ("2021-Q1", "2021-01/2021-03"), written the way the
+    rules file writes its periods: a code it lists, else the form its codes use, else the
+    canonical form. A run of months that no code names stays a run (and is reported unknown)."""
+    candidates = _spellings(code)
+    listed = next((c for c in candidates if c in known), None)
+    if listed is not None:
+        return listed
+    for candidate in candidates:
+        form = _form_of(candidate)
+        if form and any(_form_of(k) == form for k in known):
+            return candidate
+    return candidates[0]
+
+
+def _spellings(code: str) -> list[str]:
+    """Every code that names the same period, the canonical one first."""
+    quarter = re.fullmatch(r"(\d{4})-?Q([1-4])", code)
+    if quarter:
+        year, q = quarter.groups()
+        return [f"{year}-Q{q}", f"{year}Q{q}"]
+    run = re.fullmatch(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})", code)
+    if not run or run[1] != run[3]:
+        return [code]
+    year, first, last = run[1], int(run[2]), int(run[4])
+    spellings = []
+    if first == 1:
+        spellings.append(f"{year}-{last:02d}-YTD")
+    if last == first + 2 and first % 3 == 1:
+        q = (first + 2) // 3
+        spellings += [f"{year}Q{q}", f"{year}-Q{q}"]
+    if last == first + 5 and first in (1, 7):
+        h = 1 if first == 1 else 2
+        spellings += [f"{year}H{h}", f"{year}-H{h}", f"{year}S{h}", f"{year}-S{h}"]
+    if (first, last) == (1, 12):
+        spellings.append(year)
+    return [*spellings, code] if spellings else [code]
+
+
+def _form_of(code: str) -> str | None:
+    """The shape of a period code with its numbers taken out ("2020Q3" -> "YQn")."""
+    if not is_period(code):
+        return None
+    return re.sub(r"\d", "n", code[4:]).replace("nn", "n")
 
 MONTH_NUMBERS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,

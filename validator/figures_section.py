@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from validator.model import Dimension, ParseContext
+from validator.model import Dimension, ParseContext, Severity
 from validator.numbers import Rounding
-from validator.report import Severity
 from validator.yamlpos import Path
 
 REAL_FIGURE_KEYS = ("share", "abs_change", "signed", "unit_words", "negatives")
@@ -56,8 +55,7 @@ def _column_rounding(ctx: ParseContext, raw: Any, path: Path) -> dict[str, Round
     allowed = ", ".join(e.value for e in Rounding)
     for role, value in raw.items():
         if role not in ROLES:
-            ctx.error((*path, role), f"unknown column '{role}' in 'rounding' (expected one of: "
-                      f"{', '.join(ROLES)})", at_key=True)
+            ctx.unknown_key((*path, role), str(role), ROLES, "'rounding'", noun="column")
             continue
         try:
             result[role] = Rounding(value)
@@ -124,10 +122,7 @@ def parse_revisions(ctx: ParseContext, raw: Any) -> Severity:
     if not isinstance(raw, dict):
         ctx.error(path, "'revisions' must be a mapping such as {severity: warning}")
         return Severity.WARNING
-    for key in raw:
-        if key != "severity":
-            ctx.error((*path, key), f"unknown key '{key}' in 'revisions' (expected: severity)",
-                      at_key=True)
+    ctx.unknown_keys(raw, path, ("severity",), "'revisions'")
     value = raw.get("severity", "warning")
     try:
         return Severity(value)
