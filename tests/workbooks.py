@@ -1,4 +1,4 @@
-"""Workbooks built in the tests: the bundled example as Excel stores it, tidy or laid out for print."""
+"""Workbooks built in the tests: the bundled example as Excel stores it, tidy or for print."""
 
 from __future__ import annotations
 

@@ -135,7 +135,7 @@ def check_command(tables: tuple[str, ...], rules_path: str, formats: tuple[str, 
             report = apply_baseline(report, baseline)
         records = report.to_records()
         if annotate_path is not None:
-            _annotate(table, records, annotate_path)
+            _annotate(table, records, annotate_path, rules.figures.value)
         for texts, fmt in zip(rendered, chosen, strict=True):
             texts.append(render(fmt, records))
         if report.count_failing(FailOn(fail_on)):
@@ -246,11 +246,11 @@ def _refuse_overwrite(target: str, inputs: Sequence[str]) -> None:
             raise click.UsageError(f"--annotate {target} is an input; name another file")
 
 
-def _annotate(table: str, records: dict[str, object], target: str) -> None:
+def _annotate(table: str, records: dict[str, object], target: str, value_column: str) -> None:
     from validator.annotate import annotate
 
     try:
-        annotate(None if table == "-" else table, records, target)
+        annotate(None if table == "-" else table, records, target, value_column)
     except InputError as exc:
         raise BadInput(str(exc)) from None
 
@@ -285,6 +285,34 @@ def extract_command(release: str, rules_path: str, release_date: datetime | None
     for unplaced in found.extraction.unplaced:
         click.echo(f"validator: unplaced: sentence {unplaced.sentence}: '{unplaced.text}': "
                    f"{unplaced.reason}", err=True)
+    return EXIT_CLEAN
+
+
+@cli.command("layout")
+@click.argument("table", metavar="TABLE")
+@click.option("--rules", "rules_path", required=True, metavar="RULES.yaml",
+              help="The rules file: its dimensions, codes and labels.")
+@click.option("--sheet", "sheets", multiple=True, metavar="NAME",
+              help="Only this sheet (repeatable).")
+@click.option("--suggest", is_flag=True, default=True,
+              help="Print the layout found, and the hierarchy its indentation shows, as a "
+                   "rules-file section (the default and only action).")
+def layout_command(table: str, rules_path: str, sheets: tuple[str, ...], suggest: bool) -> int:
+    """Print how TABLE (a workbook or CSV laid out for print) is read, as a `layout` section.
+
+    Parents and children shown by the indentation of the row labels come out as a
+    `dimensions` hierarchy to paste into the rules file.
+    """
+    from validator.layout import suggest as suggest_layout
+    from validator.table import read_grids
+
+    del suggest
+    try:
+        rules = load_rules(rules_path)
+        grids = read_grids(table, rules, sheets)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    click.echo(suggest_layout(grids, rules), nl=False)
     return EXIT_CLEAN
 
 

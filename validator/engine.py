@@ -56,7 +56,16 @@ class FigureRefs:
         self.dims = [d.name for d in rules.dimensions]
         self.spec = spec
         named = {*self.dims, spec.value, spec.change, spec.unit}
+        # A figure's cells are those of its printed numbers, the value's first.
+        self.number_columns = [c for c in (spec.value, spec.change, spec.share, spec.abs_change)
+                               if c]
         self.extra = [c for c in table.frame.columns if c not in named]
+
+    def _cells(self, index: int) -> dict[str, str]:
+        if self.table.cells is None:
+            return {}
+        refs = self.table.cells.of(index)
+        return {c: refs[c] for c in self.number_columns if c in refs}
 
     def ref(self, role: FigureRole) -> FigureRef:
         row = self.table.frame.iloc[role.row_index]
@@ -69,7 +78,7 @@ class FigureRefs:
             change=str(row[spec.change]) if spec.change else "",
             role=role.role,
             extra={c: str(row[c]) for c in self.extra},
-            cells={} if self.table.cells is None else self.table.cells.of(role.row_index),
+            cells=self._cells(role.row_index),
         )
 
 

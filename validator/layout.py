@@ -700,3 +700,30 @@ class _Reader:
 
 def _looks_numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[(\-+\u2212]?\s*[$€£]?\s*\d[\d,.\s]*%?\)?", text.strip()))
+
+
+def suggest(grids: Sequence[Grid], rules: RuleSet) -> str:
+    """A `layout` section for the sheets, and the hierarchy their indentation shows, as YAML."""
+    import yaml
+
+    sheets: list[dict[str, Any]] = []
+    hierarchy: dict[str, dict[str, list[str]]] = {}
+    skipped: list[str] = []
+    for grid in grids:
+        laid = lay_out(grid, rules, rules.layout.for_sheet(grid.sheet) if rules.layout else None)
+        if laid is None or not laid.records:
+            skipped.append(grid.sheet or "(the table)")
+            continue
+        sheets.append(laid.suggestion["layout"])
+        for dim, children in laid.suggestion["hierarchy"].items():
+            merged = hierarchy.setdefault(dim, {})
+            for parent, kids in children.items():
+                merged.setdefault(parent, [])
+                merged[parent].extend(k for k in kids if k not in merged[parent])
+    document: dict[str, Any] = {"layout": {"sheets": sheets}}
+    if hierarchy:
+        document["dimensions"] = hierarchy
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    if skipped:
+        text += "".join(f"# no figures laid out for print in sheet '{s}'\n" for s in skipped)
+    return text

@@ -521,3 +521,24 @@ def _dialect_numbers(dialect: CsvDialect, cells: pd.Series, delimiter: str) -> t
     thousands = dialect.thousands if dialect.thousands is not None else (
         detected[1] if decimal == "," else ",")
     return decimal, thousands
+
+
+def read_grids(path: str, rules: RuleSet | None = None, sheets: Sequence[str] = ()) -> list[Grid]:
+    """The sheets of a workbook (or a CSV as one sheet) as grids of printed text."""
+    from validator.sheets import open_workbook
+
+    fmt = detect_format(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError([f"{path}: cannot read the table: {exc.strerror or exc}"]) from None
+    if fmt in WORKBOOKS:
+        try:
+            listed = open_workbook(data, fmt, sheets or None)
+        except Exception as exc:  # each library's own errors
+            raise InputError([f"{path}: cannot read as {fmt.upper()}: {exc}"]) from None
+        return [g for _, g in listed if g is not None]
+    dialect = rules.layout.csv if rules is not None and rules.layout is not None else CsvDialect()
+    text, _ = _decode(data, dialect.encoding)
+    delimiter = dialect.delimiter or sniff_delimiter(text, "\t" if fmt == "tsv" else ",")
+    return [Grid("", _strip_rows(list(csv.reader(io.StringIO(text), delimiter=delimiter))))]

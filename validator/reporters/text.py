@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from validator.reporters.common import describe_key, plural
+from validator.reporters.common import describe_key, figure_place, plural
 
 NOT_EVALUATED_SHOWN = 3
 
 
 def describe_figure(figure: Mapping[str, Any]) -> str:
-    where = f"row {figure['row']}" if figure.get("row") is not None else "no row"
+    where = figure_place(figure)
     value = figure["value"] or "(empty)"
     unit = f" {figure['unit']}" if figure.get("unit") else ""
     change = f", change {figure['change']}%" if figure.get("change") else ""
@@ -25,6 +25,10 @@ class TextReporter:
         title = records.get("title") or "Release check"
         lines.append(title)
         lines.append(f"table: {records['inputs']['table']}  rules: {records['inputs']['rules']}")
+        if records["inputs"].get("read"):
+            lines.append(f"read: {records['inputs']['read']}")
+        for part in records.get("unread") or []:
+            lines.append(f"not read: {part}")
         lines.append("")
         for d in records["discrepancies"]:
             lines.append(f"{d['severity'].upper()} [{d['rule']}] {d['message']}")
