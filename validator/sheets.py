@@ -244,7 +244,7 @@ _ODS_ROW_LIMIT = 1_048_576  # repeated empty rows at a sheet's end are not expan
 
 
 def _ods_rows(sheet: Any) -> tuple[list[list[str]], list[Range]]:
-    from odf.table import CoveredTableCell, TableCell, TableRow
+    from odf.table import TableRow
 
     rows: list[list[str]] = []
     merged: list[Range] = []
@@ -255,8 +255,8 @@ def _ods_rows(sheet: Any) -> tuple[list[list[str]], list[Range]]:
             if cell.qname[1] not in ("table-cell", "covered-table-cell"):
                 continue
             times = int(cell.getAttribute("numbercolumnsrepeated") or 1)
-            text = _ods_text(cell) if isinstance(cell, TableCell) else ""
-            if isinstance(cell, TableCell) and not isinstance(cell, CoveredTableCell):
+            text = _ods_text(cell) if cell.qname[1] == "table-cell" else ""
+            if cell.qname[1] == "table-cell":
                 span_r = int(cell.getAttribute("numberrowsspanned") or 1)
                 span_c = int(cell.getAttribute("numbercolumnsspanned") or 1)
                 if span_r > 1 or span_c > 1:
