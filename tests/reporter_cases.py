@@ -52,6 +52,7 @@ def problem_report() -> Report:
         severity=Severity.ERROR,
         description="Trade balance equals exports minus imports",
         message="balance 5.3 is not exports 258.4 - imports 206.0 = 52.4",
+        headline="Figures that should balance do not add up",
         figures=(
             FigureRef(
                 key={"region": "World", "item": "balance"},
@@ -92,6 +93,7 @@ def problem_report() -> Report:
         description="Regional exports add up to the world total",
         message="exports 258.4 USD bn is not the sum of its parts"
         " 120.0 USD bn + 995 USD m = 121.0 USD bn (46.8% of the total)",
+        headline="A total does not equal the sum of its parts",
         figures=(
             FigureRef(
                 key={"region": EVIL_REGION, "item": "exports"},

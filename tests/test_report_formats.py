@@ -53,7 +53,8 @@ def test_json_has_the_documented_shape(records: dict[str, object]) -> None:
     assert data["coverage"] == {"figures_checked": 3, "unconstrained": []}
     assert data["baseline"] is None  # no --baseline given
     (d,) = data["discrepancies"]
-    assert set(d) == {"rule", "kind", "severity", "description", "message", "context", "figures",
+    assert set(d) == {"rule", "kind", "headline", "severity", "description", "message", "context",
+                      "figures",
                       "expected", "reported", "gap", "unit"}
     assert set(d["figures"][0]) == {"key", "value", "unit", "change", "row", "role", "extra"}
     assert data["rules"][-1] == {"id": "non-negative", "kind": "bounds", "description": "",

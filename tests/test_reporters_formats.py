@@ -184,7 +184,8 @@ def _one_discrepancy(message: str, label: str, rule: str = "r1", row: int | None
         rules_file="rules.yaml",
         figures=1,
         rules=(RuleSummary(rule, "bounds", "desc", Severity.ERROR, 1, 1, 0),),
-        discrepancies=(Discrepancy(rule, "bounds", Severity.ERROR, "desc", message, (figure,)),),
+        discrepancies=(Discrepancy(rule, "bounds", Severity.ERROR, "desc", message, (figure,),
+                                   "A figure is outside its allowed range"),),
         not_evaluated=(),
     )
 

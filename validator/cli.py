@@ -12,21 +12,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
 from validator import __version__
+from validator.api import check, extract, table_of
 from validator.baseline import apply_baseline, baseline_document, dumps, load_baseline
-from validator.claims import ReleaseView, all_parts_result, record_result
-from validator.engine import check as run_check
 from validator.errors import InputError
-from validator.model import Outcome, RuleSet
+from validator.model import RuleSet
 from validator.progress import StageProgress, wanted
-from validator.prose import is_release, read_release_figures, table_results, unplaced_result
+from validator.prose import Release, is_release
 from validator.report import FailOn, Report
 from validator.reporters import COMBINABLE, INTERACTIVE, REPORTERS, Format, render
 from validator.rules import load_rules
-from validator.table import FORMATS, Table, read_table, require_columns
+from validator.table import FORMATS, Table
 
 EXIT_CLEAN, EXIT_DISCREPANCIES, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -196,40 +196,23 @@ class CheckOptions:
 
 
 def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
-    builtins: list[Outcome] = []
-    if is_release(table):
-        figures, builtins = _release(table, rules, options)
-    else:
-        figures = read_table(table, options.table_format, rules, options.sheets)
-    prior = read_table(options.prior, rules=rules) if options.prior else None
+    source: Table | Release = (extract(table, rules, release_date=options.release_date)
+                               if is_release(table) else table_of(table, options.table_format,
+                                                            rules=rules, sheets=options.sheets))
+    kwargs: dict[str, Any] = {
+        "prior": options.prior, "figures_table": options.figures_table,
+        "history": options.history,
+    } if isinstance(source, Release) else {"prior": options.prior}
+    size = len(source.table.frame if isinstance(source, Release) else source.frame)
     # The size is known only once the table is read, so a bar starts with "read" done.
-    if not (options.interactive and wanted(len(figures.frame), sys.stderr)):
-        return run_check(figures, rules, builtins, prior)
+    if not (options.interactive and wanted(size, sys.stderr)):
+        return check(source, rules, **kwargs)
     progress = StageProgress(2 + len(rules.rules), sys.stderr)
     progress("read")
     try:
-        return run_check(figures, rules, builtins, prior, progress)
+        return check(source, rules, progress=progress, **kwargs)
     finally:
         progress.close()
-
-
-def _release(path: str, rules: RuleSet,
-             options: CheckOptions) -> tuple[Table, list[Outcome]]:
-    """The figures a press release states, and the checks on its prose."""
-    release = read_release_figures(path, rules, options.release_date)
-    builtins = [unplaced_result(release)]
-    values = release.table.frame
-    if options.figures_table:
-        other = read_table(options.figures_table, rules=rules)
-        builtins += table_results(release, other, rules)
-        values = other.frame
-    view = ReleaseView(release.extraction.sentences, release.table.frame)
-    builtins.append(all_parts_result(view, values, rules))
-    if options.history:
-        past = read_table(options.history, rules=rules)
-        require_columns(past, rules)
-        builtins.append(record_result(view, past.frame, rules))
-    return release.table, builtins
 
 
 def _refuse_overwrite(target: str, inputs: Sequence[str]) -> None:
@@ -278,7 +261,7 @@ def extract_command(release: str, rules_path: str, release_date: datetime | None
     """
     try:
         rules = load_rules(rules_path)
-        found = read_release_figures(release, rules, release_date.date() if release_date else None)
+        found = extract(release, rules, release_date=release_date.date() if release_date else None)
     except InputError as exc:
         raise BadInput(str(exc)) from None
     click.echo(found.table.frame.to_csv(index=False, lineterminator="\n"), nl=False)

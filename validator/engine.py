@@ -11,7 +11,9 @@ from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
 from validator.model import (
+    BUILTIN_HEADLINES,
     COLUMN_ROLES,
+    BuiltinKind,
     Evaluation,
     FigureRole,
     FiguresSpec,
@@ -199,6 +201,11 @@ def _absent_columns(rule: Rule, spec: FiguresSpec, table: Table) -> str:
     return ""
 
 
+def headline_of(kind: str) -> str:
+    """A rule kind's headline; KeyError for a kind that has none (never a silent fallback)."""
+    return CHECKS[kind].headline if kind in CHECKS else BUILTIN_HEADLINES[BuiltinKind(kind)]
+
+
 def _discrepancy(outcome: Outcome, finding: Finding,
                  resolve: Callable[[FigureRole], FigureRef]) -> Discrepancy:
     return Discrepancy(
@@ -213,6 +220,7 @@ def _discrepancy(outcome: Outcome, finding: Finding,
         reported=_rounded(finding.reported, finding.decimals),
         gap=None if finding.gap is None else _round(finding.gap, finding.decimals),
         unit=finding.unit,
+        headline=headline_of(outcome.kind),
     )
 
 

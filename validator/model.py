@@ -240,6 +240,25 @@ class Evaluation:
         self.touched = np.concatenate([self.touched, other.touched])
 
 
+class BuiltinKind(enum.StrEnum):
+    """Kinds of the rules that are not in the rules file."""
+
+    INPUT = "input"
+    PROSE = "prose"
+    REVISION = "revision"
+    SIGN = "sign"
+
+
+# What a failing built-in rule means for the reader; a rules-file kind's headline is in its
+# module (validator/checks/).
+BUILTIN_HEADLINES: Mapping[BuiltinKind, str] = {
+    BuiltinKind.INPUT: "A problem with the table itself",
+    BuiltinKind.PROSE: "The text and the figures disagree",
+    BuiltinKind.REVISION: "A figure differs from the previous release",
+    BuiltinKind.SIGN: "A rate on a figure whose sign changed",
+}
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What every rule hands the engine, from the rules file or built in (input checks, sign

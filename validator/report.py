@@ -72,6 +72,7 @@ class Discrepancy:
     description: str
     message: str
     figures: tuple[FigureRef, ...]
+    headline: str  # what the rule's kind means for the reader, in plain words
     context: Mapping[str, str] = field(default_factory=dict)
     expected: tuple[float, float] | None = None
     reported: tuple[float, float] | None = None
@@ -82,6 +83,7 @@ class Discrepancy:
         return {
             "rule": self.rule,
             "kind": self.kind,
+            "headline": self.headline,
             "severity": self.severity.value,
             "description": self.description,
             "message": self.message,

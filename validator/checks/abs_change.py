@@ -147,4 +147,6 @@ def _finding(figures: Figures, time: str, now: int, then: int | None,
     )
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("abs_change",))
+CHECK = Check(
+    headline="A change in amount does not match the figures",
+    keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("abs_change",))

@@ -27,6 +27,7 @@ def no_columns(options: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Check:
+    headline: str  # what a failing rule of this kind means for the reader, in plain words
     keys: tuple[str, ...]  # rule keys this kind accepts besides its own name
     parse: Callable[[dict[str, Any], Path, ParseContext], Any]
     evaluate: Callable[[Rule, Figures, EvalContext], Evaluation]

@@ -128,4 +128,6 @@ def reads(options: Options) -> tuple[str, ...]:
     return ("change",) if options.measure == "change" else ()
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate, reads=reads)
+CHECK = Check(
+    headline="A figure is outside its allowed range",
+    keys=(), parse=parse, evaluate=evaluate, reads=reads)

@@ -167,4 +167,6 @@ def _finding(options: Options, figures: Figures, total: int, parts: np.ndarray,
     )
 
 
-CHECK = Check(keys=("complete",), parse=parse, evaluate=evaluate)
+CHECK = Check(
+    headline="A total does not equal the sum of its parts",
+    keys=("complete",), parse=parse, evaluate=evaluate)

@@ -201,4 +201,6 @@ def _finding(options: Options, figures: Figures, rows: np.ndarray,
                            expected=right, reported=left, gap=gap)
 
 
-CHECK = Check(keys=("along",), parse=parse, evaluate=evaluate)
+CHECK = Check(
+    headline="Figures that should balance do not add up",
+    keys=("along",), parse=parse, evaluate=evaluate)

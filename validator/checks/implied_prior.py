@@ -149,4 +149,6 @@ def _against_reported(rule: Rule, figures: Figures, prior: Figures,
     return result
 
 
-CHECK = Check(keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("change",))
+CHECK = Check(
+    headline="The growth rates imply prior-year figures that do not add up",
+    keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("change",))

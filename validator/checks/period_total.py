@@ -196,4 +196,6 @@ def _within_month(rule: Rule, figures: Figures) -> Evaluation:
     return result
 
 
-CHECK = Check(keys=("complete",), parse=parse, evaluate=evaluate)
+CHECK = Check(
+    headline="A period total does not match its parts",
+    keys=("complete",), parse=parse, evaluate=evaluate)

@@ -141,4 +141,6 @@ def _finding(options: Options, figures: Figures, part: int, whole: int,
     )
 
 
-CHECK = Check(keys=("of",), parse=parse, evaluate=evaluate, reads=lambda options: ("share",))
+CHECK = Check(
+    headline="A share does not match its amounts",
+    keys=("of",), parse=parse, evaluate=evaluate, reads=lambda options: ("share",))

@@ -36,29 +36,8 @@ _ENV = jinja2.Environment(
     keep_trailing_newline=True,
 )
 
-# What a kind of rule means for the reader, in words; the message carries the arithmetic.
-_HEADLINES: Mapping[str, str] = {
-    "breakdown": "A total does not equal the sum of its parts",
-    "identity": "Figures that should balance do not add up",
-    "bounds": "A figure is outside its allowed range",
-    "share": "A share does not match its amounts",
-    "abs_change": "A change in amount does not match the figures",
-    "period_total": "A period total does not match its parts",
-    "implied_prior": "The growth rates imply prior-year figures that do not add up",
-    "revision": "A figure differs from the previous release",
-    "sign": "A rate on a figure whose sign changed",
-    "prose": "The text and the figures disagree",
-    "input": "A problem with the table itself",
-}
-
 # Sort key for discrepancies without any row: after all those with one.
 _NO_ROW = 10**9
-
-
-def _headline(d: Mapping[str, Any]) -> str:
-    if str(d["rule"]).startswith("input."):
-        return _HEADLINES["input"]
-    return _HEADLINES.get(str(d.get("kind", "")), "Figures do not add up")
 
 
 def _figure_view(f: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,7 +63,7 @@ def _discrepancy_view(i: int, d: Mapping[str, Any]) -> dict[str, Any]:
         "severity_rank": SEVERITY_ORDER.get(d["severity"], len(SEVERITY_ORDER)),
         "rule": d["rule"],
         "kind": d.get("kind", ""),
-        "headline": _headline(d),
+        "headline": d["headline"],
         "description": d.get("description", ""),
         "message": d["message"],
         "context": describe_key(d["context"]) if d.get("context") else "",
