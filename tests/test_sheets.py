@@ -449,3 +449,85 @@ def test_xls_and_ods_are_read_as_printed(tmp_path: Path) -> None:
     read = read_table(str(tmp_path / "f.ods"), rules=rules)
     assert read.frame.values.tolist() == [["exports", "183.6", "3.8"]]
     assert read.cells is not None and read.cells.of(0)["value"] == "figures!B2"
+
+
+def test_xls_numbers_read_under_their_formats(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    notes = book.add_sheet("Notes")
+    notes.write(0, 0, "About this table")
+    sheet = book.add_sheet("figures")
+    for c, name in enumerate(("flow", "value", "change_pct")):
+        sheet.write(0, c, name)
+    one, percent = xlwt.easyxf(num_format_str="0.0"), xlwt.easyxf(num_format_str="0.0%")
+    red = xlwt.easyxf(num_format_str="0.0;[Red]0.0")
+    sheet.write(1, 0, "exports")
+    sheet.write(1, 1, 183.6, one)
+    sheet.write(1, 2, 0.038, percent)
+    sheet.write(2, 0, "balance")
+    sheet.write(2, 1, -71, red)
+    book.save(str(tmp_path / "f.xls"))
+    rules = parse_rules("figures: {value: value, change: change_pct}\n"
+                        "dimensions: {flow: [exports, balance]}\nrules: []\n", "r.yaml")
+    table = read_table(str(tmp_path / "f.xls"), rules=rules)
+    assert table.frame.values.tolist() == [["exports", "183.6", "3.8"], ["balance", "-71.0", ""]]
+    assert table.cells is not None and table.cells.of(1)["value"] == "figures!B3"
+    assert table.unread == ("sheet 'Notes' not read: no header with the columns the rules file "
+                            "names (flow, value) and no table laid out for print",)
+
+
+def test_a_csv_laid_out_for_print_with_decimal_commas(tmp_path: Path) -> None:
+    rules = load_rules(str(RULES))
+    lines = [
+        "Table 1. ICT exports by product, 2020 (USD billion);;",
+        ";;",
+        "Product;Exports;% change",
+        "ICT goods;183,6;3,8",
+        "  Semiconductors;100,3;5,4",
+        "  Displays;20,7;-5,1",
+        "Source: the ministry;;",
+    ]
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_table(str(path), rules=rules)
+    assert table.frame[["flow", "product", "partner", "period", "value", "unit",
+                        "change_pct"]].values.tolist() == [
+        ["exports", "ICT", "World", "2020", "183.6", "USD bn", "3.8"],
+        ["exports", "semiconductors", "World", "2020", "100.3", "USD bn", "5.4"],
+        ["exports", "displays", "World", "2020", "20.7", "USD bn", "-5.1"],
+    ]
+    assert table.reading == ("CSV (delimiter ';' (detected), decimal comma, thousands ' '): "
+                             "header rows 3, labels A: product, unit USD bn")
+    assert table.cells is not None and table.cells.of(1) == {"value": "B5", "change_pct": "C5"}
+
+
+def test_annotate_keeps_formulas_and_their_values(tmp_path: Path) -> None:
+    rules_text = ("figures: {value: value}\ndimensions: {flow: [exports, imports, balance]}\n"
+                  "rules:\n  - {id: balance, identity: balance = exports - imports, "
+                  "along: flow}\n")
+    (tmp_path / "r.yaml").write_text(rules_text)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["flow", "value"])
+    sheet.append(["exports", 183.6])
+    sheet.append(["imports", 112.6])
+    sheet.append(["balance", "=B2-B3+1"])
+    for cell in ("B2", "B3", "B4"):
+        sheet[cell].number_format = "0.0"
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    set_cached_values(path, {"xl/worksheets/sheet1.xml": {"B4": "72"}})
+    out = tmp_path / "a.xlsx"
+    assert main(["check", str(path), "--rules", str(tmp_path / "r.yaml"), "--annotate",
+                 str(out), "--format", "json", "--output", str(tmp_path / "r.json")]) == 1
+    copy = openpyxl.load_workbook(out)["Sheet"]
+    assert copy["B4"].value == "=B2-B3+1"
+    assert copy["B4"].number_format == "0.0"
+    assert copy["B4"].comment is not None
+    assert openpyxl.load_workbook(out, data_only=True)["Sheet"]["B4"].value == 72
+    # The copy reads as the original did: the stored value is still there.
+    again = check(read_table(str(out), rules=parse_rules(rules_text, "r.yaml")),
+                  parse_rules(rules_text, "r.yaml"))
+    assert [d.rule for d in again.discrepancies] == ["balance"]

@@ -3,8 +3,9 @@
 A copy of the input workbook (a new one for a CSV, .xls or .ods: the cells as read) gets every
 discrepancy as a comment on each of its figures' cells, the most likely wrong cell (rank 1 of
 the report's `suspects`, when the report has them) filled, and a last sheet with the summary.
-Number formats and formulas are kept; the original file is never opened for writing, and the
-copy is written to a temporary file first and then moved into place.
+Number formats and formulas are kept, with the values the spreadsheet application stored for
+them; the original file is never opened for writing, and the copy is written to a temporary
+file first and then moved into place.
 
 Reads the report records only (docs/json-report.md), like every reporter.
 """
@@ -14,7 +15,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -41,8 +44,6 @@ def annotate(source: str | None, records: Mapping[str, Any], target: str,
             book = openpyxl.load_workbook(source, keep_vba=suffix == ".xlsm")
         except Exception as exc:  # openpyxl's own errors: the message is what matters
             raise InputError([f"{source}: cannot copy the workbook: {exc}"]) from None
-        # openpyxl keeps formulas but not their stored values: the copy recalculates on open.
-        book.calculation.fullCalcOnLoad = True
         positions: dict[str, int] = {}
     else:
         book = _new_book(source)
@@ -67,7 +68,7 @@ def annotate(source: str | None, records: Mapping[str, Any], target: str,
             book[sheet][cell].fill = PatternFill(fill_type="solid", start_color=SUSPECT_FILL,
                                                  end_color=SUSPECT_FILL)
     _summary_sheet(book, records)
-    _save(book, target)
+    _save(book, target, source if suffix in (".xlsx", ".xlsm") else None)
 
 
 def _new_book(source: str | None) -> Any:
@@ -194,15 +195,84 @@ def _summary_sheet(book: Any, records: Mapping[str, Any]) -> None:
                 cell.value = value
 
 
-def _save(book: Any, target: str) -> None:
+def _sheet_parts(path: str) -> dict[str, str]:
+    """Sheet title -> the sheet's XML part in an .xlsx file."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {ws.title: str(getattr(ws, "_worksheet_path", "")) for ws in book.worksheets}
+    finally:
+        book.close()
+
+
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*?)>\s*(<f\b[^>]*?(?:/>|>.*?</f>))\s*(?:<v\s*/>|<v></v>)?"
+                           rb"\s*</c>", re.S)
+_ORIGINAL_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)>(.*?)</(?:\w+:)?c>", re.S)
+_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _stored_values(xml: bytes) -> dict[bytes, tuple[bytes, bytes | None]]:
+    """Cell -> (stored value, type) of every formula cell that has a stored value."""
+    found = {}
+    for attributes, inner in _ORIGINAL_CELL.findall(xml):
+        if b"<f" not in inner and b":f" not in inner:
+            continue
+        ref, value = _REF.search(attributes), _VALUE.search(inner)
+        if ref and value:
+            kind = _TYPE.search(attributes)
+            found[ref[1]] = (value[1], kind[1] if kind else None)
+    return found
+
+
+def _restore_stored_values(original: str, copy: str) -> None:
+    """Put the original's stored formula values back into the copy.
+
+    openpyxl writes formulas without the values a spreadsheet application stored with them;
+    without them the copy would read (here and in any reader that does not calculate) as
+    formulas with no value.
+    """
+    before, after = _sheet_parts(original), _sheet_parts(copy)
+    with zipfile.ZipFile(original) as archive:
+        stored = {title: _stored_values(archive.read(part)) for title, part in before.items()
+                  if part in archive.namelist()}
+    with zipfile.ZipFile(copy) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    for title, part in after.items():
+        values = stored.get(title)
+        if not values or part not in parts:
+            continue
+
+        def put_back(found: re.Match[bytes], values: dict[bytes, tuple[bytes, bytes | None]]
+                     = values) -> bytes:
+            attributes, formula = found[1], found[2]
+            ref = _REF.search(attributes)
+            if ref is None or ref[1] not in values:
+                return found[0]
+            value, kind = values[ref[1]]
+            if kind and kind != b"n" and not _TYPE.search(attributes):
+                attributes += b' t="' + kind + b'"'
+            return b"<c" + attributes + b">" + formula + b"<v>" + value + b"</v></c>"
+
+        parts[part] = _FORMULA_CELL.sub(put_back, parts[part])
+    with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def _save(book: Any, target: str, original: str | None) -> None:
     folder = Path(target).resolve().parent
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".xlsx.part")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".validator-", suffix=".xlsx")
     except OSError as exc:
         raise InputError([f"{target}: cannot write the annotated copy: {exc.strerror}"]) from None
     os.close(handle)
     try:
         book.save(temporary)
+        if original is not None:
+            _restore_stored_values(original, temporary)
         os.replace(temporary, target)
     except OSError as exc:
         raise InputError([f"{target}: cannot write the annotated copy: {exc.strerror}"]) from None

@@ -456,7 +456,8 @@ class _Reader:
         if not laid.records:
             return None if not explicit else laid
         label_text = ", ".join(f"{column_letter(c)}: {d}" for c, d in sorted(labels.items()))
-        laid.description = (f"sheet '{grid.sheet}': header rows "
+        where = f"sheet '{grid.sheet}': " if grid.sheet else ""
+        laid.description = (f"{where}header rows "
                             f"{', '.join(map(str, header_rows))}, labels {label_text}"
                             + (f", unit {sheet_unit}" if sheet_unit else ""))
         laid.suggestion = self._suggestion(header_rows, labels, fixed, sheet_unit, data_start)
