@@ -17,7 +17,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from validator.extract import Lexicon, extract_figures  # noqa: E402
+from validator.extraction import Lexicon, extract_figures  # noqa: E402
 from validator.rules import load_rules  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from validator.errors import InputError
-from validator.extract import (
+from validator.extraction import (
     Lexicon,
     direction_findings,
     extract_figures,

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ROOT
 from validator.cli import main
 from validator.errors import InputError
-from validator.extract import Lexicon, extract_figures
+from validator.extraction import Lexicon, extract_figures
 from validator.model import CodeLabel
 from validator.periods import in_vocabulary
 from validator.rules import load_rules, parse_rules

@@ -62,6 +62,9 @@ class FigureRefs:
         self.number_columns = [c for c in (spec.value, spec.change, spec.share, spec.abs_change)
                                if c]
         self.extra = [c for c in table.frame.columns if c not in named]
+        # Optional columns the table lacks (a press release has no % change column) are blank.
+        self.unit = spec.unit if spec.unit in table.frame.columns else None
+        self.change = spec.change if spec.change in table.frame.columns else None
 
     def _cells(self, index: int) -> dict[str, str]:
         if self.table.cells is None:
@@ -76,8 +79,8 @@ class FigureRefs:
             key={d: str(row[d]) for d in self.dims},
             value=str(row[spec.value]),
             row=int(self.table.rows[role.row_index]),
-            unit=str(row[spec.unit]) if spec.unit else "",
-            change=str(row[spec.change]) if spec.change else "",
+            unit=str(row[self.unit]) if self.unit else "",
+            change=str(row[self.change]) if self.change else "",
             role=role.role,
             extra={c: str(row[c]) for c in self.extra},
             cells=self._cells(role.row_index),

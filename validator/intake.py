@@ -434,7 +434,7 @@ def _printed(table: Table, rules: RuleSet, row: int) -> str:
         text = "no value"
     elif spec.unit:
         text += " " + str(table.frame.at[row, spec.unit])
-    if spec.change and str(table.frame.at[row, spec.change]).strip():
+    if spec.change in table.frame and str(table.frame.at[row, spec.change]).strip():
         text += f" ({format_change(str(table.frame.at[row, spec.change]))})"
     return text
 

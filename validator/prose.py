@@ -22,7 +22,13 @@ import pandas as pd
 
 from validator.checks.base import FLOAT_SLACK, interval_gap
 from validator.errors import InputError
-from validator.extract import Extraction, Lexicon, direction_findings, extract_figures, read_release
+from validator.extraction import (
+    Extraction,
+    Lexicon,
+    direction_findings,
+    extract_figures,
+    read_release,
+)
 from validator.intake import printed_intervals
 from validator.model import Evaluation, FigureRole, Finding, Outcome, RuleSet, Severity, Unevaluated
 from validator.table import FIRST_DATA_ROW, Table, require_columns

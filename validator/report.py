@@ -208,6 +208,33 @@ class Report:
         failing = FailOn(fail_on.value).severities
         return sum(1 for d in self.discrepancies if d.severity in failing)
 
+    def to_frame(self) -> Any:
+        """The discrepancies as a pandas DataFrame: one row per discrepancy, with the rule, the
+        severity, the message, the context codes, the rows of its figures, and the expected and
+        reported intervals (lo, hi) and the gap in `unit`."""
+        import pandas as pd  # only here: the records layer needs no pandas otherwise
+
+        columns = ["rule", "kind", "severity", "message", "context", "rows", "expected_lo",
+                   "expected_hi", "reported_lo", "reported_hi", "gap", "unit"]
+        nothing = (math.nan, math.nan)
+        return pd.DataFrame(
+            [(d.rule, d.kind, d.severity.value, d.message, dict(d.context),
+              [f.row for f in d.figures], *(d.expected or nothing), *(d.reported or nothing),
+              math.nan if d.gap is None else d.gap, d.unit)
+             for d in self.discrepancies],
+            columns=columns,
+        )
+
+    def _repr_html_(self) -> str:
+        """The HTML report's body with its style sheet, for Jupyter."""
+        # Imported here: the records layer does not depend on the reporters otherwise.
+        from validator.reporters import Format, render
+
+        page = render(Format.HTML, self.to_records())
+        style = page[page.find("<style>"):page.find("</style>") + len("</style>")]
+        body = page[page.find("<body>") + len("<body>"):page.rfind("</body>")]
+        return f"{style}\n{body}"
+
     def to_records(self) -> dict[str, Any]:
         errors = self.count(Severity.ERROR)
         warnings = self.count(Severity.WARNING)

@@ -7,7 +7,7 @@
     defaults: {flow: exports}     # the code assumed when a figure's sentence names none
     ignore_phrases: ["Ministry of Trade, Industry and Energy"]   # never read as mentions
 
-The prose extractor's lexicon is built from these (validator.extract.lexicon); the spreadsheet
+The prose extractor's lexicon is built from these (validator.extraction.lexicon); the spreadsheet
 and table readers use the labels too. Every code named must be a code of its dimension.
 """
 

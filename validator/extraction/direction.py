@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from validator.extract.extractor import extract_figures
-from validator.extract.lexicon import Lexicon
+from validator.extraction.extractor import extract_figures
+from validator.extraction.lexicon import Lexicon
 
 
 @dataclass(frozen=True)

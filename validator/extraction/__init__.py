@@ -3,16 +3,16 @@
 See docs/extract.md for the lexicon format and the measured results.
 """
 
-from validator.extract.direction import DirectionFinding, direction_findings
-from validator.extract.extractor import (
+from validator.extraction.direction import DirectionFinding, direction_findings
+from validator.extraction.extractor import (
     Extraction,
     StatedChange,
     Unplaced,
     extract_figures,
     extract_to_csv,
 )
-from validator.extract.lexicon import Lexicon
-from validator.extract.readers import read_release
+from validator.extraction.lexicon import Lexicon
+from validator.extraction.readers import read_release
 
 __all__ = [
     "DirectionFinding",

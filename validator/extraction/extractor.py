@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from validator.extract.lexicon import Lexicon
-from validator.extract.readers import read_release
-from validator.extract.sentences import split_sentences
+from validator.extraction.lexicon import Lexicon
+from validator.extraction.readers import read_release
+from validator.extraction.sentences import split_sentences
 from validator.model import Dimension, RuleSet
 from validator.periods import (
     PeriodMention,
