@@ -447,30 +447,41 @@ def to_decimal_point(cells: pd.Series, thousands: str) -> pd.Series:
     return text.str.replace(r"(?<=\d),(?=\d)", ".", regex=True)
 
 
+HEAD_BYTES = 1 << 16  # what the delimiter and the header are judged from
+
+
 def _read_text_table(name: str, data: bytes, fmt: str, rules: RuleSet | None) -> Table:
     layout = rules.layout if rules is not None else None
     dialect = layout.csv if layout is not None else CsvDialect()
-    text, encoding = _decode(data, dialect.encoding)
+    plain = dialect.encoding in (None, "utf-8", "utf8") and not data.startswith(
+        (b"\xff\xfe", b"\xfe\xff"))
+    if plain:
+        # A UTF-8 table is decoded once, by the reader (which names a bad byte's line); the
+        # dialect is judged from its head.
+        text, encoding = data[:HEAD_BYTES].decode("utf-8", errors="ignore").lstrip("\ufeff"), \
+            "utf-8"
+        raw = data
+    else:
+        text, encoding = _decode(data, dialect.encoding)
+        raw = text.encode("utf-8")
     default = "\t" if fmt == "tsv" else ","
-    delimiter = dialect.delimiter or (sniff_delimiter(text, default) if fmt == "csv" else default)
+    delimiter = dialect.delimiter or (sniff_delimiter(text[:HEAD_BYTES], default)
+                                      if fmt == "csv" else default)
     said = []
     if delimiter != default:
         said.append(f"delimiter {delimiter!r}" + (" (declared)" if dialect.delimiter else
                                                   " (detected)"))
     if encoding != "utf-8":
         said.append(f"encoding {encoding}")
-    raw = data if encoding == "utf-8" else text.encode("utf-8")
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
+    newline = text.find("\n")
+    first = next(csv.reader(io.StringIO(text[: newline if newline >= 0 else len(text)]),
+                            delimiter=delimiter), [])
     numbers = _number_columns(rules)
     if _tidy_header(Grid("", [first]), rules) == 1:
         # The fast path: a tidy table is never read cell by cell in Python.
-        frame = _read_delimited(raw, delimiter)
-        table = _tidy(name, frame)
-        cells = pd.concat([table.frame[c] for c in numbers if c in table.frame],
-                          ignore_index=True) if any(c in table.frame for c in numbers) else (
-            pd.Series([], dtype="str"))
-        decimal, thousands = _dialect_numbers(dialect, cells, delimiter)
+        table = _tidy(name, _read_delimited(raw, delimiter))
         frame = table.frame
+        decimal, thousands = _dialect_numbers(dialect, frame, numbers, delimiter)
         if decimal == ",":
             frame = frame.copy()
             for column in numbers:
@@ -479,6 +490,8 @@ def _read_text_table(name: str, data: bytes, fmt: str, rules: RuleSet | None) ->
             said.append("decimal comma" + (f", thousands {thousands!r}" if thousands else ""))
         how = f"{fmt.upper()}" + (f": {', '.join(said)}" if said else "")
         return Table(path=name, frame=frame, rows=table.rows, reading=how if said else "")
+    if plain:
+        text, encoding = _decode(data, None)
     if rules is None:
         return _tidy(name, _read_delimited(raw, delimiter))
     grid = Grid("", _strip_rows(list(csv.reader(io.StringIO(text), delimiter=delimiter))))
@@ -488,9 +501,7 @@ def _read_text_table(name: str, data: bytes, fmt: str, rules: RuleSet | None) ->
         if header is not None:
             return _tidy(name, _read_delimited(raw, delimiter), header)
         raise InputError([f"row 1: {reason}"])
-    cells = pd.concat([part.frame[c] for c in numbers if c in part.frame], ignore_index=True) \
-        if any(c in part.frame for c in numbers) else pd.Series([], dtype="str")
-    decimal, thousands = _dialect_numbers(dialect, cells, delimiter)
+    decimal, thousands = _dialect_numbers(dialect, part.frame, numbers, delimiter)
     if decimal == ",":
         for column in numbers:
             if column in part.frame:
@@ -515,11 +526,23 @@ def _number_columns(rules: RuleSet | None) -> list[str]:
     return [c for c in (spec.value, spec.change, spec.share, spec.abs_change) if c]
 
 
-def _dialect_numbers(dialect: CsvDialect, cells: pd.Series, delimiter: str) -> tuple[str, str]:
-    detected = _detect_decimal(cells, delimiter)
+def _dialect_numbers(dialect: CsvDialect, frame: pd.DataFrame, numbers: list[str],
+                     delimiter: str) -> tuple[str, str]:
+    """Decimal mark and thousands separator: declared, else judged from the number columns."""
+    detected = (".", ",")
+    comma = dialect.decimal == ","
+    if (dialect.decimal is None and delimiter != ",") or (comma and dialect.thousands is None):
+        present = [frame[c] for c in numbers if c in frame]
+        if present:
+            detected = _detect_decimal(pd.concat(present, ignore_index=True),
+                                       ";" if comma else delimiter)
     decimal = dialect.decimal or detected[0]
-    thousands = dialect.thousands if dialect.thousands is not None else (
-        detected[1] if decimal == "," else ",")
+    if dialect.thousands is not None:
+        thousands = dialect.thousands
+    elif decimal == ",":  # with a decimal comma, thousands are points or spaces, never commas
+        thousands = detected[1] if detected[0] == "," else " "
+    else:
+        thousands = ","
     return decimal, thousands
 
 
