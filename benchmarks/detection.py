@@ -2,7 +2,7 @@
 
     python benchmarks/detection.py [--output docs/detection.md]
 
-A mutated figure is *detectable* when the independent oracle (validator.oracle) finds a rule
+A mutated figure is *detectable* when the independent oracle (validator.testing.oracle) finds a rule
 instance involving it that no values inside the printed precision satisfy; otherwise it is
 undetectable, either because no evaluated rule touches the figure (the engine's coverage) or
 because the rules allow the changed value (inside rounding, or a part that still fits under
@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from validator import oracle  # noqa: E402
 from validator.engine import check  # noqa: E402
-from validator.mutations import MUTATIONS  # noqa: E402
 from validator.rules import load_rules  # noqa: E402
 from validator.table import Table, read_table  # noqa: E402
+from validator.testing import oracle  # noqa: E402
+from validator.testing.mutations import MUTATIONS  # noqa: E402
 
 # Each bundled example and the rules file it is checked against.
 EXAMPLES = {

@@ -21,6 +21,9 @@ from validator.table import read_table
 settings.register_profile("ci", max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=50, deadline=None)
+# benchmarks/mutation.py: each mutant runs the tests that reach it, so keep properties short.
+settings.register_profile("mutation", max_examples=10, deadline=None, database=None,
+                          suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE",
                                      "ci" if os.environ.get("CI") else "dev"))
 

@@ -28,8 +28,10 @@ rules:
     bounds: {min: 0}
     severity: warning
 """
-# imports -1 breaks only the warning rule (5 - -1 = 6); balance 9 breaks the error rule too.
+# imports -1 breaks only the warning rule (5 - -1 = 6); balance 9 breaks only the error rule
+# (5 - 1 = 4); both together break both.
 WARNING_ONLY = "flow,value\nexports,5\nimports,-1\nbalance,6\n"
+ERROR_ONLY = "flow,value\nexports,5\nimports,1\nbalance,9\n"
 ERROR_AND_WARNING = "flow,value\nexports,5\nimports,-1\nbalance,9\n"
 CLEAN = "flow,value\nexports,5\nimports,1\nbalance,4\n"
 
@@ -38,8 +40,8 @@ CLEAN = "flow,value\nexports,5\nimports,1\nbalance,4\n"
 def small(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "rules.yaml").write_text(RULES)
     paths = {"rules": str(tmp_path / "rules.yaml")}
-    for name, text in [("warning", WARNING_ONLY), ("error", ERROR_AND_WARNING),
-                       ("clean", CLEAN)]:
+    for name, text in [("warning", WARNING_ONLY), ("error", ERROR_ONLY),
+                       ("both", ERROR_AND_WARNING), ("clean", CLEAN)]:
         (tmp_path / f"{name}.csv").write_text(text)
         paths[name] = str(tmp_path / f"{name}.csv")
     return paths
@@ -57,6 +59,11 @@ def small(tmp_path: Path) -> dict[str, str]:
     ("error", "error", 1),
     ("error", "warning", 1),
     ("error", "never", 0),
+    ("both", None, 1),
+    ("both", "error", 1),
+    ("both", "warning", 1),
+    ("both", "never", 0),
+    ("clean", None, 0),
     ("clean", "warning", 0),
 ])
 def test_fail_on_decides_which_severities_exit_1(
@@ -68,6 +75,17 @@ def test_fail_on_decides_which_severities_exit_1(
     out = capsys.readouterr().out
     # --fail-on changes the exit code only, never the report.
     assert ("NOT clean" in out) is (table != "clean")
+
+
+def test_the_fail_on_tables_break_the_severities_they_are_named_for(
+        small: dict[str, str]) -> None:
+    # The exit-code cases above mean something only if each table breaks exactly these.
+    rules = load_rules(small["rules"])
+    broken = {name: sorted({d.severity.value for d in check(read_table(small[name]),
+                                                             rules).discrepancies})
+              for name in ("warning", "error", "both", "clean")}
+    assert broken == {"warning": ["warning"], "error": ["error"],
+                      "both": ["error", "warning"], "clean": []}
 
 
 def test_fail_on_rejects_unknown_values(small: dict[str, str],

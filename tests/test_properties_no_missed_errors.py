@@ -11,11 +11,11 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from tests.helpers import describe, run
-from validator import oracle
-from validator.mutations import MUTATIONS
 from validator.report import Report
 from validator.rules import RuleSet, load_rules, parse_rules
-from validator.strategies import GeneratedCase, random_rules_and_release, releases
+from validator.testing import oracle
+from validator.testing.mutations import MUTATIONS
+from validator.testing.strategies import GeneratedCase, random_rules_and_release, releases
 
 ROOT = Path(__file__).resolve().parent.parent
 KOREA = load_rules(str(ROOT / "rules" / "korea-ict.yaml"))

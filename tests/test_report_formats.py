@@ -1,49 +1,24 @@
-"""Exact output of the text and JSON reports for one small release with one error."""
+"""Exact output of the text and JSON reports for one small release with one error (the file
+is tests/golden/small.*; regenerate with `python tests/golden_cases.py`)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from golden_cases import golden_path, small_records
 
-from validator.engine import check
 from validator.reporters import Format, render
-from validator.rules import parse_rules
-from validator.table import read_table
-
-GOLDEN = Path(__file__).parent / "golden"
-RULES = """\
-title: Small release
-figures: {value: value, unit: unit, units: {bn: 1.0e9}}
-dimensions:
-  flow: [exports, imports, balance]
-rules:
-  - id: balance
-    description: The balance is exports minus imports
-    identity: balance = exports - imports
-    along: flow
-  - id: non-negative
-    bounds: {min: 0}
-    severity: warning
-"""
-TABLE = "flow,value,unit,source\nexports,258.4,bn,s1\nimports,206.0,bn,s2\nbalance,25.4,bn,s2\n"
 
 
 @pytest.fixture
-def records(tmp_path: Path) -> dict[str, object]:
-    table = tmp_path / "small.csv"
-    table.write_text(TABLE, encoding="utf-8")
-    report = check(read_table(str(table)), parse_rules(RULES, "small.yaml"))
-    result = report.to_records()
-    result["inputs"] = {"table": "small.csv", "rules": "small.yaml"}
-    return result
+def records() -> dict[str, object]:
+    return small_records()
 
 
-@pytest.mark.parametrize(("fmt", "golden"), [(Format.TEXT, "small.txt"),
-                                             (Format.JSON, "small.json")])
-def test_exact_output(records: dict[str, object], fmt: Format, golden: str) -> None:
-    assert render(fmt, records) == (GOLDEN / golden).read_text(encoding="utf-8")
+@pytest.mark.parametrize("fmt", [Format.TEXT, Format.JSON], ids=str)
+def test_exact_output(records: dict[str, object], fmt: Format) -> None:
+    assert render(fmt, records) == golden_path("small", fmt).read_text(encoding="utf-8")
 
 
 def test_json_has_the_documented_shape(records: dict[str, object]) -> None:

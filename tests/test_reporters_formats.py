@@ -1,18 +1,19 @@
 """Output formats: exact output pinned in tests/golden/, plus structural checks per format.
 
-Regenerate the golden files after an intended change with
-`UPDATE_GOLDEN=1 pytest tests/test_reporters_formats.py` and review the diff.
+The golden tests only compare. After an intended change, regenerate the golden files with
+`python tests/golden_cases.py` and review the diff.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import golden_cases
+import jinja2
 import jsonschema
 import pytest
 from hypothesis import given
@@ -20,9 +21,8 @@ from hypothesis import strategies as st
 from reporter_cases import EVIL_REASON, EVIL_REGION, clean_report, problem_report
 
 from validator.report import Discrepancy, FigureRef, Report, RuleSummary, Severity
-from validator.reporters import REPORTERS, Format, render
+from validator.reporters import REPORTERS, Format, html_report, render
 from validator.reporters.github import escape_data, escape_property
-from validator.reporters.html_report import _ENV
 from validator.reporters.markdown import escape_md
 from validator.reporters.sarif import table_uri
 
@@ -30,13 +30,6 @@ HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
 SARIF_SCHEMA = json.loads((HERE / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
-NEW_FORMATS = {
-    Format.MARKDOWN: "md",
-    Format.HTML: "html",
-    Format.JUNIT: "junit.xml",
-    Format.SARIF: "sarif.json",
-    Format.GITHUB: "github.txt",
-}
 CASES = {"clean": clean_report, "problems": problem_report}
 
 
@@ -49,20 +42,31 @@ def records_of(case: str) -> dict[str, Any]:
 
 def test_every_format_has_a_reporter() -> None:
     assert set(REPORTERS) == set(Format)
-    assert {f.value for f in NEW_FORMATS} <= {f.value for f in Format}
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("fmt", list(NEW_FORMATS), ids=str)
+@pytest.mark.parametrize("case", sorted(golden_cases.CASES))
+@pytest.mark.parametrize("fmt", list(REPORTERS), ids=str)
+def test_every_registered_format_has_golden_files(case: str, fmt: Format) -> None:
+    path = golden_cases.golden_path(case, fmt)
+    assert path.is_file(), f"no golden file {path.name}: run python tests/golden_cases.py"
+
+
+@pytest.mark.parametrize("case", sorted(golden_cases.CASES))
+@pytest.mark.parametrize("fmt", list(REPORTERS), ids=str)
 def test_golden_output(case: str, fmt: Format) -> None:
-    output = render(fmt, records_of(case))
-    path = GOLDEN / f"{case}.{NEW_FORMATS[fmt]}"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(output, encoding="utf-8")
+    path = golden_cases.golden_path(case, fmt)
+    before = path.read_bytes() if path.exists() else None
+    output = render(fmt, golden_cases.CASES[case]())
     assert output == path.read_text(encoding="utf-8")
+    assert path.read_bytes() == before  # comparing never writes
 
 
-@pytest.mark.parametrize("fmt", list(NEW_FORMATS), ids=str)
+def test_no_golden_file_without_a_case_and_format() -> None:
+    expected = set(golden_cases.outputs())
+    assert {p for p in GOLDEN.iterdir() if p.is_file()} == expected
+
+
+@pytest.mark.parametrize("fmt", list(REPORTERS), ids=str)
 def test_output_ends_with_newline_and_is_deterministic(fmt: Format) -> None:
     first = render(fmt, records_of("problems"))
     assert first.endswith("\n")
@@ -117,7 +121,68 @@ def test_escape_md_leaves_no_markup(text: str) -> None:
 # ---------------------------------------------------------------- HTML
 
 
+# Fields whose values come from a closed set the tool defines, not from the user's files.
+_CLOSED_FIELDS = {"severity", "kind", "status", "role", "version"}
+
+
+def with_markup_everywhere(records: Any, path: tuple[str, ...] = ()) -> tuple[Any, set[str]]:
+    """The records with a distinct `<b>field</b>` put in front of every user-supplied string
+    (messages, rule ids, descriptions, codes and dimension names, labels, reasons, units, the
+    title and the input paths), and the set of those markers."""
+    markers: set[str] = set()
+    if isinstance(records, list):
+        items = [with_markup_everywhere(v, path) for v in records]
+        return [v for v, _ in items], set().union(*(m for _, m in items))
+    if not isinstance(records, dict):
+        return records, markers
+    result = {}
+    for key, value in records.items():
+        name = key
+        if (path and path[-1] in ("key", "context")) or path[-1:] == ("missing",):
+            name = f"<b>{'.'.join(path)}:{key}</b>"  # a dimension's name, from the rules file
+            markers.add(name)
+        if isinstance(value, str) and key not in _CLOSED_FIELDS:
+            marker = f"<b>{'.'.join((*path, key))}</b>"
+            markers.add(marker)
+            result[name] = marker + value
+        else:
+            result[name], inner = with_markup_everywhere(value, (*path, key))
+            markers |= inner
+    return result, markers
+
+
+def unescaped(page: str, markers: set[str]) -> set[str]:
+    """Markers that went into the page as markup, or not at all."""
+    return {m for m in markers
+            if m in page or m.replace("<", "&lt;").replace(">", "&gt;") not in page}
+
+
 def test_html_escapes_all_user_text() -> None:
+    records, markers = with_markup_everywhere(records_of("problems"))
+    assert {"<b>discrepancies.message</b>", "<b>discrepancies.rule</b>", "<b>title</b>",
+            "<b>discrepancies.figures.key.region</b>", "<b>not_evaluated.reason</b>",
+            "<b>discrepancies.figures.key:region</b>"} <= markers
+    page = render(Format.HTML, records)
+    assert unescaped(page, markers) == set()
+    assert "<b>" not in page
+
+
+def test_the_escaping_test_sees_a_template_that_trusts_user_text(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The check above must fail for a template that marks a message `| safe`.
+    source = (Path(__file__).parents[1] / "validator" / "reporters" / "templates" /
+              "report.html.j2").read_text(encoding="utf-8")
+    assert "{{ d.message }}" in source
+    trusting = jinja2.Environment(loader=jinja2.DictLoader(
+        {"report.html.j2": source.replace("{{ d.message }}", "{{ d.message | safe }}")}),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True)
+    monkeypatch.setattr(html_report, "_ENV", trusting)
+    records, markers = with_markup_everywhere(records_of("problems"))
+    assert unescaped(render(Format.HTML, records), markers) == {"<b>discrepancies.message</b>"}
+
+
+def test_html_page_loads_nothing_and_runs_only_its_own_script() -> None:
     page = render(Format.HTML, records_of("problems"))
     assert "&lt;script&gt;alert(1)&lt;/script&gt; | A, B: C" in page
     assert "<script>alert" not in page
@@ -127,10 +192,6 @@ def test_html_escapes_all_user_text() -> None:
     assert page.count("<script") == 1 and "<script>\n" in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     assert "<link" not in page and "@import" not in page
-
-
-def test_html_template_autoescapes() -> None:
-    assert _ENV.autoescape is True
 
 
 def test_html_summary_and_breakdown_table() -> None:

@@ -1,17 +1,26 @@
-"""Data-driven rule cases: a tiny table, a rule, the discrepancies expected (rule, rows)."""
+"""Data-driven rule cases (tests/cases/<kind>.yaml, one file per rule kind, plus input.yaml):
+a tiny table, its rules, the discrepancies expected and the exact counts per rule. Each kind's
+docstring examples (its "Passes:" and "Fails:" lines) are cases of its file."""
 
 from __future__ import annotations
 
+import importlib
+import re
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from validator.checks import CHECKS
 from validator.engine import check
 from validator.rules import parse_rules
 from validator.table import read_table
 
+CASES_DIR = Path(__file__).parent / "cases"
+NOT_KINDS = {"input"}  # case files for what is not a rule kind
 HEAD = """\
 version: 1
 figures: {value: value, change: change, unit: unit, units: {bn: 1.0e9, mn: 1.0e6},
@@ -37,97 +46,112 @@ def run(rules_body: str, rows: str, figures_extra: str = "") -> dict[str, Any]:
 
 
 BALANCE = "  - id: balance\n    identity: balance = exports - imports\n    along: flow\n"
-DEFICIT = "  - id: deficit\n    identity: deficit = imports - exports\n    along: flow\n"
-PARTIAL = "  - id: geo\n    breakdown: geo\n    where: {flow: [exports, imports]}\n"
 COMPLETE = "  - id: geo\n    breakdown: geo\n    complete: true\n"
-QUARTERS = "  - id: quarters\n    breakdown: period\n    complete: true\n"
 NONNEG = "  - id: nonneg\n    bounds: {min: 0}\n    where: {flow: [exports, imports]}\n"
-PRIOR = "  - id: prior\n    implied_prior: [geo]\n" + PARTIAL
-
-CASES: list[tuple[str, str, str, list[tuple[str, list[int]]]]] = [
-    ("identity holds within rounding", BALANCE,
-     "exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\nbalance,World,2020,52.5,bn,\n",
-     []),
-    ("identity fails", BALANCE,
-     "exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\nbalance,World,2020,5.2,bn,\n",
-     [("balance", [4, 2, 3])]),
-    ("identity across units", BALANCE,
-     "exports,World,2020,1.2,bn,\nimports,World,2020,995,mn,\nbalance,World,2020,205,mn,\n",
-     []),
-    ("deficit printed positive", DEFICIT,
-     "exports,World,2020,100.0,bn,\nimports,World,2020,152.5,bn,\ndeficit,World,2020,52.5,bn,\n",
-     []),
-    ("deficit with the wrong sign convention", DEFICIT,
-     "exports,World,2020,100.0,bn,\nimports,World,2020,152.5,bn,\ndeficit,World,2020,-52.5,bn,\n",
-     [("deficit", [4, 3, 2])]),
-    ("partial breakdown within total", PARTIAL,
-     "exports,World,2020,10.0,bn,\nexports,Asia,2020,6.0,bn,\nexports,China,2020,4.0,bn,\n",
-     []),
-    ("partial breakdown over total", PARTIAL,
-     "exports,World,2020,10.0,bn,\nexports,Asia,2020,6.0,bn,\nexports,Europe,2020,4.2,bn,\n",
-     [("geo", [2, 3, 4])]),
-    ("complete breakdown short of total", COMPLETE,
-     "exports,World,2020,10.0,bn,\nexports,Asia,2020,6.0,bn,\nexports,Europe,2020,3.8,bn,\n",
-     [("geo", [2, 3, 4])]),
-    ("complete breakdown adds up", COMPLETE,
-     "exports,World,2020,10.0,bn,\nexports,Asia,2020,6.04,bn,\nexports,Europe,2020,3.9,bn,\n",
-     []),
-    ("quarters add up to the year", QUARTERS,
-     "exports,World,2020,10,bn,\nexports,World,2020Q1,2.4,bn,\nexports,World,2020Q2,2.6,bn,\n"
-     "exports,World,2020Q3,2.5,bn,\nexports,World,2020Q4,2.5,bn,\n", []),
-    ("a quarter off", QUARTERS,
-     "exports,World,2020,10.0,bn,\nexports,World,2020Q1,2.4,bn,\nexports,World,2020Q2,2.6,bn,\n"
-     "exports,World,2020Q3,2.5,bn,\nexports,World,2020Q4,3.5,bn,\n",
-     [("quarters", [2, 3, 4, 5, 6])]),
-    ("negative exports", NONNEG, "exports,World,2020,-0.3,bn,\n", [("nonneg", [2])]),
-    ("zero exports is fine", NONNEG, "exports,World,2020,0.0,bn,\n", []),
-    ("implied prior within total", PRIOR,
-     "exports,World,2020,10.0,bn,10.0\nexports,Asia,2020,6.0,bn,5.0\n", []),
-    ("implied prior over total", PRIOR,
-     "exports,World,2020,10.0,bn,50.0\nexports,Asia,2020,6.0,bn,-20.0\n",
-     [("prior", [2, 3])]),
-    ("implied prior against the reported prior year", "  - id: prior\n    implied_prior: []\n",
-     "exports,World,2020,110.0,bn,10.0\nexports,World,2019,95.0,bn,\n",
-     [("prior", [2, 3])]),
-    ("implied prior matches the reported prior year", "  - id: prior\n    implied_prior: []\n",
-     "exports,World,2020,110.0,bn,10.0\nexports,World,2019,100.0,bn,\n", []),
-    ("tolerance widens the slack",
-     "  - id: balance\n    identity: balance = exports - imports\n    along: flow\n"
-     "    tolerance: {abs: 0.5, unit: bn}\n",
-     "exports,World,2020,258.4,bn,\nimports,World,2020,206.0,bn,\nbalance,World,2020,52.8,bn,\n",
-     []),
-    ("unknown code with a suggestion, the rest still checked", BALANCE + PARTIAL,
-     "exports,World,2020,10.0,bn,\nexports,Chnia,2020,4.0,bn,\nexports,Asia,2020,12.0,bn,\n",
-     [("input.unknown-code", [3]), ("geo", [2, 4])]),
-    ("malformed value and unknown unit", PARTIAL,
-     "exports,World,2020,1O.0,bn,\nexports,Asia,2020,6.0,USD bn,\nexports,China,2020,4.0,bn,\n",
-     [("input.malformed-number", [2]), ("input.unknown-unit", [3])]),
-    ("agreeing duplicates narrow each other", BALANCE,
-     "exports,World,2020,258.4,bn,\nexports,World,2020,258.42,bn,\nimports,World,2020,206.0,bn,\n"
-     "balance,World,2020,52.5,bn,\n", []),
-    ("conflicting duplicates", BALANCE,
-     "exports,World,2020,258.4,bn,\nexports,World,2020,285.4,bn,\nimports,World,2020,206.0,bn,\n"
-     "balance,World,2020,52.5,bn,\n", [("input.duplicate", [2, 3])]),
-    ("missing code", NONNEG, "exports,,2020,1.0,bn,\n", [("input.missing-code", [2])]),
-    ("a value too large once its unit is applied", NONNEG,
-     "exports,World,2020,1e305,bn,\n", [("input.malformed-number", [2])]),
-    ("a figure not reported needs no unit", NONNEG,
-     "exports,World,2020,1.0,bn,\nexports,Asia,2020,,,\n", []),
-    ("a rate printed twice that disagrees, once without its value", NONNEG,
-     "exports,World,2020,10.0,bn,5.0\nexports,World,2020,,,7.0\n",
-     [("input.duplicate", [2, 3])]),
-    ("truncated figures reconcile only when truncation is declared", COMPLETE,
-     "exports,World,2020,10.8,bn,\nexports,Asia,2020,6,bn,\nexports,Europe,2020,3,bn,\n",
-     [("geo", [2, 3, 4])]),
-]
 
 
-@pytest.mark.parametrize(("rules", "rows", "expected"), [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])
-def test_rule_case(rules: str, rows: str, expected: list[tuple[str, list[int]]]) -> None:
-    report = run(rules, rows)
+def load_cases(path: Path) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(f"{path.stem}: {case['name']}", data, case) for case in data["cases"]]
+
+
+def case_files() -> list[Path]:
+    return sorted(CASES_DIR.glob("*.yaml"))
+
+
+ALL_CASES = [c for path in case_files() for c in load_cases(path)]
+
+
+def run_case(data: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    text = case.get("head", data["head"]) + "rules:\n" + textwrap.indent(case["rules"], "  ")
+    rules = parse_rules(text, "rules.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / "figures.csv"
+        file.write_text(case.get("columns", data["columns"]) + "\n" + case["rows"],
+                        encoding="utf-8")
+        return check(read_table(str(file)), rules).to_records()
+
+
+@pytest.mark.parametrize(("data", "case"), [c[1:] for c in ALL_CASES],
+                         ids=[c[0] for c in ALL_CASES])
+def test_rule_case(data: dict[str, Any], case: dict[str, Any]) -> None:
+    report = run_case(data, case)
     found = [(d["rule"], [f["row"] for f in d["figures"]]) for d in report["discrepancies"]]
-    assert found == expected
+    assert found == [(e["rule"], e["rows"]) for e in case["expect"]]
+    for expected, discrepancy in zip(case["expect"], report["discrepancies"], strict=True):
+        if "message" in expected:
+            assert discrepancy["message"] == expected["message"]
+        assert discrepancy["severity"] == expected.get("severity", "error")
+    counts = {r["id"]: [r["checked"], r["failed"], r["not_evaluated"]] for r in report["rules"]}
+    for rule_id, expected_counts in case.get("counts", {}).items():
+        assert counts[rule_id] == expected_counts, rule_id
+        listed = [n for n in report["not_evaluated"] if n["rule"] == rule_id]
+        # Every instance counted as not evaluated is listed (these tables are far below the cap).
+        assert len(listed) == expected_counts[2], rule_id
+
+
+def test_every_rule_kind_has_a_case_file() -> None:
+    kinds = {p.stem for p in case_files()} - NOT_KINDS
+    assert kinds == set(CHECKS), "one tests/cases/<kind>.yaml per kind in validator.checks.CHECKS"
+
+
+def _docstring_example(kind: str, label: str) -> str:
+    module_doc = importlib.import_module(CHECKS[kind].evaluate.__module__).__doc__ or ""
+    match = re.search(rf"^{label}:\s*(.*?)(?=^\w+:|\Z)", module_doc, re.S | re.M)
+    assert match, f"the docstring of {kind} has no '{label}:' example"
+    return " ".join(match[1].split())
+
+
+@pytest.mark.parametrize("kind", sorted(CHECKS))
+def test_docstring_examples_are_cases(kind: str) -> None:
+    cases = {c.get("docstring"): c for _, data, c in load_cases(CASES_DIR / f"{kind}.yaml")}
+    assert {"passes", "fails"} <= set(cases), f"{kind}.yaml lacks a docstring passes/fails case"
+    assert cases["passes"]["expect"] == []
+    assert cases["fails"]["expect"], "the docstring's failing example must fail"
+    # A quoted message in the docstring is the engine's message ("..." and "(...)" elide).
+    quoted = re.search(r'"(.*)"', _docstring_example(kind, "Fails"))
+    if quoted:
+        pattern = re.escape(quoted[1]).replace(r"\(\.\.\.\)", r"\(.*\)").replace(
+            r"\.\.\.", ".*")
+        message = cases["fails"]["expect"][0]["message"]
+        assert re.search(pattern, message), f"docstring: {quoted[1]}\nengine:    {message}"
+
+
+# bounds: each figure is its own instance; one without a usable value is an input discrepancy,
+# and only "no figure in scope has a usable value" is a (single) not-evaluated entry.
+ONE_INSTANCE_AT_MOST_UNEVALUATED = {"bounds"}
+
+
+@pytest.mark.parametrize("kind", sorted(set(CHECKS) - ONE_INSTANCE_AT_MOST_UNEVALUATED))
+def test_every_kind_counts_several_instances_not_evaluated(kind: str) -> None:
+    # A kind that lists what it leaves unevaluated without counting it reports 1 (the engine's
+    # "no figures fall under this rule") whatever the number: two or more tell the difference.
+    counted = [counts[2] for _, _, case in load_cases(CASES_DIR / f"{kind}.yaml")
+               for counts in case.get("counts", {}).values()]
+    assert max(counted, default=0) >= 2, f"{kind}.yaml: no case counts 2+ not evaluated"
+
+
+def test_every_case_states_its_expectations() -> None:
+    for _, _, case in ALL_CASES:
+        assert {"name", "rules", "rows", "expect"} <= set(case), case.get("name")
+
+
+def test_agreeing_duplicates_narrow_each_other() -> None:
+    # 258.4 is 258.35..258.45 and 258.42 is 258.415..258.425: both right only in the latter.
+    # Against imports 205.95..206.05 the balance is then 52.365..52.475, so 52.3 (52.25..52.35)
+    # fails, which it would not against the wider interval (52.3..52.5).
+    report = run(BALANCE, "exports,World,2020,258.4,bn,\nexports,World,2020,258.42,bn,\n"
+                 "imports,World,2020,206.0,bn,\nbalance,World,2020,52.3,bn,\n")
+    (found,) = report["discrepancies"]
+    assert found["rule"] == "balance"
+    assert found["expected"] == [52.365, 52.475]  # in bn, as displayed
+
+
+def test_duplicates_narrow_in_either_order_and_across_units() -> None:
+    rows = ("exports,World,2020,258420,mn,\nexports,World,2020,258.4,bn,\n"
+            "imports,World,2020,206.0,bn,\nbalance,World,2020,52.3,bn,\n")
+    (found,) = run(BALANCE, rows)["discrepancies"]
+    assert found["expected"] == [52.365, 52.475]  # in bn, as displayed
 
 
 def test_truncation_declared_reconciles() -> None:

@@ -12,6 +12,7 @@ from validator.checks import (
     identity,
     implied_prior,
     period_total,
+    ratio,
     share,
 )
 from validator.checks.base import Check
@@ -24,4 +25,5 @@ CHECKS: dict[str, Check] = {
     "share": share.CHECK,
     "abs_change": abs_change.CHECK,
     "period_total": period_total.CHECK,
+    "ratio": ratio.CHECK,
 }

@@ -98,14 +98,17 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
 
     result = Evaluation(checked=int(evaluable.sum()), touched=np.concatenate(
         [rows[evaluable], prior[evaluable & reported]]))
-    for i in np.flatnonzero(~evaluable):
+    def describe(i: int) -> Unevaluated:
         missing = (figures.key_codes(int(prior_keys[i])),) if prior_code[i] >= 0 else ()
-        result.unevaluated.append(Unevaluated(
+        return Unevaluated(
             reason=("neither the comparison period nor a usable % change is reported for a "
                     "change in amount"),
             missing=missing,
             context=figures.context(int(figures.key[rows[i]])),
-        ))
+        )
+
+    unevaluable = np.flatnonzero(~evaluable)
+    result.skip(unevaluable, len(unevaluable), describe)
     a_lo, a_hi = figures.abs_lo[rows], figures.abs_hi[rows]
     gap = np.nan_to_num(interval_gap(a_lo, a_hi, expected_lo, expected_hi))
     # Only a reported comparison figure counts: `safe` points at figure 0 otherwise, whose

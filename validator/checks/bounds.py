@@ -14,7 +14,7 @@ outside the limits by more than the tolerance.
 
 Passes: exports 0.0 with min 0 (the interval -0.05..0.05 reaches 0).
 Fails:  exports -3.2 with min 0: "exports, ICT, World, 2020 is reported as -3.2, below the
-        minimum 0: 3.15 beyond rounding".
+        minimum 0: 3.2 beyond rounding".
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ not reported is not evaluated either.
 Passes: ICT exports 183.6 with semiconductors 100.3, computers 13.9, displays 20.7, mobile phones
         11.3 (146.2 +/- 0.2 <= 183.6).
 Fails:  the same parts under a total printed 14.0: "the parts of ICT reported (...) add up to
-        146.2 +/- 0.2, more than the total ICT reported as 14.0: 132.1 beyond rounding".
+        146.2 +/- 0.2, more than the total ICT reported as 14.0: 132.0 beyond rounding".
 """
 
 from __future__ import annotations

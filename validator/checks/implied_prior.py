@@ -12,7 +12,7 @@ value at all and is reported.
 
 Passes: exports 183.6 (+3.8%) and chips 100.3 (+5.4%): implied 2019 values 176.9 and 95.2 keep the
         part within the total.
-Fails:  the table reports 2019 exports as 170.0 although 183.6 up 3.8% implies 176.9 +/- 0.1.
+Fails:  the table reports 2019 exports as 170.0 although 183.6 up 3.8% implies 176.9 +/- 0.13.
 """
 
 from __future__ import annotations

@@ -108,17 +108,20 @@ def _year_to_date(rule: Rule, options: Options, figures: Figures) -> Evaluation:
 
     result = Evaluation(checked=int(evaluable.sum()), touched=np.concatenate(
         [totals[evaluable], safe[evaluable][present[evaluable]]]))
-    for i in np.flatnonzero(~evaluable):
+    def describe(i: int) -> Unevaluated:
         base = figures.key_codes(int(figures.key[totals[i]]))
         absent = [m for m, ok, w in zip(names[int(own[i])], present[i], need[i], strict=False)
                   if w and not ok]
         known = keys[i][need[i] & ~present[i] & (months[own[i]] >= 0)]
         reason = figures.missing_reason(known) if len(known) else "figures not reported"
-        result.unevaluated.append(Unevaluated(
+        return Unevaluated(
             reason=f"{reason} (months of {base[time]})",
             missing=tuple({**base, time: m} for m in absent),
             context=figures.context(int(figures.key[totals[i]]), without=time),
-        ))
+        )
+
+    unevaluable = np.flatnonzero(~evaluable)
+    result.skip(unevaluable, len(unevaluable), describe)
     for i in np.flatnonzero(failing):
         total = int(totals[i])
         parts = safe[i][present[i]]

@@ -87,20 +87,26 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
 
     result = Evaluation(checked=int(evaluable.sum()),
                         touched=np.concatenate([parts[evaluable], wholes[evaluable]]))
-    for i in np.flatnonzero(~evaluable):
+    def whole_missing(i: int) -> Unevaluated:
         key = int(whole_keys[i])
         reason = (figures.missing_reason(np.array([key])) if wholes[i] < 0
                   or not figures.available[safe[i]] else "the whole may be zero")
-        result.unevaluated.append(Unevaluated(
+        return Unevaluated(
             reason=f"{reason} (the whole of a share)",
             missing=(figures.key_codes(key),),
             context=figures.context(int(figures.key[parts[i]])),
-        ))
-    for position in np.flatnonzero(with_share & ~has_whole):
-        result.unevaluated.append(Unevaluated(
+        )
+
+    def no_parent(position: int) -> Unevaluated:
+        return Unevaluated(
             reason=f"a share on a code without a parent in '{options.dimension}'",
             context=figures.context(int(figures.key[position])),
-        ))
+        )
+
+    unevaluable = np.flatnonzero(~evaluable)
+    result.skip(unevaluable, len(unevaluable), whole_missing)
+    orphans = np.flatnonzero(with_share & ~has_whole)
+    result.skip(orphans, len(orphans), no_parent)
 
     share_lo, share_hi = figures.share_lo[parts], figures.share_hi[parts]
     expected_lo, expected_hi = 100 * q_lo, 100 * q_hi

@@ -30,13 +30,15 @@ import pandas as pd
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from validator import oracle
 from validator.checks.breakdown import Options as BreakdownOptions
 from validator.checks.identity import Options as IdentityOptions
+from validator.checks.period_total import Options as PeriodTotalOptions
+from validator.checks.share import Options as ShareOptions
 from validator.model import Dimension, RuleSet
 from validator.numbers import Rounding
 from validator.periods import shift_period
 from validator.rules import parse_rules
+from validator.testing import oracle
 
 __all__ = [
     "GeneratedCase",
@@ -217,6 +219,9 @@ def releases(draw: st.DrawFn, rules: RuleSet, max_rows: int = 150,
             cells.append((key, float(world.values[idx]), float(world.prior[idx])))
     assume(cells)
 
+    cells += _year_to_date_cells(rules, world, cells, rng)
+    true_share, true_amount = _shares_and_amounts(rules, world, cells)
+    side_share = draw(st.sampled_from([0.0, 0.5, 1.0]), label="share of shares, amounts printed")
     records = []
     for key, value, prior in cells:
         unit, scale = units[rng.integers(len(units))] if mixed else units[-1]
@@ -230,17 +235,91 @@ def releases(draw: st.DrawFn, rules: RuleSet, max_rows: int = 150,
             shown = (RATIO_RANGE[0] <= ratio <= RATIO_RANGE[1]) and rng.random() < rate_share
             record[spec.change] = print_number((ratio - 1) * 100, int(rng.integers(0, 3)),
                                                spec.rounding) if shown else ""
+        for column, truth_of, times in ((spec.share, true_share, 1.0),
+                                        (spec.abs_change, true_amount, scale)):
+            if column:
+                exact = truth_of.get(key, np.nan)
+                shown = np.isfinite(exact) and rng.random() < side_share
+                record[column] = print_number(exact / times, int(rng.integers(0, 3)),
+                                              spec.rounding) if shown else ""
         records.append(record)
+    # Some figures printed twice, at other decimals (and units): both stand for the true value.
+    repeats = draw(st.sampled_from([0, 0, 3]), label="figures printed twice")
+    for row in rng.choice(len(records), size=min(repeats, len(records)), replace=False):
+        key, value, _ = cells[int(row)]
+        unit, scale = units[rng.integers(len(units))]
+        again = {**{c: "" for c in records[int(row)]},
+                 **dict(zip([d.name for d in rules.dimensions], key, strict=True))}
+        again[spec.value] = print_number(value / scale, int(rng.integers(0, 4)), spec.rounding)
+        if spec.unit:
+            again[spec.unit] = unit
+        records.append(again)
+        cells.append(cells[int(row)])
     frame = pd.DataFrame(records, dtype="str")
     # The construction covers hierarchies and identities; whatever else a rules file asks (bounds,
     # breakdowns of balances) is checked on the true values, exactly.
     truth = {}
     for row, (key, value, prior) in enumerate(cells):
+        if key in truth:
+            continue  # printed twice: the first row stands for both
         shown_rate = bool(spec.change) and frame[spec.change].iat[row] != ""
         rate = (value / prior - 1) * 100 if shown_rate else np.nan
-        truth[key] = oracle.Point(value, value, rate, rate, row)
+        shown_share = bool(spec.share) and frame[spec.share].iat[row] != ""
+        part = true_share.get(key, np.nan) if shown_share else np.nan
+        shown_amount = bool(spec.abs_change) and frame[spec.abs_change].iat[row] != ""
+        amount = true_amount.get(key, np.nan) if shown_amount else np.nan
+        truth[key] = oracle.Point(value, value, rate, rate, row, part, part, amount, amount)
     assume(not oracle.violations(rules, truth))
     return frame
+
+
+Cell = tuple[tuple[str, ...], float, float]
+
+
+def _time_axis(rules: RuleSet) -> int | None:
+    return next((i for i, d in enumerate(rules.dimensions) if d.is_time), None)
+
+
+def _year_to_date_cells(rules: RuleSet, world: World, cells: list[Cell],
+                        rng: np.random.Generator) -> list[Cell]:
+    """Year-to-date figures (`YYYY-MM-YTD`, the sum of the true months) for some of the months
+    printed, where a `period_total: ytd` rule asks for them."""
+    t = _time_axis(rules)
+    if t is None or not any(isinstance(r.options, PeriodTotalOptions) for r in rules.rules):
+        return []
+    lookup = {key: value for key, value, _ in world.cells()}
+    result = []
+    for key, _, _ in cells:
+        code = key[t]
+        if len(code) != 7 or code[4] != "-" or rng.random() < 0.5:
+            continue
+        months = [(*key[:t], f"{code[:4]}-{m:02d}", *key[t + 1:])
+                  for m in range(1, int(code[5:]) + 1)]
+        if all(m in lookup for m in months):
+            total = float(sum(lookup[m] for m in months))
+            result.append(((*key[:t], f"{code}-YTD", *key[t + 1:]), total, np.nan))
+    return result
+
+
+def _shares_and_amounts(rules: RuleSet, world: World,
+                        cells: list[Cell]) -> tuple[dict[tuple[str, ...], float],
+                                                    dict[tuple[str, ...], float]]:
+    """True shares (100 x part / whole, whole the parent under the share rule) and changes in
+    amount on the year before, where they are defined."""
+    lookup = {key: value for key, value, _ in world.cells()}
+    shares: dict[tuple[str, ...], float] = {}
+    share_rules = [r.options for r in rules.rules if isinstance(r.options, ShareOptions)]
+    if rules.figures.share and share_rules:
+        names = [d.name for d in rules.dimensions]
+        d = names.index(share_rules[0].dimension)
+        parent_of = rules.dimensions[d].parent_of()
+        for key, value, _ in cells:
+            whole_code = share_rules[0].of or parent_of.get(key[d])
+            whole = lookup.get((*key[:d], whole_code, *key[d + 1:])) if whole_code else None
+            if whole:
+                shares[key] = 100 * value / whole
+    amounts = {key: value - prior for key, value, prior in cells if np.isfinite(prior)}
+    return shares, amounts
 
 
 @dataclass(frozen=True)
@@ -286,6 +365,9 @@ def random_rules(draw: st.DrawFn) -> str:
     partners = draw(st.booleans())
     periods = draw(st.sampled_from(["none", "quarters", "months"]))
     change = draw(st.booleans())
+    shares = draw(st.booleans(), label="share column")
+    amounts = periods != "none" and draw(st.booleans(), label="change in amount column")
+    year_to_date = periods == "months" and draw(st.booleans(), label="year-to-date figures")
     rounding = draw(st.sampled_from(["half-unit", "truncated"]))
     units = draw(st.sampled_from(["USD", "EUR"]))
     lines = [
@@ -299,6 +381,10 @@ def random_rules(draw: st.DrawFn) -> str:
     ]
     if change:
         lines.append("  change: change_pct")
+    if shares:
+        lines.append("  share: share_pct")
+    if amounts:
+        lines.append("  abs_change: change_amt")
     if periods != "none":
         lines.append("  time: period")
     lines += ["dimensions:", f"  flow: {_yaml_list(flows)}", "  product:"]
@@ -322,6 +408,14 @@ def random_rules(draw: st.DrawFn) -> str:
         lines += ["  - id: periods", "    breakdown: period",
                   f"    complete: {str(draw(st.booleans())).lower()}", where]
     lines += ["  - id: non-negative", "    bounds: {min: 0}", where]
+    if shares:  # balances too: negative parts and wholes in the interval division
+        lines += ["  - id: shares", "    share: product"]
+    if amounts:
+        lines += ["  - id: amounts", "    abs_change: year"]
+    if year_to_date:
+        lines += ["  - id: year-to-date", "    period_total: ytd",
+                  f"    complete: {str(draw(st.booleans(), label='ytd complete')).lower()}",
+                  where]
     if change:
         lines += ["  - id: prior", f"    implied_prior: {['identity', *breakdowns]}"]
     return "\n".join(lines) + "\n"

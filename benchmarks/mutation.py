@@ -1,0 +1,124 @@
+"""Mutation testing of the core modules with mutmut, on one worker, module by module.
+
+    pip install -e '.[test,mutation]'
+    python benchmarks/mutation.py                  # every module, in order of importance
+    python benchmarks/mutation.py numbers report   # some of them (names as in MODULES)
+    python benchmarks/mutation.py --report         # only the table, from the last run's results
+
+mutmut (configured in pyproject.toml, [tool.mutmut]) copies the package to mutants/, runs the
+test suite once to learn which tests reach which function, then runs each mutant against only
+those tests (stopping at the first failure). Hypothesis runs the `mutation` profile there (10
+examples per property) to keep that affordable on a shared 2-core machine. Results are kept in
+mutants/ between runs, so a module already run is not run again until its source changes.
+
+The score of a module is killed / (mutants - equivalent), where the equivalent mutants are those
+listed with their reason in docs/mutation.md; a mutant that no test reaches counts as surviving.
+The table goes to stdout (Markdown), ready for README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EQUIVALENT_LIST = ROOT / "docs" / "mutation.md"
+
+# name -> (mutmut pattern, the sources it covers); in order of importance.
+MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "checks": ("validator.checks.*", ("validator/checks",)),
+    "numbers": ("validator.numbers.*", ("validator/numbers.py",)),
+    "figures": ("validator.figures.*", ("validator/figures.py",)),
+    "intake": ("validator.intake.*", ("validator/intake.py",)),
+    "report": ("validator.report.*", ("validator/report.py",)),
+    "reporters": ("validator.reporters.*", ("validator/reporters",)),
+}
+
+# mutmut's exit-code convention (mutmut.stats.status_by_exit_code).
+STATUS: dict[int | None, str] = {
+    1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped",
+    35: "suspicious", 36: "timeout", 37: "caught by type check", -24: "timeout", 24: "timeout",
+    152: "timeout", 255: "timeout", -11: "segfault", -9: "segfault", 2: "interrupted",
+    None: "not checked"}
+
+
+def equivalent_mutants() -> set[str]:
+    """Mutant names listed in docs/mutation.md (in backticks, at the start of a table row)."""
+    if not EQUIVALENT_LIST.exists():
+        return set()
+    text = EQUIVALENT_LIST.read_text(encoding="utf-8")
+    return set(re.findall(r"^\|\s*`(validator\.[\w.]+__mutmut_\d+)`", text, re.M))
+
+
+def results() -> dict[str, str]:
+    """Mutant name -> status, from the .meta files mutmut leaves in mutants/."""
+    found: dict[str, str] = {}
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        for name, code in data.get("exit_code_by_key", {}).items():
+            found[name] = STATUS.get(code, f"exit {code}")
+    return found
+
+
+def module_of(mutant: str) -> str | None:
+    for name, (pattern, _) in MODULES.items():
+        if mutant.startswith(pattern.rstrip("*")):
+            return name
+    return None
+
+
+def table(statuses: dict[str, str], equivalent: set[str], modules: list[str]) -> str:
+    lines = ["| module | mutants | killed | survived | no test reaches it | timeout | "
+             "equivalent | score |", "|---|---|---|---|---|---|---|---|"]
+    for module in modules:
+        mine = {m: s for m, s in statuses.items() if module_of(m) == module}
+        if not mine:
+            lines.append(f"| {module} | not run | | | | | | |")
+            continue
+        counts = Counter(s for m, s in mine.items() if m not in equivalent)
+        same = sum(1 for m in mine if m in equivalent)
+        killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
+        judged = len(mine) - same - counts["not checked"]
+        score = f"{100 * killed / judged:.1f}%" if judged else "-"
+        pending = f" ({counts['not checked']} not run)" if counts["not checked"] else ""
+        lines.append(f"| {module} | {len(mine)}{pending} | {counts['killed']} | "
+                     f"{counts['survived']} | {counts['no tests']} | {counts['timeout']} | "
+                     f"{same} | {score} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", choices=[[], *MODULES], default=[])
+    parser.add_argument("--report", action="store_true", help="only print the table")
+    parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    args = parser.parse_args(argv)
+    modules = args.modules or list(MODULES)
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
+    if not args.report:
+        for module in modules:
+            started = time.monotonic()
+            subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1",
+                            MODULES[module][0]], cwd=ROOT, env=env, check=False,
+                           stdout=subprocess.DEVNULL)
+            print(f"{module}: {time.monotonic() - started:.0f} s", file=sys.stderr)
+    statuses = results()
+    equivalent = equivalent_mutants()
+    print(table(statuses, equivalent, modules))
+    if args.survivors:
+        for name, status in sorted(statuses.items()):
+            if status in ("survived", "no tests") and name not in equivalent and \
+                    module_of(name) in modules:
+                print(f"{status}: {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
