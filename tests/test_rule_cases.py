@@ -206,3 +206,28 @@ def test_conflicting_duplicate_message() -> None:
         "rows 2, 3 give the same figure (exports, World, 2020) as 258.4 bn and 285.4 bn, which "
         "cannot all be right"
     )
+
+
+def _oracle_found(data: dict[str, Any], case: dict[str, Any]) -> set[tuple[str, frozenset[int]]]:
+    from io import StringIO
+
+    import pandas as pd
+
+    from validator.testing import oracle
+
+    text = case.get("head", data["head"]) + "rules:\n" + textwrap.indent(case["rules"], "  ")
+    rules = parse_rules(text, "rules.yaml")
+    frame = pd.read_csv(StringIO(case.get("columns", data["columns"]) + "\n" + case["rows"]),
+                        dtype=str, keep_default_na=False)
+    return {(v.rule, frozenset(r + 2 for r in v.rows))  # frame positions -> table rows
+            for v in oracle.violations(rules, oracle.points_from_frame(frame, rules))}
+
+
+@pytest.mark.parametrize(("data", "case"), [c[1:] for c in ALL_CASES if not
+                                            c[0].startswith("input:")],
+                         ids=[c[0] for c in ALL_CASES if not c[0].startswith("input:")])
+def test_the_oracle_referees_every_case(data: dict[str, Any], case: dict[str, Any]) -> None:
+    """The independent oracle finds exactly the violations the case expects of the engine."""
+    expected = {(e["rule"], frozenset(e["rows"])) for e in case["expect"]
+                if not e["rule"].startswith("input.")}
+    assert _oracle_found(data, case) == expected

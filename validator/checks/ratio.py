@@ -21,12 +21,13 @@ lies outside them by more than the tolerance. The tolerance and the bounds are i
 units (`times` applied). A denominator whose interval reaches zero leaves the instance not
 evaluated; instances with a figure missing are not evaluated and name it.
 
-Passes: exports 183.6, imports 112.6, max 2 (the quotient is 1.6306 +/- 0.00117); cover printed
-        163.1 with times 100.
-Fails:  max 1.5: "ICT, World, 2020: exports 183.6 / imports 112.6 = 1.6306 +/- 0.00117, above
-        the maximum 1.5: 0.1294 beyond rounding".
-        cover printed 150.0 with times 100: "ICT, World, 2020: exports 183.6 / imports 112.6 x
-        100 = 163.06 +/- 0.117, but cover is reported as 150.0: 12.89 beyond rounding".
+With bounds, "max: 1.5" on exports 183.6 / imports 112.6 gives "ICT, World, 2020: exports 183.6 /
+imports 112.6 = 1.6306 +/- 0.00117, above the maximum 1.5: 0.1294 beyond rounding".
+
+Passes: exports 183.6, imports 112.6, cover printed 163.1 with times 100 (the quotient is 163.06
+        +/- 0.117).
+Fails:  cover printed 150.0: "ICT, World, 2020: exports 183.6 / imports 112.6 x 100 = 163.06 +/-
+        0.117, but cover is reported as 150.0: 12.89 beyond rounding".
 """
 
 from __future__ import annotations

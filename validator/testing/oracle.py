@@ -31,6 +31,7 @@ from validator.checks.breakdown import Options as BreakdownOptions
 from validator.checks.identity import Options as IdentityOptions
 from validator.checks.implied_prior import Options as PriorOptions
 from validator.checks.period_total import Options as PeriodTotalOptions
+from validator.checks.ratio import Options as RatioOptions
 from validator.checks.share import Options as ShareOptions
 from validator.model import Rule, RuleSet
 from validator.numbers import Rounding, TrailingZeros
@@ -380,6 +381,39 @@ def _share(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
     return result
 
 
+def _ratio(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
+           crossed: set[Key]) -> list[Violation]:
+    options: RatioOptions = rule.options
+    along = _index(rules, options.along)
+    members = list(options.members)
+    scoped = _scoped(rules, rule, points)
+    result = []
+    for instance in {_with(k, along, "") for k in scoped if k[along] in members}:
+        figures = [scoped.get(_with(instance, along, m)) for m in members]
+        if any(f is None for f in figures):
+            continue
+        numerator, denominator = figures[0], figures[1]
+        assert numerator is not None and denominator is not None
+        quotient = _divide(numerator.lo, numerator.hi, denominator.lo, denominator.hi)
+        if quotient is None:
+            continue
+        lo, hi = quotient[0] * options.times, quotient[1] * options.times
+        magnitude = max(abs(lo), abs(hi))
+        gaps = []
+        if options.ratio is not None:
+            printed = figures[2]
+            assert printed is not None
+            gaps.append(_gap(printed.lo, printed.hi, lo, hi))
+        if options.minimum is not None:
+            gaps.append(max(options.minimum - hi, 0.0))
+        if options.maximum is not None:
+            gaps.append(max(lo - options.maximum, 0.0))
+        rows = frozenset(f.row for f in figures if f is not None)
+        result += [Violation(rule.id, rows) for gap in gaps
+                   if _fails(gap, rule.tolerance.slack(magnitude), magnitude)]
+    return result
+
+
 def _abs_change(rules: RuleSet, rule: Rule, points: Mapping[Key, Point],
                 crossed: set[Key]) -> list[Violation]:
     options: AbsChangeOptions = rule.options
@@ -504,6 +538,7 @@ ORACLES: dict[str, Evaluator] = {
     "share": _share,
     "abs_change": _abs_change,
     "period_total": _period_total,
+    "ratio": _ratio,
 }
 
 
