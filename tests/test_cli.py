@@ -86,7 +86,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> str:
      "nocols.csv: row 1: required column 'value' is missing"),
     ("dup.csv", b"flow,flow,product,partner,period,value,unit,change_pct\n",
      "dup.csv: row 1: column 'flow' appears more than once"),
-    ("table.ods", b"x", "table.ods: unknown table format 'ods'"),
+    ("table.ods", b"x", "table.ods: cannot read as ODS"),
+    ("table.xyz", b"x", "table.xyz: unknown table format 'xyz'"),
     ("broken.xlsx", b"PK\x03\x04 not really", "broken.xlsx: cannot read as XLSX"),
 ])
 def test_unusable_tables_exit_2_naming_the_place(

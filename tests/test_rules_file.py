@@ -106,7 +106,8 @@ def test_unknown_top_level_key_is_named() -> None:
         parse_rules("dimensions: {flow: [a]}\nrules: []\ncolour: red\n", "r.yaml")
     assert caught.value.messages == (
         "r.yaml:3:1: unknown key 'colour' in rules file (expected one of: version, title, "
-        "description, figures, dimensions, rules, labels, defaults, ignore_phrases, revisions)",
+        "description, figures, dimensions, rules, labels, defaults, ignore_phrases, revisions, "
+        "layout)",
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -46,13 +46,16 @@ def rules_of(rules: RulesLike) -> RuleSet:
 
 
 def table_of(table: TableLike, table_format: str | None = None,
-             decimals: Decimals = None) -> Table:
-    """A figures table from a path ('-' for stdin), a DataFrame or a Table."""
+             decimals: Decimals = None, rules: RuleSet | None = None,
+             sheets: Sequence[str] = ()) -> Table:
+    """A figures table from a path ('-' for stdin), a DataFrame or a Table; with `rules`, a
+    workbook's sheets laid out for print and CSV dialects are read too, `sheets` naming the
+    sheets to read (default: every sheet with figures)."""
     if isinstance(table, Table):
         return table
     if isinstance(table, pd.DataFrame):
         return table_from_frame(table, decimals, DATAFRAME)
-    return read_table(os.fspath(table), table_format)
+    return read_table(os.fspath(table), table_format, rules, sheets)
 
 
 def extract(release: PathLike, rules: RulesLike, *,
@@ -69,13 +72,15 @@ def check(table: TableLike | Release, rules: RulesLike, *,
           figures_table: TableLike | None = None,
           history: TableLike | None = None,
           release_date: datetime.date | None = None,
+          sheets: Sequence[str] = (),
           progress: Progress | None = None) -> Report:
     """Check a figures table or a press release against a rules file.
 
     `table`: a path (CSV, TSV, XLSX, Parquet; a press release by its suffix), a DataFrame (with
     `decimals` for numeric columns), or what `extract` returned. `prior`: the previous release's
     table, for revisions. With a press release, `figures_table` checks its figures against a
-    table, `history` checks record claims, and `release_date` resolves "last year".
+    table, `history` checks record claims, and `release_date` resolves "last year". `sheets`
+    names the sheets of a workbook to read (default: every sheet with figures).
     """
     ruleset = rules_of(rules)
     outcomes: list[Outcome] = []
@@ -88,8 +93,8 @@ def check(table: TableLike | Release, rules: RulesLike, *,
     else:
         if figures_table is not None or history is not None:
             raise ValueError("figures_table and history go with a press release")
-        figures = table_of(source, table_format, decimals)
-    previous = table_of(prior, decimals=decimals) if prior is not None else None
+        figures = table_of(source, table_format, decimals, ruleset, sheets)
+    previous = table_of(prior, decimals=decimals, rules=ruleset) if prior is not None else None
     return run_check(figures, ruleset, outcomes, previous, progress)
 
 
@@ -99,13 +104,13 @@ def _prose_outcomes(release: Release, rules: RuleSet, figures_table: TableLike |
     outcomes = [unplaced_result(release)]
     values = release.table.frame
     if figures_table is not None:
-        other = table_of(figures_table)
+        other = table_of(figures_table, rules=rules)
         outcomes += table_results(release, other, rules)
         values = other.frame
     view = ReleaseView(release.extraction.sentences, release.table.frame)
     outcomes.append(all_parts_result(view, values, rules))
     if history is not None:
-        past = table_of(history)
+        past = table_of(history, rules=rules)
         require_columns(past, rules)
         outcomes.append(record_result(view, past.frame, rules))
     return outcomes

@@ -117,13 +117,20 @@ def cli() -> None:
 @click.option("--allow-empty", is_flag=True,
               help="Accept a run that checked nothing (verdict 'nothing checked'): exit 0 "
                    "instead of 1.")
+@click.option("--sheet", "sheets", multiple=True, metavar="NAME",
+              help="Read only this sheet of a workbook (repeatable). Default: every sheet with "
+                   "figures; the others are listed as not read.")
+@click.option("--annotate", "annotate_path", metavar="OUT.xlsx",
+              help="Also write a copy of the workbook (a new one for a CSV) with every "
+                   "discrepancy as a comment on its cells and a sheet with the summary.")
 def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: str | None,
                   formats: tuple[str, ...], outputs: tuple[str, ...], reports_dir: str | None,
                   table_format: str | None, fail_on: str | None, select: tuple[str, ...],
                   ignore: tuple[str, ...], baseline_path: str | None, prior_path: str | None,
                   figures_table: str | None, release_date: datetime | None,
                   history: str | None, since: str | None, quiet: bool,
-                  verbose: bool, max_per_rule: int, allow_empty: bool = False) -> int:
+                  verbose: bool, max_per_rule: int, allow_empty: bool = False,
+                  sheets: tuple[str, ...] = (), annotate_path: str | None = None) -> int:
     """Check release tables: each PATH (a file, a folder or a glob) or, with no PATH, every
     table of the project's config.
 
@@ -170,6 +177,12 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
                 "; with a config, --reports DIR writes each dataset's reports)")
         if baseline_path is not None:
             raise click.UsageError("--baseline applies to one TABLE at a time")
+        if annotate_path is not None:
+            raise click.UsageError("--annotate applies to one TABLE at a time")
+    if annotate_path is not None:
+        _refuse_overwrite(annotate_path, [
+            *(job.table for job in jobs), *(job.rules for job in jobs),
+            *(p for p in (prior_path, figures_table, history, baseline_path) if p)])
     if (figures_table or history) and not all(is_release(job.table) for job in jobs):
         raise click.UsageError("--table and --history go with a press release as TABLE (.txt, "
                                ".md, .html, .docx)")
@@ -179,6 +192,7 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
         release_date=release_date.date() if release_date else None,
         history=history,
         interactive=all(f in INTERACTIVE for f in chosen) and not quiet,
+        sheets=sheets,
     )
     try:
         baseline = load_baseline(baseline_path) if baseline_path is not None else None
@@ -220,6 +234,8 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
         if job.dataset is not None:
             records["inputs"]["dataset"] = job.dataset
             per_dataset.setdefault(job.dataset, []).append(records)
+        if annotate_path is not None:
+            _annotate(job.table, records, annotate_path, loaded[job.rules].figures.value)
         for texts, fmt in zip(rendered, chosen, strict=True):
             texts.append(concise(records) if quiet and fmt is Format.TEXT
                          else render(fmt, records, max_per_rule))
@@ -437,11 +453,13 @@ class CheckOptions:
     release_date: date | None = None
     history: str | None = None
     interactive: bool = True
+    sheets: tuple[str, ...] = ()
 
 
 def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
     source: Table | Release = (extract(table, rules, release_date=options.release_date)
-                               if is_release(table) else table_of(table, options.table_format))
+                               if is_release(table) else table_of(table, options.table_format,
+                                                            rules=rules, sheets=options.sheets))
     # A path, '-' or git:REV (the same table at another commit).
     prior = read_prior(options.prior, table) if options.prior else None
     kwargs: dict[str, Any] = {
@@ -458,6 +476,29 @@ def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
         return check(source, rules, progress=progress, **kwargs)
     finally:
         progress.close()
+
+
+def _refuse_overwrite(target: str, inputs: Sequence[str]) -> None:
+    """--annotate never writes over an input."""
+    out = Path(target)
+    for given in inputs:
+        if given == "-":
+            continue
+        source = Path(given)
+        same = out.resolve() == source.resolve()
+        if not same and out.exists() and source.exists():
+            same = os.path.samefile(out, source)
+        if same:
+            raise click.UsageError(f"--annotate {target} is an input; name another file")
+
+
+def _annotate(table: str, records: dict[str, object], target: str, value_column: str) -> None:
+    from validator.annotate import annotate
+
+    try:
+        annotate(None if table == "-" else table, records, target, value_column)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
 
 
 def _emit(outputs: list[Output]) -> None:
@@ -492,6 +533,34 @@ def extract_command(release: str, rules_path: str, release_date: datetime | None
     extraction = found.extraction
     click.echo(f"validator: {extraction.numbers_read} numbers read as figures, "
                f"{extraction.numbers_unread} not read", err=True)
+    return EXIT_CLEAN
+
+
+@cli.command("layout")
+@click.argument("table", metavar="TABLE")
+@click.option("--rules", "rules_path", required=True, metavar="RULES.yaml",
+              help="The rules file: its dimensions, codes and labels.")
+@click.option("--sheet", "sheets", multiple=True, metavar="NAME",
+              help="Only this sheet (repeatable).")
+@click.option("--suggest", is_flag=True, default=True,
+              help="Print the layout found, and the hierarchy its indentation shows, as a "
+                   "rules-file section (the default and only action).")
+def layout_command(table: str, rules_path: str, sheets: tuple[str, ...], suggest: bool) -> int:
+    """Print how TABLE (a workbook or CSV laid out for print) is read, as a `layout` section.
+
+    Parents and children shown by the indentation of the row labels come out as a
+    `dimensions` hierarchy to paste into the rules file.
+    """
+    from validator.layout import suggest as suggest_layout
+    from validator.table import read_grids
+
+    del suggest
+    try:
+        rules = load_rules(rules_path)
+        grids = read_grids(table, rules, sheets)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    click.echo(suggest_layout(grids, rules), nl=False)
     return EXIT_CLEAN
 
 

@@ -171,7 +171,8 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
         not_evaluated=tuple(not_evaluated),
         coverage=_coverage(table, rules, intake, touched),
         suspects=suspects,
-        unread=tuple(u for b in builtins for u in b.unread),
+        unread=(*table.unread, *(u for b in builtins for u in b.unread)),
+        reading=table.reading,
     )
 
 

@@ -28,7 +28,7 @@ from validator.numbers import (
     parse_printed,
 )
 from validator.periods import PERIOD_PATTERN, is_period, shift_period
-from validator.table import Table
+from validator.table import FORMULA_VALUE, FORMULA_VALUE_DESCRIPTION, Table
 from validator.value_forms import UNIT_CONFLICT, UNIT_CONFLICT_DESCRIPTION, normalise
 
 with warnings.catch_warnings():
@@ -52,7 +52,8 @@ INPUT_RULES = {
 # Digits with separators and an exponent: a number, if one too large to check.
 _NUMERIC_LOOKING = re.compile(r"[+\-]?[\d.,\s]*\d[\d.,\s]*(?:[eE][+\-]?\d+)?")
 # Reported only when the rules file asks for what they check (`figures.unit_words`).
-OPTIONAL_INPUT_RULES = {UNIT_CONFLICT: UNIT_CONFLICT_DESCRIPTION}
+OPTIONAL_INPUT_RULES = {UNIT_CONFLICT: UNIT_CONFLICT_DESCRIPTION,
+                        FORMULA_VALUE: FORMULA_VALUE_DESCRIPTION}
 
 
 @dataclass
@@ -250,6 +251,13 @@ def take_in(table: Table, rules: RuleSet) -> Intake:
     checked = {rule: n for rule in INPUT_RULES}
     if spec.unit_words:
         checked[UNIT_CONFLICT] = normalised.checked
+    if table.formulas:
+        checked[FORMULA_VALUE] = table.formulas
+        intake_findings.extend((FORMULA_VALUE, Finding(
+            message=problem.message,
+            figures=() if problem.record is None else (FigureRole(problem.record, "figure"),),
+            context={} if problem.record is None else _row_key(table, rules, problem.record),
+        )) for problem in table.problems)
 
     # One figure per key: agreeing duplicates narrow each other, conflicting ones are unusable.
     multiplier = key_radix(dimensions)

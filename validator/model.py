@@ -123,6 +123,7 @@ class RuleSet:
     labels: Mapping[str, Mapping[str, CodeLabel]] = field(default_factory=dict)
     defaults: Mapping[str, str] = field(default_factory=dict)  # dimension -> code
     ignore_phrases: tuple[str, ...] = ()
+    layout: Any = None  # validator.layout.Layout: how tables laid out for print are read
 
     def dimension(self, name: str) -> Dimension:
         return next(d for d in self.dimensions if d.name == name)

@@ -29,6 +29,15 @@ class FigureRefs:
         # Optional columns the table lacks (a press release has no % change column) are blank.
         self.unit = spec.unit if spec.unit in table.frame.columns else None
         self.change = spec.change if spec.change in table.frame.columns else None
+        # A figure's cells (spreadsheets) are those of its printed numbers, the value's first.
+        self.number_columns = [c for c in (spec.value, spec.change, spec.share, spec.abs_change)
+                               if c]
+
+    def _cells(self, index: int) -> dict[str, str]:
+        if self.table.cells is None:
+            return {}
+        refs = self.table.cells.of(index)
+        return {c: refs[c] for c in self.number_columns if c in refs}
 
     def ref(self, role: FigureRole) -> FigureRef:
         return self.refs([role])[0]
@@ -60,6 +69,7 @@ class FigureRefs:
                 change=change,
                 role=role.role,
                 extra=dict(zip(extra_names, more, strict=True)),
+                cells=self._cells(role.row_index),
             )
             for role, value, line, unit, change, key, more in zip(
                 roles, values, lines, units, changes, zip(*keys, strict=True) if keys

@@ -67,9 +67,11 @@ class FigureRef:
     change: str = ""
     role: str = "figure"
     extra: Mapping[str, str] = field(default_factory=dict)
+    # The spreadsheet cell of each of the figure's texts, by table column: `Table 1!C7`.
+    cells: Mapping[str, str] = field(default_factory=dict)
 
     def to_record(self) -> dict[str, Any]:
-        return {
+        record = {
             "key": dict(self.key),
             "value": self.value,
             "unit": self.unit,
@@ -78,6 +80,9 @@ class FigureRef:
             "role": self.role,
             "extra": dict(self.extra),
         }
+        if self.cells:
+            record["cells"] = dict(self.cells)
+        return record
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,7 @@ class Report:
     suspects: tuple[Suspect, ...] = ()
     # Parts of the input that were not read at all ("sheet 'February' not read").
     unread: tuple[str, ...] = ()
+    reading: str = ""  # how the input was read: sheets, print layout, CSV dialect
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -348,7 +354,8 @@ class Report:
             "verdict": verdict.value,
             "version": REPORT_FORMAT_VERSION,
             "title": self.title,
-            "inputs": {"table": self.table, "rules": self.rules_file},
+            "inputs": {"table": self.table, "rules": self.rules_file,
+                       **({"read": self.reading} if self.reading else {})},
             "summary": {
                 "status": status,
                 "figures": self.figures,

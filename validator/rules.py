@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from validator.checks import CHECKS
 from validator.errors import InputError, read_text
 from validator.figures_section import REAL_FIGURE_KEYS, parse_real_figures, parse_revisions
+from validator.layout import parse_layout
 from validator.limits import MAX_SCALE
 from validator.model import (
     Dimension,
@@ -23,7 +24,7 @@ from validator.vocabulary import parse_vocabulary
 from validator.yamlpos import Path, YamlError, load_located
 
 TOP_KEYS = ("version", "title", "description", "figures", "dimensions", "rules", "labels",
-            "defaults", "ignore_phrases", "revisions")
+            "defaults", "ignore_phrases", "revisions", "layout")
 FIGURE_KEYS = ("value", "change", "unit", "units", "time", "rounding", "trailing_zeros",
                *REAL_FIGURE_KEYS)
 COMMON_RULE_KEYS = ("id", "description", "severity", "where", "tolerance")
@@ -61,6 +62,7 @@ def parse_rules(text: str, path: str) -> RuleSet:
     rules = _rules(ctx, data)
     revision_severity = parse_revisions(ctx, data.get("revisions"))
     vocabulary = parse_vocabulary(ctx, data, dimensions)
+    layout = parse_layout(ctx, data.get("layout"), ("layout",))
     _raise(ctx)
     title = data.get("title")
     return RuleSet(
@@ -73,6 +75,7 @@ def parse_rules(text: str, path: str) -> RuleSet:
         labels=vocabulary.labels,
         defaults=vocabulary.defaults,
         ignore_phrases=vocabulary.ignore_phrases,
+        layout=layout,
     )
 
 

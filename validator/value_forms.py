@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -106,7 +106,7 @@ def normalise(table: Table, spec: FiguresSpec) -> Normalised:
             unusable |= clash
         frame[spec.unit] = filled
     checked = n if spec.unit_words else 0
-    return Normalised(Table(table.path, frame, table.rows), findings, unusable, checked)
+    return Normalised(replace(table, frame=frame), findings, unusable, checked)
 
 
 def _strip_unit_words(

@@ -89,6 +89,35 @@ def primary_figure(discrepancy: Mapping[str, Any],
     return ordered_figures(with_row)[0]
 
 
+def figure_cell(figure: Mapping[str, Any]) -> str:
+    """The spreadsheet cell of a figure's value (`Table 1!C7`), else of its first printed
+    number; "" for a figure from a plain table."""
+    cells = figure.get("cells") or {}
+    return str(next(iter(cells.values()))) if cells else ""
+
+
+def figure_place(figure: Mapping[str, Any]) -> str:
+    """Where to find a figure: its cells in a workbook (value first), else its row."""
+    cells = figure.get("cells") or {}
+    if cells:
+        return ", ".join(str(c) for c in cells.values())
+    return f"row {figure['row']}" if figure.get("row") is not None else "no row"
+
+
+_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """(row, column) of `Table 1!C7` or `C7`; None for anything else."""
+    found = _CELL.match(ref.rpartition("!")[2])
+    if found is None:
+        return None
+    column = 0
+    for ch in found[1]:
+        column = column * 26 + ord(ch) - 64
+    return int(found[2]), column
+
+
 def source_of(figure: Mapping[str, Any]) -> str:
     return str(figure.get("extra", {}).get("source", "") or "")
 
@@ -99,7 +128,7 @@ def other_extra(figure: Mapping[str, Any]) -> dict[str, str]:
 
 def figure_line(figure: Mapping[str, Any]) -> str:
     """One line of plain text for a figure, for formats without tables (JUnit, GitHub)."""
-    where = f"row {figure['row']}" if figure.get("row") is not None else "no row"
+    where = figure_place(figure)
     value = figure.get("value") or "(empty)"
     unit = f" {figure['unit']}" if figure.get("unit") else ""
     change = f", change {figure['change']}%" if figure.get("change") else ""

@@ -20,6 +20,7 @@ from validator.reporters.common import (
     counts_sentence,
     describe_key,
     discrepancy_group,
+    figure_cell,
     first_per_rule,
     group_of,
     more_sentence,
@@ -69,7 +70,7 @@ def _figure_view(f: Mapping[str, Any]) -> dict[str, Any]:
         "value": f.get("value") or "(empty)",
         "unit": f.get("unit", ""),
         "change": f"{f['change']}%" if f.get("change") else "",
-        "row": f.get("row"),
+        "row": figure_cell(f) or f.get("row"),
         "source": source_of(f),
         "extra": other_extra(f),
     }

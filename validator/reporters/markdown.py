@@ -13,6 +13,7 @@ from validator.reporters.common import (
     arithmetic_lines,
     counts_sentence,
     describe_key,
+    figure_cell,
     first_per_rule,
     grouped_discrepancies,
     more_sentence,
@@ -69,7 +70,7 @@ def _figure_table(figures: Sequence[Mapping[str, Any]]) -> list[str]:
                 escape_md(f.get("value") or "(empty)"),
                 escape_md(f.get("unit", "")),
                 escape_md(f"{f['change']}%" if f.get("change") else ""),
-                str(f["row"]) if f.get("row") is not None else "",
+                figure_cell(f) or (str(f["row"]) if f.get("row") is not None else ""),
                 escape_md("; ".join(t for t in (source, extra) if t)),
             ]
         )

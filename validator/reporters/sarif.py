@@ -23,7 +23,9 @@ from urllib.parse import quote
 from validator import __version__
 from validator.escaping import visible_records
 from validator.reporters.common import (
+    cell_position,
     describe_key,
+    figure_cell,
     figure_line,
     primary_figure,
     rule_ids,
@@ -58,6 +60,12 @@ def _location(uri: str, figure: Mapping[str, Any] | None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if figure is not None and figure.get("row") is not None and int(figure["row"]) >= 1:
         physical["region"] = {"startLine": int(figure["row"])}
+        cell = figure_cell(figure)
+        position = cell_position(cell) if cell else None
+        if position is not None:
+            # A workbook cell: its row and column, and the cell by name for a reader.
+            physical["region"] = {"startLine": position[0], "startColumn": position[1],
+                                  "snippet": {"text": cell}}
     return {"physicalLocation": physical}
 
 

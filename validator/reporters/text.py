@@ -10,6 +10,7 @@ from validator.reporters.common import (
     DEFAULT_MAX_PER_RULE,
     counts_sentence,
     describe_key,
+    figure_place,
     first_per_rule,
     grouped_discrepancies,
     more_sentence,
@@ -25,7 +26,7 @@ NOT_EVALUATED_SHOWN = 3
 
 
 def describe_figure(figure: Mapping[str, Any]) -> str:
-    where = f"row {figure['row']}" if figure.get("row") is not None else "no row"
+    where = figure_place(figure)
     value = figure["value"] or "(empty)"
     unit = f" {figure['unit']}" if figure.get("unit") else ""
     change = f", change {figure['change']}%" if figure.get("change") else ""
@@ -44,6 +45,10 @@ class TextReporter:
         title = records.get("title")
         lines.append(f"Release check: {title}" if title else "Release check")
         lines.append(f"table: {records['inputs']['table']}  rules: {records['inputs']['rules']}")
+        if records["inputs"].get("read"):
+            lines.append(f"read: {records['inputs']['read']}")
+        for part in records.get("unread") or []:
+            lines.append(f"not read: {part}")
         lines.append("")
         unread = unread_lines(records)
         if unread:
