@@ -60,6 +60,10 @@ from validator.relations import (
 from validator.report import Pattern
 
 MAX_CANDIDATES = 60  # candidate quantities in one group beyond which no program is solved
+# A group of more quantities than this (a total of 100,000 parts) is not localised at all: each
+# candidate is solved against relations as long as the group, so the cost is quadratic, and a
+# tie among thousands of figures would tell the editor nothing.
+MAX_GROUP = 2_000
 MAX_SETS = 8  # candidate sets of the smallest size listed per group
 SWAP_DISTANCE = 2  # table rows apart within which two figures count as a swapped pair
 # A feasible interval narrower than this share of the value pins it: a pattern landing inside
@@ -177,7 +181,8 @@ def localise(figures: Figures, relations: Sequence[Relation],
         return []
     result: list[Suspicion] = []
     for number, (candidates, group_failing) in enumerate(_groups(failing), start=1):
-        result.extend(_localise_group(number, figures, rings, candidates, group_failing))
+        if len(candidates) <= MAX_GROUP:
+            result.extend(_localise_group(number, figures, rings, candidates, group_failing))
     return result
 
 

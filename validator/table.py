@@ -156,10 +156,8 @@ def parse_table(data: bytes, name: str, table_format: str | None = None,
     except InputError as exc:
         raise InputError([f"{name}: {m}" for m in exc.messages]) from None
     except Exception as exc:  # every reader's own error types: the message is what matters
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if _refused_xml(exc):
-            detail = "its XML declares a DTD or entities; refusing to parse it"
-        raise InputError([f"{name}: cannot read as {fmt.upper()}: {detail}"]) from None
+        raise InputError([f"{name}: cannot read as {fmt.upper()}: {_reader_detail(exc)}"]) \
+            from None
     return _tidy(name, frame)
 
 
@@ -172,6 +170,13 @@ def _tidy(name: str, frame: pd.DataFrame, header_row: int = 1, **extra: object) 
     frame = frame.reset_index(drop=True)
     rows = np.arange(header_row + 1, header_row + 1 + len(frame), dtype=np.int64)
     return Table(path=name, frame=frame, rows=rows, **extra)  # type: ignore[arg-type]
+
+
+def _reader_detail(exc: BaseException) -> str:
+    """A reader's error in one line; a refused DTD or entity said plainly."""
+    if _refused_xml(exc):
+        return "its XML declares a DTD or entities; refusing to parse it"
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _refused_xml(exc: BaseException) -> bool:
@@ -377,8 +382,7 @@ def _read_workbook(name: str, data: bytes, fmt: str, rules: RuleSet | None,
     except InputError:
         raise
     except Exception as exc:  # each library's own errors: the message is what matters
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError([f"cannot read as {fmt.upper()}: {detail}"]) from None
+        raise InputError([f"cannot read as {fmt.upper()}: {_reader_detail(exc)}"]) from None
     names = [n for n, _ in listed]
     missing = [s for s in wanted if s not in names]
     if missing:
@@ -573,8 +577,8 @@ def _read_text_table(name: str, data: bytes, fmt: str, rules: RuleSet | None) ->
                                                   " (detected)"))
     if encoding != "utf-8":
         said.append(f"encoding {encoding}")
-    newline = text.find("\n")
-    first = next(csv.reader(io.StringIO(text[: newline if newline >= 0 else len(text)]),
+    # CR-only line ends (old Mac exports) end the header line too.
+    first = next(csv.reader([re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]],
                             delimiter=delimiter), [])
     numbers = _number_columns(rules)
     if _tidy_header(Grid("", [first]), rules) == 1:
@@ -594,7 +598,8 @@ def _read_text_table(name: str, data: bytes, fmt: str, rules: RuleSet | None) ->
         text, encoding = _decode(data, None)
     if rules is None:
         return _tidy(name, _read_delimited(raw, delimiter))
-    grid = Grid("", _strip_rows(list(csv.reader(io.StringIO(text), delimiter=delimiter))))
+    grid = Grid("", _strip_rows(list(csv.reader(io.StringIO(text, newline=None),
+                                                 delimiter=delimiter))))
     header = _tidy_header(grid, rules)
     part, reason, notes = _sheet_part(grid, rules, layout, named=False)
     if part is None:
