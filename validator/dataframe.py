@@ -17,20 +17,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from validator.errors import InputError
-from validator.table import FIRST_DATA_ROW, Table
+from validator.table import FIRST_DATA_ROW, Table, float_text
 
 DATAFRAME = "<DataFrame>"
-
-
-def float_text(values: pa.Array) -> pa.Array:
-    """Shortest round-trip text of floats, with a decimal point on whole numbers ("3.0"), as
-    Python's repr writes them; null stays null."""
-    text = pc.cast(values, pa.string())
-    whole = pc.match_substring_regex(text, r"^[+-]?\d+$")
-    return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
 
 
 def table_from_frame(frame: pd.DataFrame, decimals: int | Mapping[str, int] | None = None,

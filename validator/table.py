@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from validator.errors import InputError
@@ -273,6 +274,14 @@ def _header(data: bytes, delimiter: str) -> list[str]:
     return next(csv.reader([first], delimiter=delimiter))
 
 
+def float_text(values: pa.Array) -> pa.Array:
+    """Shortest round-trip text of floats, with a decimal point on whole numbers ("3.0"), as
+    Python's repr writes them; null stays null."""
+    text = pc.cast(values, pa.string())
+    whole = pc.match_substring_regex(text, r"^[+-]?\d+$")
+    return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+
+
 def _read_parquet(data: bytes) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
@@ -288,8 +297,7 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
                               "one printed value per cell; flatten it first"])
         if pa.types.is_float64(kind):
             # Float64 prints its shortest repr ("183.6"), as it was typed.
-            text = pa.array([repr(v) if v is not None else "" for v in column.to_pylist()],
-                            pa.string())
+            text = float_text(column.combine_chunks())
         else:
             # Decimal columns keep their scale; float32 and float16 print the shortest text
             # that is the same number at their own precision ("0.1", not 0.10000000149...).
