@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,20 +103,21 @@ def test_periods_are_written_in_the_rules_files_vocabulary(code: str, known: lis
     assert in_vocabulary(code, known) == expected
 
 
-def _release(tmp_path: Path, text: str) -> Path:
+def _check_release(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                   sentence: str) -> tuple[int, dict[str, Any]]:
+    """`validator check` on a one-sentence monthly release against the monthly rules file."""
     path = tmp_path / "release.txt"
-    path.write_text(text, encoding="utf-8")
-    return path
+    path.write_text(f"Monthly trade, November 2020\n\n{sentence}\n", encoding="utf-8")
+    code = main(["check", str(path), "--rules", str(MONTHLY_RULES), "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
 
 
 def test_one_rules_file_serves_a_table_and_its_press_release(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The rules file names share and change-in-amount columns that a press release never has.
-    release = _release(tmp_path, "Monthly trade, November 2020\n\nIn the first quarter of 2020, "
-                       "exports to the world were $622.9 billion and imports were $760.0 "
-                       "billion, a deficit of $137.1 billion.\n")
-    code = main(["check", str(release), "--rules", str(MONTHLY_RULES), "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
+    code, report = _check_release(
+        tmp_path, capsys, "In the first quarter of 2020, exports to the world were $622.9 "
+        "billion and imports were $760.0 billion, a deficit of $137.1 billion.")
     assert code == 0
     reasons = {n["rule"]: n["reason"] for n in report["not_evaluated"]}
     assert reasons["partner-shares"] == (
@@ -128,18 +130,23 @@ def test_one_rules_file_serves_a_table_and_its_press_release(
 
 def test_a_wrong_deficit_in_the_release_is_caught_under_the_rules_files_period_codes(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    release = _release(tmp_path, "Monthly trade, November 2020\n\nIn the first three months of "
-                       "2020, exports to the world were $622.9 billion and imports were $760.0 "
-                       "billion, a deficit of $173.1 billion.\n")
-    code = main(["check", str(release), "--rules", str(MONTHLY_RULES), "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
+    code, report = _check_release(
+        tmp_path, capsys, "In the first three months of 2020, exports to the world were "
+        "$622.9 billion and imports were $760.0 billion, a deficit of $173.1 billion.")
     assert code == 1
     assert [d["rule"] for d in report["discrepancies"]] == ["deficit"]
     # "2020Q1" as the hierarchy writes it: no unknown-code, no "not in the table".
     assert {f["key"]["period"] for f in report["discrepancies"][0]["figures"]} == {"2020Q1"}
 
 
-def test_the_shipped_rules_files_build_a_lexicon() -> None:
-    for path in sorted((ROOT / "rules").glob("*.yaml")):
-        lexicon = Lexicon.from_rules(load_rules(str(path)))
-        assert lexicon.aliases, path
+def test_every_label_of_a_rules_file_is_a_word_of_its_lexicon() -> None:
+    for path in sorted([*(ROOT / "rules").glob("*.yaml"),
+                        *(ROOT / "tests" / "fixtures" / "extract").glob("*/rules.yaml")]):
+        rules = load_rules(str(path))
+        phrases = {(a.dimension, a.code, a.phrase, a.negative)
+                   for a in Lexicon.from_rules(rules).aliases}
+        for dim, codes in rules.labels.items():
+            for code, words in codes.items():
+                named = [*([words.label] if words.label else []), *words.aliases]
+                assert {(dim, code, w, False) for w in named} <= phrases, (path, code)
+                assert {(dim, code, w, True) for w in words.negative_aliases} <= phrases
