@@ -182,6 +182,7 @@ def main() -> None:
         ("holdout 1 (worked on after it was measured)", corpus_cases("holdout-1")),
         ("holdout 2 (worked on after it was measured)", corpus_cases("holdout-2")),
         ("holdout 3 (frozen)", corpus_cases("holdout-3")),
+        ("holdout 4 (frozen)", corpus_cases("holdout-4")),
     ]:
         if not cases:
             continue
