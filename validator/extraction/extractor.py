@@ -38,9 +38,11 @@ from validator.extraction.sentences import split_sentences
 from validator.extraction.tables import (
     CHANGE_HEADER,
     EMPTY_CELL,
+    SHARE_HEADER,
     TextTable,
     cell_digits,
     find_tables,
+    is_percent_cell,
 )
 from validator.model import Dimension, RuleSet
 from validator.periods import (
@@ -87,7 +89,12 @@ _DIFFERENCE_BEFORE = re.compile(
     r"\s+(?:in\s+[^,;()$]{1,50}?\s+)?of\s+(?:an?\s+)?)$",
     re.IGNORECASE,
 )
-_DIFFERENCE_AFTER = re.compile(r"^\s*(?:more|less|higher|lower)\s+than\b", re.IGNORECASE)
+# "$1.2 billion more than", "€298m (18%) higher", "€443m (5%) lower": a change in amount.
+_DIFFERENCE_AFTER = re.compile(
+    r"^\s*(?:(?:more|less|higher|lower)\s+than\b|\([^()]{1,25}\)\s*(?:more|less|higher|lower)\b"
+    r"|(?:higher|lower)\b(?!\s+at\b))",
+    re.IGNORECASE,
+)
 _APPROXIMATE_BEFORE = re.compile(
     r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to|just\s+(?:under|over))"
     r"\s+$",
@@ -115,14 +122,34 @@ _SHARE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:total|all|overall)|share)\b", re.IGNORECASE)
+# A rate measured against the period before ("1.9% on month", "4.80 percent month on month",
+# "5.1% higher than in the preceding three months", "(mom)").
+_PREVIOUS_PERIOD = (
+    r"(?:the\s+)?(?:previous|prior|preceding|last)\s+(?:month|quarter|(?:three|3)\s+months)"
+    r"|the\s+(?:month|quarter|(?:three|3)\s+months)\s+before"
+)
 _PREVIOUS_MONTH_AFTER = re.compile(
-    r"^\s*(?:(?:from|over|on|than)\s+(?:the\s+)?(?:previous|prior|preceding)\s+(?:month|quarter)"
-    r"|(?:month|quarter)-on-(?:month|quarter)|m/m|q/q|from\s+a\s+month\s+earlier|on\s+the\s+month)",
+    rf"^\s*\)?\s*(?:(?:{UP_WORDS}|{DOWN_WORDS}|more|less)\s+)?(?:(?:from|over|on|than|against)"
+    rf"(?:\s+in)?\s+(?:{_PREVIOUS_PERIOD})"
+    r"|\(?(?:month|quarter)[-\s]+(?:on|over|to)[-\s]+(?:month|quarter)\b|m/m|q/q|m-o-m|q-o-q"
+    r"|\(?mom\)?(?!\w)|\(?qoq\)?(?!\w)|from\s+a\s+(?:month|quarter)\s+(?:earlier|before|ago)"
+    r"|on\s+(?:the\s+)?(?:month|quarter)\b)",
+    re.IGNORECASE,
+)
+# A sentence whose rates are all measured against the period before: "Set against the three
+# months before, ... rose 4%", "Compared with the previous month, ..."
+_PREVIOUS_PERIOD_BASE = re.compile(
+    rf"\b(?:against|compared\s+(?:to|with)|than|over|on|from)\s+(?:in\s+)?(?:{_PREVIOUS_PERIOD})"
+    r"|\b(?:month|quarter)[-\s]+on[-\s]+(?:month|quarter)\s+basis",
+    re.IGNORECASE,
+)
+_YEAR_BASE = re.compile(
+    rf"\b{_YOY}|\b(?:a|the)\s+year\s+(?:earlier|before|ago)|same\s+(?:month|period|quarter)",
     re.IGNORECASE,
 )
 _RATE_THEN_AMOUNT = re.compile(
     rf"^\s*\)?\s*(?:(?:{_YOY}|growth|increase|rise|gain|jump|decline|decrease|drop|fall"
-    r"|contraction|expansion)\s+)*(?:(?:from|over|on|compared\s+(?:to|with))\s+"
+    r"|contraction|expansion|higher|lower|up|down)\s+)*(?:(?:from|over|on|compared\s+(?:to|with))\s+"
     r"(?:the\s+same\s+\w+\s+(?:of\s+)?)?(?:a\s+year\s+(?:earlier|ago|before)|last\s+year"
     r"|the\s+(?:previous|prior)\s+year|the\s+year)\s*)?,?\s*"
     r"(?:to(?:\s+reach)?|reaching|totall?ing|at)\s+(?:a\s+)?(?:record(?:\s+high)?(?:\s+of)?\s+)?$"
@@ -391,7 +418,8 @@ def _rate_sign(
     if explicit:
         return "" if explicit == "+" else "-"
     # "(+4.0%)" reads as explicit too, with the sign glued inside the parenthesis.
-    forward = _FORWARD_DIRECTION.match(sentence[rate_end:])
+    # "€298m (18%) higher": the comparative after the parenthesis is the rate's direction too.
+    forward = _FORWARD_DIRECTION.match(re.sub(r"^\s*\)", "", sentence[rate_end : rate_end + 40]))
     if forward:
         return "-" if is_down(forward.group("word")) else ""
     before = list(_DIRECTION_RE.finditer(sentence[window_start:rate_start]))
@@ -435,6 +463,9 @@ class _SentenceWork:
                 self._unplace(m.start(), m.end(), "number without a unit")
 
         self.levels = [a for a in amounts if self._is_level(a)]
+        self._previous_base = bool(
+            _PREVIOUS_PERIOD_BASE.search(text) and not _YEAR_BASE.search(text)
+        )
         self.rates: list[_Rate] = []
         self._signs: list[tuple[int, str]] = []  # (end, sign) of every rate whose sign is known
         for m in percents:
@@ -504,7 +535,7 @@ class _SentenceWork:
             self._signs.append((m.end(), sign))
         if _SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after):
             reason = "share of a total, not a change"
-        elif _PREVIOUS_MONTH_AFTER.match(after):
+        elif _PREVIOUS_MONTH_AFTER.match(after) or self._previous_base:
             reason = "change on the previous month or quarter"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:] + after.split()[:2])):
             reason = "forecast or target"
@@ -841,7 +872,11 @@ class _Placer:
         headers = table.column_headers()
         table_unit = self._unit_in(table.note, scanner) or self._unit_in(headers[0], scanner)
         columns: list[tuple[str | None, str | None, list[_Mention], bool]] = []
-        for header in headers:
+        shares: set[int] = set()
+        own_periods: dict[int, str | None] = {}  # a % change column naming one period
+        for j, header in enumerate(headers):
+            if j and SHARE_HEADER.search(header):
+                shares.add(j)
             # A table header writes "Mar 24" for March 2024.
             header = re.sub(rf"\b({_MONTH_ABBREVIATIONS})\.?\s?(\d{{2}})\b(?!\d)",
                             lambda m: f"{m.group(1)} 20{m.group(2)}", header)
@@ -849,6 +884,8 @@ class _Placer:
                 p for p in find_periods(header, self.release, []) if not p.is_base
             ]
             period = next((c for p in periods if (c := resolve(p, self.current_period))), None)
+            if len(periods) == 1 and CHANGE_HEADER.search(header):
+                own_periods[j] = period
             columns.append((period, self._unit_in(header, scanner) or table_unit,
                             scanner.mentions(header, []), bool(CHANGE_HEADER.search(header))))
         dated = [(period_end(c[0]), j) for j, c in enumerate(columns) if c[0] and not c[3]]
@@ -875,6 +912,9 @@ class _Placer:
                 if not digits:
                     continue
                 period, unit, mentions, is_change = columns[j]
+                if j in shares or (not is_change and is_percent_cell(cell)):
+                    self._unplace_cell(number, row.text, cell, "share of a total, not a change")
+                    continue
                 if is_change:
                     changes.append((j, digits))
                     continue
@@ -894,7 +934,13 @@ class _Placer:
                     value = digits[1:] if digits.startswith("-") else "-" + digits
                 figures[j] = _Row(key, value, unit or "", "", [number])
             for j, digits in changes:
-                target = figures.get(latest) if latest is not None else None
+                # "Dec. % change", "Jan.-Dec. % change": the change of the figure of the period
+                # its header names (the nearest such column before it), else of the latest.
+                named = own_periods.get(j)
+                own = [k for k in figures if k < j and named and columns[k][0] == named]
+                own = own or [k for k in figures if named and columns[k][0] == named]
+                column = own[-1] if own else latest
+                target = figures.get(column) if column is not None else None
                 if target is None:
                     self._unplace_cell(number, row.text, row.cells[j],
                                        "% change without a figure of the latest period")

@@ -29,7 +29,16 @@ CURRENCY_PREFIXES: dict[str, tuple[str, ...]] = {
     "CAD": ("C$", "CAD"),
     "SGD": ("S$", "SGD"),
     "CHF": ("CHF",),
-    "INR": ("INR", "₹"),
+    "INR": ("INR", "₹", "Rs", "Rs."),
+    "MYR": ("RM", "MYR"),
+    "IDR": ("Rp", "IDR"),
+    "PHP": ("₱", "PHP"),
+    "BRL": ("R$", "BRL"),
+    "THB": ("฿", "THB"),
+    "ZAR": ("ZAR",),
+    "SEK": ("SEK",),
+    "NOK": ("NOK",),
+    "DKK": ("DKK",),
 }
 CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
     "USD": ("dollars", "US dollars", "U.S. dollars", "United States dollars"),
@@ -46,6 +55,15 @@ CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
     "SGD": ("Singapore dollars",),
     "CHF": ("francs",),
     "INR": ("rupees",),
+    "MYR": ("ringgit",),
+    "IDR": ("rupiah",),
+    "PHP": ("pesos",),
+    "BRL": ("reais",),
+    "THB": ("baht",),
+    "ZAR": ("rand",),
+    "SEK": ("kronor",),
+    "NOK": ("kroner",),
+    "DKK": ("kroner",),
 }
 SCALE_WORDS: dict[str, tuple[str, ...]] = {
     "tn": ("trillion", "tn"),

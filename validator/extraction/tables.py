@@ -17,13 +17,17 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
 _ALIGNED_SPLIT = re.compile(r"\t+|\s{2,}")
 NUMBER_CELL = re.compile(
-    r"^(?P<sign>[-+\u2212\u2013\u25b2\u25b3])?\s?"
-    r"(?P<num>\d{1,3}(?:[, \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?%?$"
+    r"^(?P<sign>[-+\u2212\u2013\u25b2\u25b3])?\s?(?P<open>\()?"
+    r"(?P<num>\d{1,3}(?:[, \u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?(open)\))\s?%?$"
 )
 EMPTY_CELL = re.compile(r"^(?:|-|\u2013|\u2014|\.\.|\.\.\.|na|n/a|x|\*)$", re.IGNORECASE)
 CHANGE_HEADER = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\bchange\b|\bgrowth\b|\by/y\b|\byoy\b"
                            r"|증감률|증감|伸び率|前年比",
                            re.IGNORECASE)
+
+# A column of shares ("Share of total", "% of total", "Proportion"): not figures of the schema.
+SHARE_HEADER = re.compile(r"\bshare\b|\bproportion\b|%\s*of\s+(?:the\s+)?total|\bper\s*cent\s+of\b"
+                          r"|구성비|비중|構成比", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -146,4 +150,11 @@ def cell_digits(cell: str) -> str:
         return ""
     digits = re.sub(r"[, \u00a0\u202f]", "", m.group("num"))
     sign = m.group("sign") or ""
-    return ("-" if sign and sign != "+" else "") + digits
+    # "(1,772)": an accountant's minus.
+    negative = (sign and sign != "+") or m.group("open")
+    return ("-" if negative else "") + digits
+
+
+def is_percent_cell(cell: str) -> bool:
+    """ "39.0%": a rate or a share printed with its sign, not an amount."""
+    return is_number_cell(cell) and cell.strip().endswith("%")
