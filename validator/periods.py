@@ -341,9 +341,20 @@ def find_periods(
         last = 6 if m.group(1).lower() == "two" else 9
         year = int(m.group(2)) if m.group(2) else _latest_year_of(last, release)
         add(m, f"{year}-01/{month_code(year, last)}" if year else None)
+    # "the June 2017 year": the twelve months ending in June 2017.
+    for m in re.finditer(rf"\bthe\s+({_MONTH_ANY})\s+({_YEAR})\s+year\b", text):
+        last, year = month_of[m.group(1).rstrip(".").lower()], int(m.group(2))
+        add(m, str(year) if last == 12 else
+            f"{month_code(year - 1, last + 1)}/{month_code(year, last)}")
     for m in re.finditer(
-        rf"\b({_MONTH_ANY})\s*(?:-|\u2013|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?", text
+        rf"\b({_MONTH_ANY})\s*(?:-|\u2013|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?"
+        rf"|(?<=between )({_MONTH_ANY})\s+and\s+({_MONTH_ANY})(?:,?\s+({_YEAR}))?", text
     ):
+        if m.group(4):  # "between January and August 2017"
+            first, last = (month_of[g.rstrip(".").lower()] for g in (m.group(4), m.group(5)))
+            year = int(m.group(6)) if m.group(6) else _latest_year_of(last, release)
+            add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
+            continue
         first, last = (month_of[g.rstrip(".").lower()] for g in (m.group(1), m.group(2)))
         year = int(m.group(3)) if m.group(3) else _latest_year_of(last, release)
         add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
@@ -427,8 +438,10 @@ def find_periods(
         taken.append((start, end))
         before = text[max(0, start - 40) : start]
         # "From January to September 2019, exports ..." opens the sentence: its own period.
+        # "From January to September 2019, exports ...", "Over January to May 2018, ..." open
+        # the sentence: its own period.
         is_base = bool(_BASE_BEFORE.search(before)) and not re.fullmatch(
-            r"\s*From\s+", text[:start]
+            r"\s*(?:From|Over)\s+", text[:start]
         )
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     return sorted(mentions, key=lambda p: p.start)

@@ -95,6 +95,13 @@ _DIFFERENCE_AFTER = re.compile(
     r"|(?:higher|lower)\b(?!\s+at\b))",
     re.IGNORECASE,
 )
+# "in deficit by US$0.68 billion", "a surplus by $2 billion": the level, not a change.
+_BALANCE_BY = re.compile(r"\b(?:deficit|surplus|in\s+the\s+(?:red|black))\s+by\s+$", re.IGNORECASE)
+_RATE_COMPARED_BEFORE = re.compile(
+    r"(?:%|\bper\s*cent|\bpercent|\bpct)\s+(?:more|less|higher|lower|above|below)\s+than"
+    r"\s+(?:the\s+|an?\s+)?$",
+    re.IGNORECASE,
+)
 _APPROXIMATE_BEFORE = re.compile(
     r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to|just\s+(?:under|over))"
     r"\s+$",
@@ -113,6 +120,13 @@ _FORECAST_NEAR = re.compile(
 )
 _COMPARISON_BEFORE = re.compile(
     r"\b(?:from|than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:an?\s+)?$", re.IGNORECASE
+)
+_COMPARED_AMOUNT = re.compile(r"\b(?:from|than)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
+# "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
+_RATE_BASE_AMOUNT = re.compile(
+    r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|from)\s+(?:the\s+)?[^,;%]{0,40}?"
+    r"\s+(?:of|in)\s+$",
+    re.IGNORECASE,
 )
 _COMPARISON_IN = re.compile(
     r"\b(?:compared\s+(?:to|with)|versus|against)\b|\bfrom\s+(?:an?\s+)?$", re.IGNORECASE
@@ -490,8 +504,14 @@ class _SentenceWork:
         before = self.text[max(0, amount.start - 60) : amount.start]
         after = self.text[amount.end : amount.end + 40]
         reason = ""
-        if _DIFFERENCE_BEFORE.search(before) or _DIFFERENCE_AFTER.match(after):
+        if (
+            _DIFFERENCE_BEFORE.search(before) and not _BALANCE_BY.search(before)
+        ) or _DIFFERENCE_AFTER.match(after):
             reason = "change in amount, not a level"
+        elif _RATE_COMPARED_BEFORE.search(before):
+            # "11.73 percent more than the US$13.61 billion of July": the amount compared with.
+            if not self._own_period_after(amount.end):
+                reason = "comparison amount without its own period"
         elif _APPROXIMATE_BEFORE.search(before):
             reason = "approximate amount"
         elif _THRESHOLD_BEFORE.search(before) or _THRESHOLD_AFTER.match(after):
@@ -716,7 +736,14 @@ class _Placer:
 
     def place(self, work: _SentenceWork) -> None:
         text = work.text
-        outside_figures = [c for c in work.candidates if self._paren_of(text, c) is None]
+        # "rose by €241m (5%)": a rate in parentheses after an amount (placed or not) is that
+        # amount's rate, not a breakdown of the sentence before.
+        ends = [a.end for a in work.levels] + [u.end for u in work.unplaced]
+        outside_figures = [
+            c for c in work.candidates
+            if (paren := self._paren_of(text, c)) is None
+            or any(e <= paren and not text[e:paren].strip() for e in ends)
+        ]
         continues = bool(_CONTINUATION.match(text)) or (
             bool(work.candidates) and not outside_figures
         )
@@ -790,7 +817,13 @@ class _Placer:
                 problems.append(f"period {missing[-1]!r} cannot be resolved without a release date")
             # "compared with a deficit of EUR 471.0 million in March 2023" is not what the text is
             # about next, so a comparison figure leaves the main clause as it was.
-            if paren is None and not _COMPARISON_IN.search(text[boundary : cand.start]):
+            # "fell 2.88 percent from US$13.88 billion in July to ...": the amount after "from"
+            # is compared with, even when its rate comes first.
+            compared = _COMPARISON_IN.search(text[boundary : cand.start]) or (
+                cand.amount is not None
+                and _COMPARED_AMOUNT.search(text[boundary : cand.amount.start])
+            )
+            if paren is None and not compared:
                 main = dict(ctx)
                 if first_period is None and self.time in ctx:
                     first_period = ctx[self.time]
@@ -858,7 +891,15 @@ class _Placer:
         after = [p for p in bases if rate.end <= p.start < limit]
         earlier = [p for p in bases if p.end <= rate.start]
         base = after[0] if after else (earlier[-1] if earlier else None)
-        if before is None or base is None or resolve(base, self.current_period) != before:
+        measured = resolve(base, self.current_period) if base is not None else None
+        if base is None:
+            compared = [p for p in work.periods if not p.is_base and rate.end <= p.start < limit + 80
+                        and _RATE_BASE_AMOUNT.fullmatch(work.text[rate.end : p.start])]
+            if compared:
+                measured = resolve(compared[0], self.current_period)
+                if self.current_period and re.fullmatch(r"\d{4}-(?:\d{2}|Q\d)", self.current_period):
+                    before = before if measured == before else previous_period(self.current_period)
+        if before is None or measured is None or measured != before:
             return cand
         self.unplaced.append(
             Unplaced(work.number, work.text[rate.start : rate.end], rate.start, rate.end,
