@@ -246,6 +246,116 @@ def test_a_sign_glued_to_the_unit_and_no_space_after_a_full_stop() -> None:
     ]
 
 
+# Holdout 4's classes (issue 13, after the fourth freeze) -------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In February 2024 exports rose 1.9% on month and 7.5% on year to $25.7 billion.",
+        "In February 2024 exports slipped 4.8 percent month on month to $25.7 billion but were "
+        "7.5 percent higher year on year.",
+        "In February 2024 exports grew 1.9% (mom) and 7.5% (yoy) to $25.7 billion.",
+    ],
+)
+def test_a_rate_on_the_month_is_not_the_annual_change(sentence: str) -> None:
+    assert [r[3:] for r in rows(sentence)] == [["25.7", "USD bn", "7.5"]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In the three months to February 2024, exports were 5.1% higher than in the preceding "
+        "three months, and imports were 1.7% higher.",
+        "Set against the three months before, exports in the three months ending February 2024 "
+        "rose 4%; imports went down 3.2%.",
+    ],
+)
+def test_rates_against_the_preceding_three_months_are_not_figures(sentence: str) -> None:
+    extraction = extract_figures(sentence, lexicon())
+    assert extraction.table.empty
+    assert {u.reason for u in extraction.unplaced} == {"change on the previous month or quarter"}
+
+
+def test_a_change_in_amount_then_its_rate_and_a_comparative() -> None:
+    text = ("In February 2024 exports were $1.2 billion (18%) higher than a year before. "
+            "Imports were 61% higher at $4.7 billion.")
+    assert rows(text) == [["exports", "World", "2024-02", "", "", "18"],
+                          ["imports", "World", "2024-02", "4.7", "USD bn", "61"]]
+
+
+def test_a_rate_in_parentheses_after_a_change_in_amount_is_not_a_breakdown() -> None:
+    text = ("In February 2024 exports to China fell 5.0%. Imports rose by $0.2 billion (5%) "
+            "on an annual basis.")
+    assert rows(text)[1] == ["imports", "World", "2024-02", "", "", "5"]
+
+
+def test_a_balance_in_deficit_by_an_amount_is_its_level() -> None:
+    assert rows("In February 2024 trade was in deficit by $0.68 billion.") == [
+        ["balance", "World", "2024-02", "-0.68", "USD bn", ""]
+    ]
+
+
+def test_a_rate_measured_against_the_amount_of_the_month_before() -> None:
+    text = ("Exports in February 2024 came to $15.2 billion, 11.7 percent more than the "
+            "$13.6 billion of January 2024, while imports fell 2.9 percent from $13.9 billion "
+            "in January 2024 to $13.5 billion.")
+    assert sorted(rows(text)) == [
+        ["exports", "World", "2024-01", "13.6", "USD bn", ""],
+        ["exports", "World", "2024-02", "15.2", "USD bn", ""],
+        ["imports", "World", "2024-01", "13.9", "USD bn", ""],
+        ["imports", "World", "2024-02", "13.5", "USD bn", ""],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opening", "period"),
+    [
+        ("Cumulatively, between January and February 2024 exports", "2024-02-YTD"),
+        ("Over January to February 2024, exports", "2024-02-YTD"),
+    ],
+)
+def test_runs_of_months_opening_a_sentence(opening: str, period: str) -> None:
+    text = f"Exports rose in February 2024. {opening} totalled $50.1 billion."
+    assert rows(text) == [["exports", "World", period, "50.1", "USD bn", ""]]
+
+
+def test_the_june_year_is_the_twelve_months_ending_in_june() -> None:
+    from validator.periods import find_periods
+
+    found = find_periods("the deficit widened in the June 2017 year", None, [])
+    assert [p.code for p in found] == ["2016-07/2017-06"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "value", "unit"),
+    [("RM17.33 billion", "17.33", "MYR bn"), ("Rp 12.5 trillion", "12.5", "IDR tn"),
+     ("R$ 4.1 billion", "4.1", "BRL bn"), ("1.2 billion ringgit", "1.2", "MYR bn")],
+)
+def test_more_currency_forms(amount: str, value: str, unit: str) -> None:
+    rules = RULES.replace("units: {", "units: {MYR bn: 1.0e9, IDR tn: 1.0e12, BRL bn: 1.0e9, ")
+    table = extract_figures(f"In February 2024 exports were {amount}.",
+                            Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["value", "unit"]].values.tolist() == [[value, unit]]
+
+
+def test_a_table_with_share_columns_accountants_minus_and_a_change_per_period() -> None:
+    text = ("Trade, EUR billion\n\n"
+            "                February 2024   Share of total   February 2023   "
+            "February 2024 % change   February 2023 % change\n"
+            "  Exports           136.7           53.1%           127.0              7.6"
+            "                  1.2\n"
+            "  Balance           (16.0)           ..            (1.5)              9.9"
+            "                  2.0\n")
+    got = extract_figures(text, Lexicon.from_rules(parse_rules(TABLE_RULES, "r.yaml")))
+    assert got.table[["flow", "period", "value", "unit", "change_pct"]].values.tolist() == [
+        ["exports", "2024-02", "136.7", "EUR bn", "7.6"],
+        ["exports", "2023-02", "127.0", "EUR bn", "1.2"],
+        ["balance", "2024-02", "-16.0", "EUR bn", "9.9"],
+        ["balance", "2023-02", "-1.5", "EUR bn", "2.0"],
+    ]
+    assert [u.reason for u in got.unplaced] == ["share of a total, not a change"]
+
+
 # Tables ---------------------------------------------------------------------------------------
 
 TABLE_RULES = """

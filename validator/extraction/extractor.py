@@ -893,12 +893,17 @@ class _Placer:
         base = after[0] if after else (earlier[-1] if earlier else None)
         measured = resolve(base, self.current_period) if base is not None else None
         if base is None:
-            compared = [p for p in work.periods if not p.is_base and rate.end <= p.start < limit + 80
-                        and _RATE_BASE_AMOUNT.fullmatch(work.text[rate.end : p.start])]
+            compared = [
+                p for p in work.periods
+                if not p.is_base and rate.end <= p.start < limit + 80
+                and _RATE_BASE_AMOUNT.fullmatch(work.text[rate.end : p.start])
+            ]
+            clause = self.current_period or ""
             if compared:
                 measured = resolve(compared[0], self.current_period)
-                if self.current_period and re.fullmatch(r"\d{4}-(?:\d{2}|Q\d)", self.current_period):
-                    before = before if measured == before else previous_period(self.current_period)
+                # the amount compared with may be the month before the clause's period too
+                if measured != before and re.fullmatch(r"\d{4}-(?:\d{2}|Q\d)", clause):
+                    before = previous_period(clause)
         if before is None or measured is None or measured != before:
             return cand
         self.unplaced.append(
