@@ -356,6 +356,22 @@ def test_a_table_with_share_columns_accountants_minus_and_a_change_per_period() 
     assert [u.reason for u in got.unplaced] == ["share of a total, not a change"]
 
 
+def test_a_flow_named_right_after_an_amount_worth() -> None:
+    text = ("Goods worth $94.6 billion left the country in February 2024 and goods worth "
+            "$76.5 billion came in.")
+    rules = RULES.replace("balance: {aliases: [surplus]",
+                          "exports: {aliases: [left the country]}\n    imports: {aliases: "
+                          "[came in]}\n    balance: {aliases: [surplus]")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["flow", "value"]].values.tolist() == [["exports", "94.6"], ["imports", "76.5"]]
+
+
+def test_a_headline_amount_on_a_defaulted_total_merges_with_the_body_on_a_child() -> None:
+    text = ("Trade deficit widens to $23.5 billion in February 2024\n\n"
+            "The trade deficit with China widened to $23.5 billion in February 2024.")
+    assert rows(text) == [["balance", "China", "2024-02", "-23.5", "USD bn", ""]]
+
+
 # Tables ---------------------------------------------------------------------------------------
 
 TABLE_RULES = """

@@ -178,6 +178,8 @@ _AMOUNT_THEN_RATE = re.compile(
 _FORWARD_DIRECTION = FORWARD_DIRECTION
 _ATTACH_PREPOSITION = re.compile(r"\s*(?:worth\s+)?(?:in|of|to|from)\s+(?:the\s+)?", re.IGNORECASE)
 # Korean and Japanese put the name after the amount: "16억4000만 달러 흑자", "1兆円の赤字".
+# Up to two words between an attributive amount and its noun, none of them a conjunction.
+_NOUN_GAP = re.compile(r"\s+(?:(?!(?:and|or|but|while|whereas)\b)[A-Za-z-]+\s+){0,2}")
 _ATTACH_CJK = re.compile(r"\s*の?\s*")
 _CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A sentence opening like this continues the subject of the one before.
@@ -1059,17 +1061,18 @@ class _Placer:
         """Mentions a preposition ties to the figure: "$7.3 billion in trade surplus"."""
         attached: list[_Mention] = []
         position = end
-        # "an €18.7 bn surplus": an amount after an article names the noun that follows it.
+        # "an €18.7 bn surplus": an amount after an article names the noun that follows it;
+        # "goods worth 76.5 billion euros came in": so does an amount after "worth".
         start = self._amount_start(work, end)
         attributive = re.search(
             r"\b(?:[Aa]n?|[Tt]he|[Ii]ts|posts?|posted|records?|recorded|reports?|reported|logs?"
-            r"|logged|shows?|showed)\s+$",
+            r"|logged|shows?|showed|worth)\s+$",
             work.text[max(0, start - 12) : start],
         )
         if attributive:
             named = [m for m in work.mentions
                      if end < m.start and m.end <= limit
-                     and re.fullmatch(r"\s+(?:[A-Za-z-]+\s+){0,2}", work.text[end : m.start])]
+                     and _NOUN_GAP.fullmatch(work.text[end : m.start])]
             if named:
                 attached.append(named[0])
                 position = named[0].end
@@ -1156,7 +1159,39 @@ class _Placer:
             row.change = row.change or new.change
             row.sources += [s for s in new.sources if s not in row.sources]
             return
+        for row in self.rows:
+            # "India's trade deficit widens to $23.5 billion" (headline, a defaulted total) and
+            # "India's merchandise trade deficit widened to $23.5 billion" (body): one figure,
+            # on the more specific code.
+            specific = self._headline_repeat(row, new)
+            if specific is None:
+                continue
+            row.key = specific
+            row.change = row.change or new.change
+            row.sources = sorted({*row.sources, *new.sources})
+            return
         self.rows.append(new)
+
+    def _headline_repeat(self, a: _Row, b: _Row) -> tuple[str, ...] | None:
+        """The more specific key when a headline amount repeats a body amount whose codes are
+        the same or descendants of the headline's, else None."""
+        if 1 not in (*a.sources, *b.sources) or not a.value or (a.value, a.unit) != (
+            b.value, b.unit
+        ) or (a.change and b.change and a.change != b.change):
+            return None
+        key: list[str] = []
+        for dim, x, y in zip(self.lexicon.dimensions, a.key, b.key, strict=True):
+            if x == y:
+                key.append(x)
+            elif dim.is_time:
+                return None
+            elif x in dim.ancestors(y):
+                key.append(y)
+            elif y in dim.ancestors(x):
+                key.append(x)
+            else:
+                return None
+        return tuple(key)
 
 
 def _segments(text: str) -> list[str | TextTable]:
