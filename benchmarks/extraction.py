@@ -181,8 +181,9 @@ def main() -> None:
         ("dev corpus", corpus_cases("dev")),
         ("holdout 1 (worked on after it was measured)", corpus_cases("holdout-1")),
         ("holdout 2 (worked on after it was measured)", corpus_cases("holdout-2")),
-        ("holdout 3 (frozen)", corpus_cases("holdout-3")),
-        ("holdout 4 (frozen)", corpus_cases("holdout-4")),
+        ("holdout 3 (worked on after it was measured)", corpus_cases("holdout-3")),
+        ("holdout 4 (worked on after it was measured)", corpus_cases("holdout-4")),
+        ("holdout 5 (frozen)", corpus_cases("holdout-5")),
     ]:
         if not cases:
             continue
