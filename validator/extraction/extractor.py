@@ -102,6 +102,10 @@ _RATE_COMPARED_BEFORE = re.compile(
     r"\s+(?:the\s+|an?\s+)?$",
     re.IGNORECASE,
 )
+# The words between a verb and its rate ("up nearly 65%", "grow by more than 10%").
+_RATE_LEAD = re.compile(r"\s*(?:\bby\s*)?$")
+# A clause of the sentence starts after these (the words a forecast word must share with a rate).
+_CLAUSE_START = re.compile(r"[,;:(]|\b(?:while|whereas|but|and\s+(?=\w+\s+(?:rose|fell)))\b")
 _APPROXIMATE_BEFORE = re.compile(
     r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to|just\s+(?:under|over))"
     r"\s+$",
@@ -121,6 +125,10 @@ _FORECAST_NEAR = re.compile(
 _COMPARISON_BEFORE = re.compile(
     r"\b(?:from|than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:an?\s+)?$", re.IGNORECASE
 )
+# "..., following a 6.9 percent drop in April, ...": a figure of the period before; the clause's
+# period carries on past it.
+_AFTER_FIGURE = re.compile(r"\b(?:after|following)\s+(?:an?\s+|the\s+)?(?:revised\s+)?$",
+                           re.IGNORECASE)
 _COMPARED_AMOUNT = re.compile(r"\b(?:from|than)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 # "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
 _RATE_BASE_AMOUNT = re.compile(
@@ -154,7 +162,7 @@ _PREVIOUS_MONTH_AFTER = re.compile(
 # months before, ... rose 4%", "Compared with the previous month, ..."
 _PREVIOUS_PERIOD_BASE = re.compile(
     rf"\b(?:against|compared\s+(?:to|with)|than|over|on|from)\s+(?:in\s+)?(?:{_PREVIOUS_PERIOD})"
-    r"|\b(?:month|quarter)[-\s]+on[-\s]+(?:month|quarter)\s+basis",
+    r"|\b(?:month|quarter)[-\s]+on[-\s]+(?:month|quarter)\b",
     re.IGNORECASE,
 )
 _YEAR_BASE = re.compile(
@@ -385,10 +393,12 @@ class _Scanner:
                 if key in {normalize_prefix(f) for f in forms}:
                     return currency
         words = suffix.lower()
-        for currency, names in _CURRENCY_NAMES.items():
-            if any(re.search(rf"\b{re.escape(n.lower())}\b", words) for n in names):
-                return currency
-        return None
+        # the longest name wins: "Singapore dollars" is not the "dollars" of USD
+        named = [
+            (len(n), currency) for currency, names in _CURRENCY_NAMES.items() for n in names
+            if re.search(rf"\b{re.escape(n.lower())}\b", words)
+        ]
+        return max(named)[1] if named else None
 
     def mentions(self, text: str, masked: list[tuple[int, int]]) -> list[_Mention]:
         taken = list(masked)
@@ -555,8 +565,17 @@ class _SentenceWork:
                               following.group("sign"))
         if sign is not None:
             self._signs.append((m.end(), sign))
+        clause = _CLAUSE_START.split(self.text[max(0, m.start() - 200) : m.start()])[-1]
         if _SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after):
             reason = "share of a total, not a change"
+        elif _APPROXIMATE_BEFORE.search(_RATE_LEAD.sub(" ", before)):
+            # "almost 22% more", "up nearly 65%": not the change as stated
+            reason = "approximate change"
+        elif _THRESHOLD_BEFORE.search(_RATE_LEAD.sub(" ", before)) or _FORECAST_NEAR.search(
+            clause
+        ):
+            # "to grow by more than 10%", "growth seen above 10%", "expects ... to grow by 3%"
+            reason = "forecast or target"
         elif _PREVIOUS_MONTH_AFTER.match(after) or self._previous_base:
             reason = "change on the previous month or quarter"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:] + after.split()[:2])):
@@ -821,7 +840,9 @@ class _Placer:
             # about next, so a comparison figure leaves the main clause as it was.
             # "fell 2.88 percent from US$13.88 billion in July to ...": the amount after "from"
             # is compared with, even when its rate comes first.
-            compared = _COMPARISON_IN.search(text[boundary : cand.start]) or (
+            compared = _COMPARISON_IN.search(text[boundary : cand.start]) or _AFTER_FIGURE.search(
+                text[boundary : cand.start]
+            ) or (
                 cand.amount is not None
                 and _COMPARED_AMOUNT.search(text[boundary : cand.amount.start])
             )
