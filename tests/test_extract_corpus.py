@@ -372,6 +372,79 @@ def test_a_headline_amount_on_a_defaulted_total_merges_with_the_body_on_a_child(
     assert rows(text) == [["balance", "China", "2024-02", "-23.5", "USD bn", ""]]
 
 
+# Holdout 5's classes (issue 13, after the fifth freeze) --------------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("In February 2024 exports to China were $6.2 billion, up nearly 65% on a year ago.",
+         "approximate change"),
+        ("In February 2024 exports were $6.2 billion, almost 22% more than a year earlier.",
+         "approximate change"),
+        ("The ministry expects exports in February 2024 to grow by more than 10% to $6.2 billion.",
+         "forecast or target"),
+    ],
+)
+def test_approximate_threshold_and_forecast_rates_are_not_stated_changes(
+    sentence: str, reason: str
+) -> None:
+    extraction = extract_figures(sentence, lexicon())
+    assert all(change == "" for change in extraction.table["change_pct"])
+    assert reason in {u.reason for u in extraction.unplaced}
+
+
+def test_month_on_month_anywhere_in_the_sentence() -> None:
+    text = ("On a month-on-month seasonally adjusted basis, exports grew 10.3 percent in "
+            "February 2024 to $16.9 billion, after a 6.5 percent rise the month before.")
+    assert rows(text) == [["exports", "World", "2024-02", "16.9", "USD bn", ""]]
+
+
+def test_an_amount_in_singapore_dollars_restated_in_us_dollars() -> None:
+    rules = RULES.replace("units: {", "units: {SGD bn: 1.0e9, ").replace(
+        "USD bn: 1.0e9, ", "")
+    text = ("In February 2024 exports were 16.9 billion Singapore dollars (about 12.49 billion "
+            "U.S. dollars).")
+    extraction = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml")))
+    assert extraction.table[["value", "unit"]].values.tolist() == [["16.9", "SGD bn"]]
+    assert [u.reason for u in extraction.unplaced] == ["the same amount in another currency"]
+
+
+def test_a_figure_after_following_keeps_the_clause_period() -> None:
+    text = ("Exports to China fell 7.8 percent in February 2024, following a 6.9 percent drop in "
+            "January 2024, while exports to the United States climbed 26.2 percent.")
+    assert rows(text) == [["exports", "China", "2024-02", "", "", "-7.8"],
+                          ["exports", "China", "2024-01", "", "", "-6.9"],
+                          ["exports", "US", "2024-02", "", "", "26.2"]]
+
+
+def test_a_rate_measured_against_its_clause_period_is_the_change_of_the_year_after() -> None:
+    text = ("In February 2024 exports were $169.1 billion. In February 2023 exports had been "
+            "$151.0 billion, so exports rose by 12 percent on February 2023.")
+    assert sorted(rows(text)) == [["exports", "World", "2023-02", "151.0", "USD bn", ""],
+                                  ["exports", "World", "2024-02", "169.1", "USD bn", "12"]]
+
+
+@pytest.mark.parametrize("phrase", ["exports and imports both fell by 4 percent",
+                                    "exports and imports fell 4 percent each"])
+def test_one_rate_said_of_two_codes(phrase: str) -> None:
+    assert rows(f"In February 2024 {phrase}.") == [
+        ["exports", "World", "2024-02", "", "", "-4"], ["imports", "World", "2024-02", "", "", "-4"]
+    ]
+
+
+def test_a_table_of_months_under_year_columns() -> None:
+    text = ("Exports (EUR billion)\n\n"
+            "             2023     2024\n"
+            "  January    120.1    131.2\n"
+            "  February   127.0    136.7\n")
+    assert table_rows(text) == [
+        ["exports", "2023-01", "120.1", "EUR bn", ""],
+        ["exports", "2024-01", "131.2", "EUR bn", ""],
+        ["exports", "2023-02", "127.0", "EUR bn", ""],
+        ["exports", "2024-02", "136.7", "EUR bn", ""],
+    ]
+
+
 # Tables ---------------------------------------------------------------------------------------
 
 TABLE_RULES = """

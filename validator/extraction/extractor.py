@@ -46,6 +46,7 @@ from validator.extraction.tables import (
 )
 from validator.model import Dimension, RuleSet
 from validator.periods import (
+    MONTH_NUMBERS,
     PeriodMention,
     detect_release_date,
     find_dates,
@@ -55,6 +56,7 @@ from validator.periods import (
     previous_period,
     reference_period,
     resolve,
+    shift_year,
 )
 
 _CURRENCY_NAMES = CURRENCY_WORDS
@@ -834,6 +836,13 @@ class _Placer:
                     period = resolve(base[-1], clause_period)
             if self.time and period:
                 ctx[self.time] = (period, False)
+            if self.time and self.time in ctx and cand.amount is None and cand.rate is not None:
+                # "In February 2022 exports had been X, so exports rose by 12 percent on
+                # February 2022": a rate measured against its clause's period is the change of
+                # the year after.
+                measured = self._base_of(work, cand.rate)
+                if measured is not None and measured == ctx[self.time][0]:
+                    ctx[self.time] = (shift_year(measured, 1), False)
             if self.time and not period and (missing := self._unresolved_periods(own_periods)):
                 problems.append(f"period {missing[-1]!r} cannot be resolved without a release date")
             # "compared with a deficit of EUR 471.0 million in March 2023" is not what the text is
@@ -860,7 +869,14 @@ class _Placer:
                     if kept is not None:
                         main[self.time] = kept
             placed = self._without_monthly_rate(work, cand, ctx)
-            if placed.amount is not None or placed.rate is not None:
+            shared = self._shared_rate_codes(work, cand, own, problems, boundary)
+            if shared is not None and placed.rate is not None:
+                # "exports and imports both decreased by 4 percent": one rate, one row per code
+                shared_dim, shared_codes, rest = shared
+                for code in shared_codes:
+                    self._emit(work, placed, {**ctx, shared_dim: (code, False)}, list(rest))
+                self.numbers_read -= len(shared_codes) - 1
+            elif placed.amount is not None or placed.rate is not None:
                 self._emit(work, placed, ctx, problems)
             for name, (code, _) in ctx.items():
                 used_codes.setdefault(name, set()).add(code)
@@ -893,6 +909,44 @@ class _Placer:
         self.previous = main
         if self.time and self.time in main:
             self.current_period = main[self.time][0]
+
+    @staticmethod
+    def _shared_rate_codes(
+        work: _SentenceWork, cand: _Candidate, own: list[_Mention], problems: list[str],
+        boundary: int,
+    ) -> tuple[str, list[str], list[str]] | None:
+        """(dimension, codes, other problems) when a lone rate is said of several codes at once
+        ("both decreased by 4 percent", "rose 3% each")."""
+        if cand.amount is not None or cand.rate is None:
+            return None
+        several = [p for p in problems if p.startswith("several ")]
+        if len(several) != 1 or not (
+            re.search(r"\bboth\b", work.text[boundary : cand.start], re.IGNORECASE)
+            or re.match(r"\s*each\b", work.text[cand.end :], re.IGNORECASE)
+        ):
+            return None
+        name = several[0].split()[1]
+        codes = list(dict.fromkeys(m.code for m in own if m.dimension == name))
+        if len(codes) < 2:
+            return None
+        return name, codes, [p for p in problems if p is not several[0]]
+
+    def _base_of(self, work: _SentenceWork, rate: _Rate) -> str | None:
+        """The period a rate is measured against: the first base after it, else the nearest
+        before it, when no period the figure is for comes between."""
+        for p in work.periods:
+            if p.start < rate.end:
+                continue
+            if not p.is_base:
+                break
+            return resolve(p, self.current_period)
+        for p in reversed(work.periods):
+            if p.end > rate.start:
+                continue
+            if not p.is_base:
+                return None
+            return resolve(p, self.current_period)
+        return None
 
     def _without_monthly_rate(
         self, work: _SentenceWork, cand: _Candidate, ctx: _Context
@@ -990,7 +1044,12 @@ class _Placer:
                 ctx = dict(base)
                 problems = self._update(ctx, mentions, strict=False) + self._update(ctx, label)
                 if self.time and (period or label_period):
-                    ctx[self.time] = (period or label_period or "", False)
+                    chosen = period or label_period or ""
+                    month = MONTH_NUMBERS.get(row.cells[0].strip().rstrip(".").lower())
+                    if period and month and re.fullmatch(r"\d{4}", period):
+                        # a row "January" under a column "2021": January 2021
+                        chosen = f"{period}-{month:02d}"
+                    ctx[self.time] = (chosen, False)
                 if unit is None:
                     problems.append("no unit for the table (name one in its caption or header)")
                 key = self._key(ctx, problems)

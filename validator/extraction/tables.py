@@ -72,6 +72,15 @@ def is_number_cell(cell: str) -> bool:
     return NUMBER_CELL.match(cell.strip()) is not None
 
 
+_YEAR_CELL = re.compile(r"^(?:19|20)\d\d$")
+
+
+def is_year_row(cells: tuple[str, ...]) -> bool:
+    """ "2021   2022   2023": a header of years above the numbers, not a row of figures."""
+    filled = [c for c in cells if c.strip()]
+    return len(filled) >= 2 and all(_YEAR_CELL.match(c.strip()) for c in filled)
+
+
 def _numbers_in(cells: tuple[str, ...]) -> int:
     return sum(1 for c in cells[1:] if is_number_cell(c))
 
@@ -110,7 +119,8 @@ def _pipe_table(lines: list[str], start: int) -> TextTable | None:
         if _PIPE_RULE.match(lines[n]):
             continue
         row = TableRow(n, lines[n].strip(), _pipe_cells(lines[n]))
-        (rows if rows or _numbers_in(row.cells) else header).append(row)
+        is_data = _numbers_in(row.cells) and not is_year_row(row.cells)
+        (rows if rows or is_data else header).append(row)
     if not rows:
         return None
     return TextTable(start, end, _note_above(lines, start), tuple(header), tuple(rows))
@@ -120,9 +130,12 @@ def _aligned_table(lines: list[str], start: int) -> TextTable | None:
     """Two or more lines whose cells, split at runs of spaces, hold numbers after a label."""
     def numeric(n: int) -> bool:
         cells = _aligned_cells(lines[n])
-        return len(cells) >= 2 and _numbers_in(cells) >= 1 and _numbers_in(cells) == len(
-            [c for c in cells[1:] if not EMPTY_CELL.match(c)]
-        ) and bool(_ALIGNED_SPLIT.search(lines[n].strip()))
+        if len(cells) < 2 or is_year_row(cells):
+            return False
+        filled = [c for c in cells[1:] if not EMPTY_CELL.match(c)]
+        return _numbers_in(cells) >= 1 and _numbers_in(cells) == len(filled) and bool(
+            _ALIGNED_SPLIT.search(lines[n].strip())
+        )
 
     if not numeric(start):
         return None
