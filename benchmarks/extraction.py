@@ -183,7 +183,8 @@ def main() -> None:
         ("holdout 2 (worked on after it was measured)", corpus_cases("holdout-2")),
         ("holdout 3 (worked on after it was measured)", corpus_cases("holdout-3")),
         ("holdout 4 (worked on after it was measured)", corpus_cases("holdout-4")),
-        ("holdout 5 (frozen)", corpus_cases("holdout-5")),
+        ("holdout 5 (worked on after it was measured)", corpus_cases("holdout-5")),
+        ("holdout 6 (frozen)", corpus_cases("holdout-6")),
     ]:
         if not cases:
             continue
