@@ -445,6 +445,76 @@ def test_a_table_of_months_under_year_columns() -> None:
     ]
 
 
+# Holdout 6's classes (issue 13, after the sixth freeze) --------------------------------------
+
+def test_price_and_volume_changes_are_not_value_changes() -> None:
+    text = ("In February 2024 import prices were 3 percent higher and export prices 2 percent "
+            "higher, and import volumes rose by 1 percent.")
+    extraction = extract_figures(text, lexicon())
+    assert extraction.table.empty
+    assert {u.reason for u in extraction.unplaced} == {
+        "change in prices or volumes, not in value"}
+
+
+def test_an_amount_above_a_previous_high_is_a_difference() -> None:
+    text = "In February 2024 exports were $1.4 billion above the previous high of last March."
+    extraction = extract_figures(text, lexicon(), release_date=datetime.date(2024, 3, 1))
+    assert extraction.table.empty
+    assert [u.reason for u in extraction.unplaced] == ["change in amount, not a level"]
+
+
+def test_a_code_tied_to_the_amount_outranks_one_named_before() -> None:
+    rules = RULES.replace("flow: [exports, imports, balance]",
+                          "flow: [trade, exports, imports, balance]")
+    text = ("The foreign trade secretariat said the country ran a $1.15 billion surplus in "
+            "February 2024, 50.4% smaller than in February 2023, after January 2024's $1.13 "
+            "billion deficit.")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    got = table[["flow", "period", "value", "change_pct"]].values.tolist()
+    assert got == [["balance", "2024-02", "1.15", "-50.4"], ["balance", "2024-01", "-1.13", ""]]
+
+
+def test_a_rate_from_one_amount_to_another_is_the_change_of_the_second() -> None:
+    text = ("Year-to-date exports to February 2024 grew by 5.4% from $818.6 billion in 2023 to "
+            "$862.6 billion in 2024.")
+    assert sorted(rows(text)) == [["exports", "World", "2023-02-YTD", "818.6", "USD bn", ""],
+                                  ["exports", "World", "2024-02-YTD", "862.6", "USD bn", "5.4"]]
+
+
+def test_an_amount_was_a_rate_above_another_amount() -> None:
+    text = ("Exports of $101.8 billion in February 2024 were 2.6% more than the $99.2 billion of "
+            "February 2023, and imports of $97.8 billion were 1.2% below the $99.0 billion of "
+            "February 2023.")
+    assert sorted(rows(text)) == [
+        ["exports", "World", "2023-02", "99.2", "USD bn", ""],
+        ["exports", "World", "2024-02", "101.8", "USD bn", "2.6"],
+        ["imports", "World", "2023-02", "99.0", "USD bn", ""],
+        ["imports", "World", "2024-02", "97.8", "USD bn", "-1.2"],
+    ]
+
+
+@pytest.mark.parametrize("opening", ["Between January and February 2024",
+                                     "From January 2024 to February 2024,"])
+def test_a_change_between_consecutive_months_is_on_the_month_before(opening: str) -> None:
+    extraction = extract_figures(f"{opening} exports rose by 10.0%.", lexicon())
+    assert extraction.table.empty
+    assert [u.reason for u in extraction.unplaced] == ["change on the previous month or quarter"]
+
+
+def test_a_sentence_of_comparisons_is_about_the_period_it_names() -> None:
+    text = ("Exports rose in January 2024. The February 2024 surplus is below the $21.8 billion "
+            "surplus of February 2023. Exports were $191.6 billion.")
+    assert sorted(rows(text)) == [["balance", "World", "2023-02", "21.8", "USD bn", ""],
+                                  ["exports", "World", "2024-02", "191.6", "USD bn", ""]]
+
+
+def test_the_rand_printed_as_r() -> None:
+    rules = RULES.replace("units: {", "units: {ZAR bn: 1.0e9, ")
+    table = extract_figures("In February 2024 exports were R1 519.02 billion.",
+                            Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["value", "unit"]].values.tolist() == [["1519.02", "ZAR bn"]]
+
+
 # Tables ---------------------------------------------------------------------------------------
 
 TABLE_RULES = """

@@ -440,8 +440,11 @@ def find_periods(
         # "From January to September 2019, exports ..." opens the sentence: its own period.
         # "From January to September 2019, exports ...", "Over January to May 2018, ..." open
         # the sentence: its own period.
-        is_base = bool(_BASE_BEFORE.search(before)) and not re.fullmatch(
-            r"\s*(?:From|Over)\s+", text[:start]
+        # "From August 2017 to September 2017, exports fell by ...": the first of a pair is
+        # the base after all.
+        is_base = bool(_BASE_BEFORE.search(before)) and not (
+            re.fullmatch(r"\s*(?:From|Over)\s+", text[:start])
+            and not re.match(r"\s*(?:to|until|through)\s+\S", text[end:])
         )
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     return sorted(mentions, key=lambda p: p.start)

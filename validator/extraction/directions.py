@@ -33,8 +33,8 @@ ARROW_UP = "↑"  # (▲ and △ before a number print a minus in Japanese and K
 ARROW_DOWN = "↓▼"
 
 # Only right after the number: "5.2% more than in 2018", "2.9% above", "3% below".
-FORWARD_UP = r"more|above"
-FORWARD_DOWN = r"less|below"
+FORWARD_UP = r"more|above|larger|bigger|greater"
+FORWARD_DOWN = r"less|below|smaller"
 UP = rf"{UP_WORDS}|{CJK_UP}"
 DOWN = rf"{DOWN_WORDS}|{CJK_DOWN}"
 DOWN_RE = re.compile(

@@ -94,20 +94,26 @@ _DIFFERENCE_BEFORE = re.compile(
 # "$1.2 billion more than", "€298m (18%) higher", "€443m (5%) lower": a change in amount.
 _DIFFERENCE_AFTER = re.compile(
     r"^\s*(?:(?:more|less|higher|lower)\s+than\b|\([^()]{1,25}\)\s*(?:more|less|higher|lower)\b"
-    r"|(?:higher|lower)\b(?!\s+at\b))",
+    r"|(?:higher|lower)\b(?!\s+at\b)|(?:above|below)\s+(?:the|its|their|a)\b)",
     re.IGNORECASE,
 )
 # "in deficit by US$0.68 billion", "a surplus by $2 billion": the level, not a change.
 _BALANCE_BY = re.compile(r"\b(?:deficit|surplus|in\s+the\s+(?:red|black))\s+by\s+$", re.IGNORECASE)
 _RATE_COMPARED_BEFORE = re.compile(
-    r"(?:%|\bper\s*cent|\bpercent|\bpct)\s+(?:more|less|higher|lower|above|below)\s+than"
-    r"\s+(?:the\s+|an?\s+)?$",
+    r"(?:%|\bper\s*cent|\bpercent|\bpct)\s+(?:(?:more|less|higher|lower|above|below)\s+than"
+    r"|above|below)\s+(?:the\s+|an?\s+)?$",
     re.IGNORECASE,
 )
 # The words between a verb and its rate ("up nearly 65%", "grow by more than 10%").
 _RATE_LEAD = re.compile(r"\s*(?:\bby\s*)?$")
 # A clause of the sentence starts after these (the words a forecast word must share with a rate).
 _CLAUSE_START = re.compile(r"[,;:(]|\b(?:while|whereas|but|and\s+(?=\w+\s+(?:rose|fell)))\b")
+# The subject of a rate that is not a value: prices, volumes, unit values, indices.
+_NOT_VALUE = re.compile(
+    r"\b(?:prices?|volumes?|unit\s+values?|ind(?:ex|ices)|quantit(?:y|ies)|tonnage)\b"
+    r"(?![^,;]*\bvalues?\b)",
+    re.IGNORECASE,
+)
 _APPROXIMATE_BEFORE = re.compile(
     r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to|just\s+(?:under|over))"
     r"\s+$",
@@ -131,10 +137,33 @@ _COMPARISON_BEFORE = re.compile(
 # period carries on past it.
 _AFTER_FIGURE = re.compile(r"\b(?:after|following)\s+(?:an?\s+|the\s+)?(?:revised\s+)?$",
                            re.IGNORECASE)
-_COMPARED_AMOUNT = re.compile(r"\b(?:from|than)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
+_AMOUNT_WAS = re.compile(r"\s+(?:were|was|is|are|stood)\s+(?:thus\s+)?", re.IGNORECASE)
+_COMPARATIVE_AFTER = re.compile(
+    r"\s*(?:more|less|higher|lower|above|below|larger|smaller|bigger|greater)\b", re.IGNORECASE
+)
+_FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
+_TO_GAP = re.compile(r"\s*(?:,?\s*(?:in|for|of|during)\s+[^,;%]{1,30}?)?,?\s+to\s+(?:an?\s+)?",
+                     re.IGNORECASE)
+_COMPARED_BELOW = re.compile(
+    r"\b(?:is|was|were|are|stood|came\s+in)\s+(?:well\s+|slightly\s+)?(?:above|below|under|over)"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "Between August and September 2022 exports rose by ...": a change on the month before.
+_ADJACENT_MONTHS = re.compile(
+    r"\b(?:[Bb]etween|[Ff]rom)\s+(?P<m1>[A-Z][a-z]+)\.?(?:\s+\d{4})?\s+(?:and|to)\s+(?P<m2>[A-Z][a-z]+)"
+)
+# "results from exports of R191.56 billion": the noun right before "of" + amount names it.
+_NOUN_OF_AMOUNT = re.compile(
+    r"\s+(?:of|at|worth|totall?ing|amounting\s+to|valued\s+at)\s+(?:an?\s+|the\s+)?",
+    re.IGNORECASE,
+)
+_COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?$",
+                              re.IGNORECASE)
 # "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
 _RATE_BASE_AMOUNT = re.compile(
-    r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|from)\s+(?:the\s+)?[^,;%]{0,40}?"
+    r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
+    r"[^,;%]{0,40}?"
     r"\s+(?:of|in)\s+$",
     re.IGNORECASE,
 )
@@ -274,9 +303,12 @@ class _Mention:
 class _Candidate:
     amount: _Amount | None
     rate: _Rate | None
+    rate_before_from: bool = False  # "rose 5% from $A to $B": (B, 5%) starts at B
 
     @property
     def start(self) -> int:
+        if self.rate_before_from and self.amount is not None:
+            return self.amount.start
         return min(t.start for t in (self.amount, self.rate) if t is not None)
 
     @property
@@ -294,6 +326,16 @@ class _Row:
 
 
 _Context = dict[str, tuple[str, bool]]  # dimension -> (code, named by a negative alias)
+
+
+def _adjacent_months(text: str) -> bool:
+    """ "between August and September", "from May 2023 to June 2023": consecutive months."""
+    for m in _ADJACENT_MONTHS.finditer(text):
+        first = MONTH_NUMBERS.get(m.group("m1").lower())
+        last = MONTH_NUMBERS.get(m.group("m2").lower())
+        if first and last and last % 12 == (first + 1) % 12:
+            return True
+    return False
 
 
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
@@ -492,7 +534,8 @@ class _SentenceWork:
 
         self.levels = [a for a in amounts if self._is_level(a)]
         self._previous_base = bool(
-            _PREVIOUS_PERIOD_BASE.search(text) and not _YEAR_BASE.search(text)
+            (_PREVIOUS_PERIOD_BASE.search(text) or _adjacent_months(text))
+            and not _YEAR_BASE.search(text)
         )
         self.rates: list[_Rate] = []
         self._signs: list[tuple[int, str]] = []  # (end, sign) of every rate whose sign is known
@@ -528,6 +571,8 @@ class _SentenceWork:
                 reason = "comparison amount without its own period"
         elif _APPROXIMATE_BEFORE.search(before):
             reason = "approximate amount"
+        elif _COMPARED_BELOW.search(before) and self._own_period_after(amount.end):
+            pass  # "is below the R21.82 billion surplus of September 2021": compared with
         elif _THRESHOLD_BEFORE.search(before) or _THRESHOLD_AFTER.match(after):
             reason = "threshold, not a level"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:])):
@@ -541,7 +586,8 @@ class _SentenceWork:
     def _own_period_after(self, end: int) -> bool:
         return any(
             p.start >= end and not p.is_base
-            and re.fullmatch(r"\s*,?\s*(?:(?:in|for|of|during)\s+)?", self.text[end : p.start])
+            and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during)\s+)?",
+                             self.text[end : p.start])
             for p in self.periods
         )
 
@@ -570,6 +616,9 @@ class _SentenceWork:
         clause = _CLAUSE_START.split(self.text[max(0, m.start() - 200) : m.start()])[-1]
         if _SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after):
             reason = "share of a total, not a change"
+        elif _NOT_VALUE.search(clause):
+            # "Import prices were 3 percent higher", "import volumes rose by 1 percent"
+            reason = "change in prices or volumes, not in value"
         elif _APPROXIMATE_BEFORE.search(_RATE_LEAD.sub(" ", before)):
             # "almost 22% more", "up nearly 65%": not the change as stated
             reason = "approximate change"
@@ -603,6 +652,19 @@ class _SentenceWork:
                 i += 2 * len(run)
                 continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            third = tokens[i + 2] if i + 2 < len(tokens) else None
+            if (
+                isinstance(token, _Rate)
+                and isinstance(nxt, _Amount)
+                and isinstance(third, _Amount)
+                and _FROM_GAP.fullmatch(self.text[token.end : nxt.start])
+                and _TO_GAP.fullmatch(self.text[nxt.end : third.start])
+            ):
+                # "grew by 5.4% from R818.59 billion in 2016 to R862.61 billion": the rate is
+                # the change of the amount it went to
+                candidates += [_Candidate(nxt, None), _Candidate(third, token, True)]
+                i += 3
+                continue
             if (
                 isinstance(token, _Rate)
                 and isinstance(nxt, _Amount)
@@ -616,6 +678,9 @@ class _SentenceWork:
                 and isinstance(nxt, _Rate)
                 and (
                     _AMOUNT_THEN_RATE.match(self.text[token.end : nxt.start])
+                    # "Exports of R101.76 billion were 2.6% more than the R99.22 billion of ..."
+                    or (_AMOUNT_WAS.fullmatch(self.text[token.end : nxt.start])
+                        and _COMPARATIVE_AFTER.match(self.text[nxt.end :]))
                     # box text: "206.0 Billion-0.9%", a signed rate right after its amount
                     or (not self.text[token.end : nxt.start].strip()
                         and self.text[nxt.start : nxt.start + 1] in _SIGNS)
@@ -781,6 +846,10 @@ class _Placer:
         used_codes: dict[str, set[str]] = {}
 
         boundary = 0
+        ytd = next((code for p in work.periods if p.relative == "year_to_date"
+                    if (code := resolve(p, self.current_period)) and "/" in code), None)
+        compared_only = bool(work.candidates)
+        figure_periods: set[str] = set()
         for index, cand in enumerate(work.candidates):
             following = (
                 work.candidates[index + 1].start if index + 1 < len(work.candidates) else len(text)
@@ -814,7 +883,18 @@ class _Placer:
                     main[self.time] = (period, False)
                 own_periods = [p for p in segment_periods if p.start > paren] + trailing_periods
             else:
-                own = segment + attached
+                # a code tied to the amount ("a US$1.1bn trade surplus") outranks one of the
+                # same dimension named earlier in the clause ("the foreign trade secretariat")
+                tied = {m.dimension for m in attached}
+                if cand.amount is not None:
+                    # "results from exports of R191.56 billion": the noun right before the
+                    # amount outranks others of its dimension named earlier
+                    near = [m for m in segment if m.dimension not in tied
+                            and _NOUN_OF_AMOUNT.fullmatch(text[m.end : cand.amount.start])]
+                    if near:
+                        segment = [m for m in segment
+                                   if m.dimension != near[-1].dimension or m is near[-1]]
+                own = [m for m in segment if m.dimension not in tied] + attached
                 own_periods = segment_periods + trailing_periods
             ctx = dict(main)
             problems += self._update(ctx, own, text=text)
@@ -834,6 +914,10 @@ class _Placer:
                         and re.fullmatch(r"\s*", text[p.end : paren])]
                 if base:
                     period = resolve(base[-1], clause_period)
+            if period and re.fullmatch(r"\d{4}", period) and ytd is not None:
+                # "Year-to-date exports grew from R818.59 billion in 2016 to R862.61 billion
+                # in 2017": the years of a year-to-date sentence are their year-to-date runs
+                period = re.sub(r"\d{4}", period, ytd)
             if self.time and period:
                 ctx[self.time] = (period, False)
             if self.time and self.time in ctx and cand.amount is None and cand.rate is not None:
@@ -855,6 +939,9 @@ class _Placer:
                 cand.amount is not None
                 and _COMPARED_AMOUNT.search(text[boundary : cand.amount.start])
             )
+            compared_only = compared_only and bool(compared)
+            if self.time and self.time in ctx:
+                figure_periods.add(ctx[self.time][0])
             if paren is None and not compared:
                 main = dict(ctx)
                 if first_period is None and self.time in ctx:
@@ -894,6 +981,14 @@ class _Placer:
                      if (c := resolve(p, self.current_period)) is not None}
             if self.time and len(named) == 1:
                 main[self.time] = (named.pop(), False)
+        if compared_only and self.time:
+            # "the September 2017 surplus is smaller than the R7.01 billion surplus of September
+            # 2016": the sentence is about the period it names that no figure of it is for
+            unused = {c for p in work.periods if not p.is_base
+                      if (c := resolve(p, self.current_period)) is not None} - figure_periods
+            if len(unused) == 1:
+                main[self.time] = (unused.pop(), False)
+                used_codes.pop(self.time, None)
         # A list of figures for several codes ("chips ..., cars ...") names no single subject:
         # what the next sentence continues is what this one started from.
         for name, codes in used_codes.items():
@@ -1146,7 +1241,7 @@ class _Placer:
         start = self._amount_start(work, end)
         attributive = re.search(
             r"\b(?:[Aa]n?|[Tt]he|[Ii]ts|posts?|posted|records?|recorded|reports?|reported|logs?"
-            r"|logged|shows?|showed|worth)\s+$",
+            r"|logged|shows?|showed|worth)\s+$|\w['\u2019]s\s+$",
             work.text[max(0, start - 12) : start],
         )
         if attributive:

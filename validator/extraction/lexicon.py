@@ -35,7 +35,7 @@ CURRENCY_PREFIXES: dict[str, tuple[str, ...]] = {
     "PHP": ("₱", "PHP"),
     "BRL": ("R$", "BRL"),
     "THB": ("฿", "THB"),
-    "ZAR": ("ZAR",),
+    "ZAR": ("R", "ZAR"),
     "SEK": ("SEK",),
     "NOK": ("NOK",),
     "DKK": ("DKK",),
