@@ -9,6 +9,12 @@ the method may tie, never mislead), those where only changed figures are at rank
 least 75%), and those where a rank-1 suspect on a changed figure suggests the original printed
 text of the column it names (target at least 50%). Exits 1 when a detected mutation's figure is
 missing from the rank-1 set.
+
+    python benchmarks/localisation.py --cost [--errors 5]
+
+measures what localisation costs when few rules fail (target at most 10%): the 1e6-figure
+synthetic release (benchmarks/synthetic.py) with a few digits dropped, checked in one process
+with and without the suspects (median of three each).
 """
 
 from __future__ import annotations
@@ -99,10 +105,55 @@ def markdown(name: str, results: dict[str, Counter[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cost(errors: int) -> str:
+    """The share of a check's time spent on suspects, on 1e6 figures with a few errors."""
+    import statistics
+    import tempfile
+
+    import validator.engine as engine
+    from benchmarks.synthetic import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        rows = generate(out, 40, 20, 30)
+        lines = (out / "figures.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        for i in range(errors):  # a digit dropped from some values, spread over the table
+            row = 1 + (i * 7919 + 104729) % rows
+            cells = lines[row].split(",")
+            cells[4] = cells[4][1:] if len(cells[4].lstrip("-").split(".")[0]) > 1 else cells[4]
+            lines[row] = ",".join(cells)
+        (out / "figures.csv").write_text("".join(lines), encoding="utf-8")
+        table = read_table(str(out / "figures.csv"))
+        rules = load_rules(str(out / "rules.yaml"))
+        original = engine._suspects
+        timings: dict[str, list[float]] = {"with": [], "without": []}
+        found = 0
+        for _ in range(3):
+            for mode in ("with", "without"):
+                if mode == "without":
+                    engine._suspects = lambda *args, **kwargs: ()  # type: ignore[assignment]
+                start = time.perf_counter()
+                report = check(table, rules)
+                timings[mode].append(time.perf_counter() - start)
+                engine._suspects = original  # type: ignore[assignment]
+                if mode == "with":
+                    found = len(report.discrepancies)
+    with_s, without_s = (statistics.median(timings[m]) for m in ("with", "without"))
+    return (f"{rows:,} figures, {errors} values with a digit dropped, {found} discrepancies: "
+            f"check {with_s:.2f} s with suspects, {without_s:.2f} s without; localisation "
+            f"{with_s - without_s:.2f} s ({(with_s - without_s) / without_s:.0%})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", help="also write the Markdown to this file")
+    parser.add_argument("--cost", action="store_true",
+                        help="measure what localisation costs on 1e6 figures instead")
+    parser.add_argument("--errors", type=int, default=5, help="values changed for --cost")
     args = parser.parse_args(argv)
+    if args.cost:
+        print(cost(args.errors))
+        return 0
     parts = ["## Localisation of typical errors", "",
              "Each mutation applied to every figure of the bundled examples; of the mutations "
              "detected (`python benchmarks/localisation.py`).", ""]

@@ -263,3 +263,18 @@ def test_a_ratio_without_its_printed_figure_is_not_applicable() -> None:
     report = run(ratio, rows)
     (rule,) = [r for r in report["rules"] if r["id"] == "cover"]
     assert (rule["checked"], rule["not_evaluated"], rule["not_applicable"]) == (1, 0, 1)
+
+
+@pytest.mark.parametrize(("data", "case"), [c[1:] for c in ALL_CASES if c[2]["expect"]],
+                         ids=[c[0] for c in ALL_CASES if c[2]["expect"]])
+def test_every_failing_rule_case_names_a_suspect(data: dict[str, Any],
+                                                 case: dict[str, Any]) -> None:
+    # Every kind describes its instances as relations (validator/relations.py), so a failing
+    # instance of any kind is explained by some figure (validator/localise.py). Built-in rules
+    # (input discrepancies, a balance changing sign) say what was seen, with nothing to solve.
+    report = run_case(data, case)
+    kinds = {r["id"]: r["kind"] for r in report["rules"]}
+    failing = {d["rule"] for d in report["discrepancies"] if kinds[d["rule"]] in CHECKS}
+    explained = {rule for s in report["suspects"] for rule, _ in
+                 ((e["rule"], e["context"]) for e in s["explains"])}
+    assert failing <= explained

@@ -25,9 +25,11 @@ Method:
   without a suggestion.
 
 Ranking: a suggestion is a printed value at the figure's own precision that makes every relation
-of the group hold. Values that a typing or editing error explains are tried first (PATTERNS); a
-candidate whose suggestion a pattern explains ranks above one whose suggestion none does.
-Candidates the data cannot tell apart share a rank.
+of the group hold. Values that a typing or editing error explains are tried first (PATTERNS), a
+specific pattern before a weak one (WEAK_PATTERNS: another figure's value, truncation) wherever
+both fit; a candidate a specific pattern explains ranks above one only a weak pattern explains,
+which ranks above one no pattern explains; then fewer figures rank above more. Candidates the
+data cannot tell apart share a rank.
 """
 
 from __future__ import annotations
@@ -66,9 +68,6 @@ MAX_CANDIDATES = 60  # candidate quantities in one group beyond which no program
 MAX_GROUP = 2_000
 MAX_SETS = 8  # candidate sets of the smallest size listed per group
 SWAP_DISTANCE = 2  # table rows apart within which two figures count as a swapped pair
-# A feasible interval narrower than this share of the value pins it: a pattern landing inside
-# is unlikely to be coincidence.
-PINNED = 0.1
 _BIG = 1.0e4  # how far (in multiples of its magnitude) a freed quantity may move in the program
 
 
@@ -102,20 +101,20 @@ class Suspicion:
 class _Candidate:
     members: tuple[Var, ...]
     suggestions: tuple[tuple[str | None, Pattern | None], ...]
-    pinned: bool = True  # the values that fit lie in a narrow interval (see PINNED)
 
     @property
     def tier(self) -> tuple[int, int]:
         """How well typing errors explain it: every member's suggestion by a specific pattern
-        inside a narrow interval (0), by a specific pattern in a wide one, where coincidence
-        fits more often (1), by a weak pattern (2), or not at all (3); then the fewer figures
-        the better."""
+        (0), by a weak pattern, which coincidence fits more often (1), or not at all (2); then
+        the fewer figures the better. How narrow the values that fit are does not enter: on
+        small figures printed to few digits a pattern lands in a narrow interval by chance,
+        and ranking on it put true culprits below others."""
         patterns = [p for _, p in self.suggestions]
         if any(p is None for p in patterns):
-            return 3, len(self.members)
-        if any(p in WEAK_PATTERNS for p in patterns):
             return 2, len(self.members)
-        return (0 if self.pinned else 1), len(self.members)
+        if any(p in WEAK_PATTERNS for p in patterns):
+            return 1, len(self.members)
+        return 0, len(self.members)
 
 
 More = Callable[[np.ndarray], list[Relation]]
@@ -261,11 +260,6 @@ def _single_interval(var: Var, relations: Sequence[Relation], box: Mapping[Var, 
     return feasible
 
 
-def _is_pinned(interval: Interval) -> bool:
-    size = max(abs(interval[0]), abs(interval[1]))
-    return _finite(interval) and interval[1] - interval[0] <= PINNED * size
-
-
 def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: list[Var],
                     failing: list[Relation]) -> list[Suspicion]:
     # A single quantity explains the group only if every failing relation involves it; those
@@ -280,8 +274,7 @@ def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: li
     for var in shared:
         interval = _single_interval(var, rings.of(var), box, failing, rings.sums)
         if interval is not None:
-            suggestion = _suggest(figures, var, interval, rings, near)
-            found.append(_Candidate((var,), (suggestion,), _is_pinned(interval)))
+            found.append(_Candidate((var,), (_suggest(figures, var, interval, rings, near),)))
     single_found = bool(found)
     # Several figures changed together may include one whose rules all hold (two figures
     # swapped, only one of them flagged): the figures on the group's relations are candidates
@@ -340,10 +333,9 @@ def _swaps(figures: Figures, candidates: Sequence[Var], extended: Sequence[Var],
         trial = {a: box[b], b: box[a]}
         touched = {id(r): r for r in [*failing, *rings.of(a), *rings.of(b)]}
         if all(rings.sums.holds(r, trial) for r in touched.values()):
-            # Not pinned: an exchange fits partial totals by coincidence too often.
             result.append(_Candidate((a, b), (
                 (_shown_with_unit(figures, b, a), Pattern.SWAPPED_PAIR),
-                (_shown_with_unit(figures, a, b), Pattern.SWAPPED_PAIR)), pinned=False))
+                (_shown_with_unit(figures, a, b), Pattern.SWAPPED_PAIR))))
     return result
 
 
@@ -441,6 +433,10 @@ def _pattern_texts(text: str, others: Iterable[str]) -> list[tuple[str, Pattern]
         for i in range(len(digits) + 1):
             for d in "0123456789":
                 add(_join(sign, digits[:i] + d + digits[i:], f), Pattern.DROPPED_DIGIT)
+        # A leading digit dropped takes the zeros after it along: 102.8 printed as 2.8.
+        for zeros in ("0", "00"):
+            for d in "123456789":
+                add(_join(sign, d + zeros + whole.lstrip("0") + frac, f), Pattern.DROPPED_DIGIT)
         for i in range(len(digits)):
             if len(digits) > 1:
                 add(_join(sign, digits[:i] + digits[i + 1:], min(f, len(digits) - 1)),
@@ -497,12 +493,14 @@ def _suggest(figures: Figures, var: Var, interval: Interval, rings: _Rings,
         meets = np.flatnonzero((lo <= interval[1]) & (hi >= interval[0]))
         middle = (printed[0] + printed[1]) / 2
 
-        def preference(i: int) -> tuple[bool, bool, int, float]:
-            # A value whose middle fits beats one that fits only at the edge of its rounding;
+        def preference(i: int) -> tuple[bool, bool, bool, int, float]:
+            # A specific pattern beats a weak one wherever it fits; a value
+            # whose middle fits beats one that fits only at the edge of its rounding;
             # one printed to the decimals of its neighbours beats one that is not.
             mid = (lo[i] + hi[i]) / 2
-            return (not interval[0] <= mid <= interval[1],
-                    typical is not None and _decimals(trials[i][1]) != typical,
+            decimals = _decimals(trials[i][1])
+            return (trials[i][2] in WEAK_PATTERNS, not interval[0] <= mid <= interval[1],
+                    typical is not None and decimals != typical,
                     PATTERNS.index(trials[i][2]), abs(mid - middle))
 
         for i in sorted((int(m) for m in meets), key=preference):

@@ -39,9 +39,18 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, interval_gap, parse_dimension
+from validator.checks.base import (
+    Check,
+    EvalContext,
+    fails,
+    interval_gap,
+    lookup,
+    parse_dimension,
+    room,
+)
 from validator.figures import Display, Figures, format_amount, interval_divide
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.relations import Form, Relation, Term, relation
 from validator.yamlpos import Path
 
 _CODE = r"(?:[A-Za-z_][\w.]*|'[^']*'|\"[^\"]*\")"
@@ -212,6 +221,41 @@ def _finding(options: Options, figures: Figures, rows: np.ndarray, quotient: tup
                          gap=gap)
 
 
+def relations(rule: Rule, figures: Figures, positions: np.ndarray,
+              ctx: EvalContext) -> list[Relation]:
+    """ratio - times x numerator / denominator = 0 (a printed ratio), or the quotient within
+    its bounds, for every evaluated instance one of `positions` takes part in."""
+    options: Options = rule.options
+    along = figures.dim_index(options.along)
+    radix = int(figures.radix[along])
+    members = figures.code_positions(options.along, list(options.members))
+    mine = positions[np.isin(figures.codes[positions, along], members)]
+    instances = np.unique(figures.key[mine] - figures.codes[mine, along] * radix)
+    found = lookup(figures, (instances[None, :] + members[:, None] * radix).ravel(),
+                   rule.where).reshape(len(members), len(instances))
+    result = []
+    for column in np.flatnonzero((found >= 0).all(axis=0)):
+        num, den = (int(r) for r in found[:2, column])
+        if figures.lo[den] <= 0 <= figures.hi[den]:
+            continue  # the denominator may be zero: not evaluated
+        q_lo, q_hi = interval_divide(figures.lo[num:num + 1], figures.hi[num:num + 1],
+                                     figures.lo[den:den + 1], figures.hi[den:den + 1])
+        magnitude = options.times * max(abs(float(q_lo[0])), abs(float(q_hi[0])))
+        slack = room(rule.tolerance.slack(magnitude), magnitude)
+        context = figures.context(int(instances[column]), without=options.along)
+        if options.ratio is not None:
+            result.append(relation([Term(1.0, int(found[2, column])),
+                                    Term(-options.times, num, Form.RATIO, whole=den)],
+                                   0.0, 0.0, slack, context))
+        if options.minimum is not None or options.maximum is not None:
+            result.append(relation(
+                [Term(options.times, num, Form.RATIO, whole=den)],
+                -math.inf if options.minimum is None else options.minimum,
+                math.inf if options.maximum is None else options.maximum, slack, context))
+    return result
+
+
 CHECK = Check(
     headline="A ratio of two figures is not what it should be",
-    keys=("along", "min", "max", "times"), parse=parse, evaluate=evaluate)
+    keys=("along", "min", "max", "times"), parse=parse, evaluate=evaluate,
+    relations=relations)
