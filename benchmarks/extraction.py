@@ -184,7 +184,7 @@ def main() -> None:
         ("holdout 3 (worked on after it was measured)", corpus_cases("holdout-3")),
         ("holdout 4 (worked on after it was measured)", corpus_cases("holdout-4")),
         ("holdout 5 (worked on after it was measured)", corpus_cases("holdout-5")),
-        ("holdout 6 (frozen)", corpus_cases("holdout-6")),
+        ("holdout 6 (worked on after it was measured)", corpus_cases("holdout-6")),
     ]:
         if not cases:
             continue
