@@ -123,3 +123,70 @@ def test_accepted_or_ignored_discrepancies_leave_their_numbers_checked(tmp_path:
     baseline_file.write_text(dumps(baseline_document(report)), encoding="utf-8")
     accepted = apply_baseline(report, load_baseline(str(baseline_file))).to_records()
     assert {m["status"] for m in marks(accepted)} <= {"checked", "aside", "not_evaluated"}
+
+
+def _commented_texts(path: Path) -> dict[str, str]:
+    """Comment id -> the document text between its range start and end."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("word/document.xml"))
+    open_ranges: set[str] = set()
+    texts: dict[str, str] = {}
+    for node in root.iter():
+        if node.tag == f"{w}commentRangeStart":
+            open_ranges.add(node.attrib[f"{w}id"])
+            texts[node.attrib[f"{w}id"]] = ""
+        elif node.tag == f"{w}commentRangeEnd":
+            open_ranges.discard(node.attrib[f"{w}id"])
+        elif node.tag == f"{w}t" and node.text:
+            for cid in open_ranges:
+                texts[cid] += node.text
+    return texts
+
+
+def test_a_docx_release_is_written_back_with_a_comment_on_each_number_to_act_on(
+        tmp_path: Path) -> None:
+    import docx
+
+    from validator.cli import main
+
+    source = tmp_path / "release.docx"
+    document = docx.Document()
+    for paragraph in planted(tmp_path).read_text(encoding="utf-8").split("\n\n"):
+        p = document.add_paragraph()
+        for i, word in enumerate(paragraph.split()):  # many runs, some bold: they get split
+            p.add_run(word + " ").bold = i % 3 == 0
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Firms", "4,900 firms"
+    document.save(str(source))
+    before = source.read_bytes()
+    target = tmp_path / "annotated.docx"
+    assert main(["check", str(source), "--rules", str(KOREA_RULES), "--annotate", str(target),
+                 "-q"]) == 1
+    assert source.read_bytes() == before  # the original untouched
+    out = docx.Document(str(target))
+    comments = {str(c.comment_id): c.text for c in out.comments}
+    anchored = _commented_texts(target)
+    assert set(anchored) == set(comments)
+    # Exactly the numbers to act on: the culprit, the other figures of its failing rule, and
+    # the numbers not read (one in a table cell); each comment on exactly its number.
+    assert sorted(anchored.values()) == sorted(
+        ["USD 183.6 billion", "$112.6 billion", "$17.0 billion", "4,800", "4,900"])
+    culprit = next(cid for cid, text in anchored.items() if text == "$17.0 billion")
+    assert comments[culprit].startswith("Most likely wrong: should probably read 71.0.")
+    assert "[balance]" in comments[culprit]
+    unread = next(cid for cid, text in anchored.items() if text == "4,800")
+    assert comments[unread] == "Not read as a figure: number without a unit."
+    # The words around the numbers are all still there, in order.
+    assert out.paragraphs[4].text.strip() == document.paragraphs[4].text.strip()
+
+
+def test_annotate_docx_needs_a_docx_release(tmp_path: Path) -> None:
+    from validator.cli import main
+
+    assert main(["check", str(KOREA_RELEASE), "--rules", str(KOREA_RULES), "--annotate",
+                 str(tmp_path / "out.docx")]) == 2
+    assert not (tmp_path / "out.docx").exists()
