@@ -17,8 +17,10 @@ from validator.selection import select_rules
 ROOT = Path(__file__).resolve().parent.parent
 KOREA_RULES = ROOT / "rules" / "korea-ict.yaml"
 KOREA_RELEASE = ROOT / "tests" / "fixtures" / "korea-2020" / "release.txt"
-# Releases of the fixtures with their rules files: every one must come back marked.
-FIXTURES = [(KOREA_RELEASE, KOREA_RULES), *(
+SEED = ROOT.parent / "shared" / "seeds" / "000_3e0d9022ac969422.txt"  # where it is shared
+# Releases of the fixtures with their rules files (and the founding release where it is):
+# every one must come back marked.
+FIXTURES = [(KOREA_RELEASE, KOREA_RULES), *([(SEED, KOREA_RULES)] if SEED.exists() else []), *(
     (d / "release.txt", d / "rules.yaml")
     for d in sorted((ROOT / "tests" / "fixtures" / "extract").iterdir())
     if (d / "release.txt").exists()), *(
@@ -42,8 +44,8 @@ def planted(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("release", "rules"), FIXTURES,
-                         ids=[str(r.relative_to(ROOT / "tests" / "fixtures")) for r, _ in FIXTURES])
+@pytest.mark.parametrize(("release", "rules"), FIXTURES, ids=[
+    r.name if r == SEED else str(r.relative_to(ROOT / "tests" / "fixtures")) for r, _ in FIXTURES])
 def test_every_fixture_release_comes_back_marked(release: Path, rules: Path) -> None:
     report = validator.check(release, rules)
     records = report.to_records()
