@@ -65,10 +65,53 @@ def small_records() -> dict[str, Any]:
     return records
 
 
+RELEASE_RULES = """\
+title: Small release
+figures: {value: value, unit: unit, units: {USD bn: 1.0e9}}
+dimensions:
+  flow: [exports, imports, balance]
+labels:
+  flow:
+    exports: {aliases: [exports]}
+    imports: {aliases: [imports]}
+    balance: {label: trade balance, aliases: [trade surplus, surplus]}
+rules:
+  - id: balance
+    description: The balance is exports minus imports
+    identity: balance = exports - imports
+    along: flow
+"""
+# A press release with a balance whose digits are transposed, numbers the extractor cannot
+# place, and markup that must stay text.
+RELEASE_TEXT = """\
+Small trade release <script>alert(1)</script>
+
+Exports reached $258.4 billion and imports $206.0 billion, leaving a trade surplus of
+$25.4 billion.
+
+Shipments of "><img src=x onerror=alert(2)> widgets came to 12 crates.
+"""
+
+
+def release_records() -> dict[str, Any]:
+    """A press release through the library API: its text comes back marked."""
+    import validator
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "release.txt"
+        path.write_text(RELEASE_TEXT, encoding="utf-8")
+        report = validator.check(path, parse_rules(RELEASE_RULES, "release.yaml"))
+    records = report.to_records()
+    records["inputs"] = {**records["inputs"], "table": "release.txt", "rules": "release.yaml"}
+    records["release"]["path"] = "release.txt"
+    return records
+
+
 CASES: dict[str, Callable[[], dict[str, Any]]] = {
     "clean": lambda: clean_report().to_records(),
     "problems": lambda: problem_report().to_records(),
     "small": small_records,
+    "release": release_records,
 }
 
 

@@ -141,3 +141,33 @@ def test_screenshot(chromium: str, tmp_path: Path, page: Path) -> None:
     # Keep a copy to look at when asked (e.g. REPORT_SCREENSHOT=/tmp/report.png).
     if target := os.environ.get("REPORT_SCREENSHOT"):
         shutil.copyfile(png, target)
+
+
+def test_marked_release_in_the_browser(chromium: str, tmp_path: Path) -> None:
+    """The press release, marked: every number a mark, links both ways, hostile text inert."""
+    from golden_cases import release_records
+
+    records = release_records()
+    page = tmp_path / "release.html"
+    page.write_text(render(Format.HTML, records), encoding="utf-8")
+    dom = _run(chromium, tmp_path, page, "--dump-dom")
+    marks = [m for p in records["release"]["paragraphs"] for s in p["sentences"]
+             for m in s["marks"]]
+    statuses = re.findall(r'class="mark m-(\w+)" id="mark-\d+"', dom)
+    assert statuses == [m["status"] for m in marks]
+    assert "suspect" in statuses and "unplaced" in statuses
+    # Every link from a mark reaches a problem card, and every card's link a mark.
+    ids = set(re.findall(r'\bid="([^"]+)"', dom))
+    targets = re.findall(r'<a class="mark[^>]*href="#([^"]+)"', dom)
+    backs = re.findall(r'<a href="#([^"]+)" class="back"', dom)
+    assert targets and backs
+    assert set(targets) <= ids and set(backs) <= ids
+    # Each mark is reachable by keyboard and described for a screen reader.
+    for anchor in re.findall(r'class="mark m-\w+" id="(mark-\d+)"', dom):
+        assert f'id="{anchor}-tip"' in dom
+    # The release's markup stayed text.
+    assert "<img" not in dom and dom.count("<script") == 1
+    assert "&lt;script&gt;alert(" in dom
+    png = tmp_path / "release.png"
+    _run(chromium, tmp_path, page, f"--screenshot={png}", "--window-size=1200,1200")
+    assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 20_000

@@ -12,6 +12,7 @@ Documented in docs/api.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,7 @@ from validator.claims import ReleaseView, all_parts_result, record_result
 from validator.dataframe import DATAFRAME, table_from_frame
 from validator.engine import Progress
 from validator.engine import check as run_check
+from validator.marks import mark_release
 from validator.model import Outcome, RuleSet
 from validator.prose import (
     Release,
@@ -95,7 +97,11 @@ def check(table: TableLike | Release, rules: RulesLike, *,
             raise ValueError("figures_table and history go with a press release")
         figures = table_of(source, table_format, decimals, ruleset, sheets)
     previous = table_of(prior, decimals=decimals, rules=ruleset) if prior is not None else None
-    return run_check(figures, ruleset, outcomes, previous, progress)
+    if not isinstance(source, Release):
+        return run_check(figures, ruleset, outcomes, previous, progress)
+    report = run_check(figures, ruleset, outcomes, previous, progress, rules_by_row=True)
+    marked = mark_release(source, report, ruleset)
+    return dataclasses.replace(report, release=marked)
 
 
 def _prose_outcomes(release: Release, rules: RuleSet, figures_table: TableLike | None,

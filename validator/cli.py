@@ -120,9 +120,11 @@ def cli() -> None:
 @click.option("--sheet", "sheets", multiple=True, metavar="NAME",
               help="Read only this sheet of a workbook (repeatable). Default: every sheet with "
                    "figures; the others are listed as not read.")
-@click.option("--annotate", "annotate_path", metavar="OUT.xlsx",
+@click.option("--annotate", "annotate_path", metavar="OUT.xlsx|OUT.docx",
               help="Also write a copy of the workbook (a new one for a CSV) with every "
-                   "discrepancy as a comment on its cells and a sheet with the summary.")
+                   "discrepancy as a comment on its cells and a sheet with the summary; for a "
+                   ".docx press release, a copy with a comment on every number that is part "
+                   "of a discrepancy or was not read.")
 def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: str | None,
                   formats: tuple[str, ...], outputs: tuple[str, ...], reports_dir: str | None,
                   table_format: str | None, fail_on: str | None, select: tuple[str, ...],
@@ -180,6 +182,13 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
         if annotate_path is not None:
             raise click.UsageError("--annotate applies to one TABLE at a time")
     if annotate_path is not None:
+        wants_docx = Path(annotate_path).suffix.lower() == ".docx"
+        if any((Path(job.table).suffix.lower() == ".docx") != wants_docx for job in jobs):
+            raise click.UsageError(
+                "--annotate writes OUT.docx for a .docx press release, and OUT.xlsx for a "
+                "table or workbook" if wants_docx else
+                "--annotate OUT.xlsx goes with a table or workbook; for a .docx press release "
+                "name OUT.docx")
         _refuse_overwrite(annotate_path, [
             *(job.table for job in jobs), *(job.rules for job in jobs),
             *(p for p in (prior_path, figures_table, history, baseline_path) if p)])
@@ -494,9 +503,13 @@ def _refuse_overwrite(target: str, inputs: Sequence[str]) -> None:
 
 def _annotate(table: str, records: dict[str, object], target: str, value_column: str) -> None:
     from validator.annotate import annotate
+    from validator.annotate_docx import annotate_docx
 
     try:
-        annotate(None if table == "-" else table, records, target, value_column)
+        if Path(target).suffix.lower() == ".docx":
+            annotate_docx(table, records, target)
+        else:
+            annotate(None if table == "-" else table, records, target, value_column)
     except InputError as exc:
         raise BadInput(str(exc)) from None
 

@@ -269,6 +269,68 @@ class Suspect:
         }
 
 
+class MarkStatus(enum.StrEnum):
+    """What became of one number in the text of a press release."""
+
+    SUSPECT = "suspect"  # part of a discrepancy, and the most likely wrong figure of it
+    DISCREPANCY = "discrepancy"  # a figure of a failing rule instance
+    CHECKED = "checked"  # read as a figure, checked by a rule, consistent
+    NOT_EVALUATED = "not_evaluated"  # read as a figure, but no rule could check it
+    UNPLACED = "unplaced"  # a number of the release not read as a figure
+    ASIDE = "aside"  # not a figure of the release at all (a threshold, a forecast)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One number of a press release's text, where it is and what became of it."""
+
+    start: int  # characters start..end of its sentence
+    end: int
+    status: MarkStatus
+    measure: str = ""  # "value" or "change" for a number read as a figure
+    key: Mapping[str, str] = field(default_factory=dict)  # the figure's codes, if read
+    rules: tuple[str, ...] = ()  # the rules that checked it
+    problems: tuple[Discrepancy, ...] = ()  # the discrepancies it is part of
+    suggestion: str | None = None  # for a suspect: what it should probably say
+    note: str = ""  # why: the suspect's reason, what could not be evaluated, why not read
+
+    def to_record(self, sentence: str, index_of: Mapping[int, int]) -> dict[str, Any]:
+        """`index_of`: id of each discrepancy the report still lists -> its index there (a
+        baseline or --ignore may have taken some away since the marks were made)."""
+        problems = [index_of[id(d)] for d in self.problems if id(d) in index_of]
+        status = self.status
+        if self.problems and not problems:
+            status = MarkStatus.CHECKED  # its discrepancies are accepted or not selected
+        return {"start": self.start, "end": self.end, "text": sentence[self.start:self.end],
+                "status": status.value, "measure": self.measure, "key": dict(self.key),
+                "rules": list(self.rules), "problems": problems,
+                "suggestion": self.suggestion if problems else None, "note": self.note}
+
+
+@dataclass(frozen=True)
+class MarkedSentence:
+    number: int  # as in the report's messages ("sentence 5")
+    text: str
+    marks: tuple[Mark, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarkedRelease:
+    """The text of a checked press release, paragraph by paragraph, every number marked."""
+
+    path: str
+    paragraphs: tuple[tuple[bool, tuple[MarkedSentence, ...]], ...]  # (is a table, sentences)
+
+    def to_record(self, discrepancies: tuple[Discrepancy, ...]) -> dict[str, Any]:
+        index_of = {id(d): i for i, d in enumerate(discrepancies)}
+        return {"path": self.path, "paragraphs": [
+            {"table": table, "sentences": [
+                {"number": s.number, "text": s.text,
+                 "marks": [m.to_record(s.text, index_of) for m in s.marks]}
+                for s in sentences]}
+            for table, sentences in self.paragraphs]}
+
+
 @dataclass(frozen=True)
 class Report:
     title: str
@@ -284,6 +346,10 @@ class Report:
     # Parts of the input that were not read at all ("sheet 'February' not read").
     unread: tuple[str, ...] = ()
     reading: str = ""  # how the input was read: sheets, print layout, CSV dialect
+    release: MarkedRelease | None = None  # a press release's own text, its numbers marked
+    # Frame row -> the rules of the file whose evaluated instances used its figure (asked for
+    # by `engine.check(..., rules_by_row=True)`; not part of the records).
+    rules_by_row: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
@@ -374,4 +440,6 @@ class Report:
             "coverage": self.coverage.to_record(),
             "baseline": self.baseline.to_record() if self.baseline is not None else None,
             "unread": list(self.unread),
+            **({"release": self.release.to_record(self.discrepancies)}
+               if self.release is not None else {}),
         }

@@ -6,6 +6,7 @@ See docs/extract.md for the lexicon format and the measured results.
 from validator.extraction.direction import DirectionFinding, direction_findings
 from validator.extraction.extractor import (
     Extraction,
+    Span,
     StatedChange,
     Unplaced,
     extract_figures,
@@ -18,6 +19,7 @@ __all__ = [
     "DirectionFinding",
     "Extraction",
     "Lexicon",
+    "Span",
     "StatedChange",
     "Unplaced",
     "direction_findings",

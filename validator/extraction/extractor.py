@@ -34,7 +34,7 @@ from validator.extraction.lexicon import (
     normalize_prefix,
 )
 from validator.extraction.readers import read_release
-from validator.extraction.sentences import split_sentences
+from validator.extraction.sentences import split_paragraphs
 from validator.extraction.tables import (
     CHANGE_HEADER,
     EMPTY_CELL,
@@ -261,6 +261,16 @@ class StatedChange:
     change: str
 
 
+@dataclass(frozen=True)
+class Span:
+    """Where a figure's value or % change is written: characters start..end of a sentence."""
+
+    sentence: int
+    start: int
+    end: int
+    measure: str  # "value" or "change"
+
+
 @dataclass
 class Extraction:
     table: pd.DataFrame
@@ -269,6 +279,9 @@ class Extraction:
     sentences: list[str] = field(default_factory=list)
     changes: list[StatedChange] = field(default_factory=list)
     numbers_read: int = 0  # amounts and rates of the text that became (part of) a row
+    spans: list[list[Span]] = field(default_factory=list)  # per row of `table`
+    # The sentence numbers of each paragraph, in reading order, and whether it is a table.
+    paragraphs: list[tuple[list[int], bool]] = field(default_factory=list)
 
     @property
     def numbers_unread(self) -> int:
@@ -323,6 +336,7 @@ class _Row:
     unit: str
     change: str
     sources: list[int]
+    spans: list[Span] = field(default_factory=list)
 
 
 _Context = dict[str, tuple[str, bool]]  # dimension -> (code, named by a negative alias)
@@ -1155,7 +1169,8 @@ class _Placer:
                 value = digits
                 if negative:  # a deficit printed as a positive amount
                     value = digits[1:] if digits.startswith("-") else "-" + digits
-                figures[j] = _Row(key, value, unit or "", "", [number])
+                figures[j] = _Row(key, value, unit or "", "", [number],
+                                  [_cell_span(number, row.text, cell, "value")])
             for j, digits in changes:
                 # "Dec. % change", "Jan.-Dec. % change": the change of the figure of the period
                 # its header names (the nearest such column before it), else of the latest.
@@ -1169,6 +1184,7 @@ class _Placer:
                                        "% change without a figure of the latest period")
                     continue
                 target.change = digits
+                target.spans.append(_cell_span(number, row.text, row.cells[j], "change"))
             for new in figures.values():
                 self.numbers_read += 1 + bool(new.change)
                 if new.change:
@@ -1185,8 +1201,8 @@ class _Placer:
                      for d in self.lexicon.dimensions)
 
     def _unplace_cell(self, number: int, line: str, cell: str, reason: str) -> None:
-        start = max(line.find(cell), 0)
-        self.unplaced.append(Unplaced(number, cell, start, start + len(cell), reason))
+        span = _cell_span(number, line, cell, "")
+        self.unplaced.append(Unplaced(number, cell, span.start, span.end, reason))
 
     def _unit_in(self, text: str, scanner: _Scanner) -> str | None:
         """The unit a caption or header names: "EUR billion", "$m", "(Unit: millions of yen)"."""
@@ -1319,7 +1335,9 @@ class _Placer:
         change = cand.rate.digits if cand.rate is not None else ""
         if change:
             self.changes.append(StatedChange(work.number, key, change))
-        self._add_row(_Row(key, value, unit, change, [work.number]))
+        spans = [Span(work.number, t.start, t.end, measure)
+                 for t, measure in ((cand.amount, "value"), (cand.rate, "change")) if t is not None]
+        self._add_row(_Row(key, value, unit, change, [work.number], spans))
 
     def _add_row(self, new: _Row) -> None:
         """Repeats of a figure (headline and body) merge into one row when they agree."""
@@ -1333,6 +1351,7 @@ class _Placer:
             row.value, row.unit = (row.value, row.unit) if row.value else (new.value, new.unit)
             row.change = row.change or new.change
             row.sources += [s for s in new.sources if s not in row.sources]
+            row.spans += new.spans
             return
         for row in self.rows:
             # "India's trade deficit widens to $23.5 billion" (headline, a defaulted total) and
@@ -1369,6 +1388,12 @@ class _Placer:
         return tuple(key)
 
 
+def _cell_span(number: int, line: str, cell: str, measure: str) -> Span:
+    """A table cell's place in its row's line (the first cell with that text)."""
+    start = max(line.find(cell), 0)
+    return Span(number, start, start + len(cell), measure)
+
+
 def _segments(text: str) -> list[str | TextTable]:
     """The text in reading order as prose chunks and tables."""
     lines = text.split("\n")
@@ -1390,14 +1415,21 @@ def extract_figures(
     # Sentences in reading order; a table contributes one "sentence" per row (its line).
     sentences: list[str] = []
     layout: list[tuple[int, TextTable | None]] = []  # (first sentence number, table or prose)
+    paragraphs: list[tuple[list[int], bool]] = []
     for part in _segments(text):
         if isinstance(part, TextTable):
             layout.append((len(sentences) + 1, part))
-            sentences += [r.text for r in (*part.header, *part.rows)]
+            lines = [r.text for r in (*part.header, *part.rows)]
+            paragraphs.append((list(range(len(sentences) + 1, len(sentences) + 1 + len(lines))),
+                               True))
+            sentences += lines
         else:
-            for sentence in split_sentences(part):
-                sentences.append(sentence)
-                layout.append((len(sentences), None))
+            for paragraph in split_paragraphs(part):
+                paragraphs.append((list(range(len(sentences) + 1,
+                                              len(sentences) + 1 + len(paragraph))), False))
+                for sentence in paragraph:
+                    sentences.append(sentence)
+                    layout.append((len(sentences), None))
     scanner = _Scanner(lexicon)
 
     def sentence_works(date: datetime.date | None) -> dict[int, _SentenceWork]:
@@ -1442,7 +1474,8 @@ def extract_figures(
         for row in placer.rows
     ]
     frame = pd.DataFrame(records, columns=lexicon.columns, dtype=str)
-    return Extraction(frame, unplaced, given, sentences, placer.changes, placer.numbers_read)
+    return Extraction(frame, unplaced, given, sentences, placer.changes, placer.numbers_read,
+                      [row.spans for row in placer.rows], paragraphs)
 
 
 def extract_to_csv(

@@ -47,8 +47,14 @@ def _paragraph_lines(text: str) -> list[str]:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences in reading order; sentence n of a release is `split_sentences(text)[n - 1]`."""
-    sentences: list[str] = []
+    return [s for paragraph in split_paragraphs(text) for s in paragraph]
+
+
+def split_paragraphs(text: str) -> list[list[str]]:
+    """The sentences of each paragraph (a title and a bullet are paragraphs of their own)."""
+    paragraphs: list[list[str]] = []
     for block in _paragraph_lines(text):
+        sentences: list[str] = []
         start = 0
         for m in _SENTENCE_END.finditer(block):
             head = block[start : m.start()]
@@ -57,4 +63,6 @@ def split_sentences(text: str) -> list[str]:
             sentences.append(block[start : m.start()].strip())
             start = m.end()
         sentences.append(block[start:].strip())
-    return [s for s in sentences if s]
+        if any(sentences):
+            paragraphs.append([s for s in sentences if s])
+    return paragraphs

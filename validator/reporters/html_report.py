@@ -76,9 +76,11 @@ def _figure_view(f: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _discrepancy_view(i: int, d: Mapping[str, Any], suspect: str = "") -> dict[str, Any]:
+def _discrepancy_view(i: int, d: Mapping[str, Any], suspect: str = "",
+                      marks: list[dict[str, str]] | None = None) -> dict[str, Any]:
     rows = [int(f["row"]) for f in d["figures"] if f.get("row") is not None]
     return {
+        "marks": marks or [],
         "suspect": suspect,
         "index": i,
         "severity": d["severity"],
@@ -116,6 +118,63 @@ def _suspect_view(s: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# What became of a number of the release: (symbol, label). The symbol and the underline style
+# carry the status as well as the colour does (readable without colour, and printed).
+MARK_STATUS = {
+    "suspect": ("\u2605", "Most likely wrong"),
+    "discrepancy": ("\u2717", "Part of a discrepancy"),
+    "checked": ("\u2713", "Checked and consistent"),
+    "not_evaluated": ("\u25cb", "Read but not checked"),
+    "unplaced": ("?", "Not read as a figure"),
+    "aside": ("\u2013", "Not a figure of the release"),
+}
+
+
+def _release_view(release: Mapping[str, Any], discrepancies: list[Mapping[str, Any]],
+                  shown: set[int]) -> tuple[dict[str, Any], dict[int, list[dict[str, str]]]]:
+    """The release's text in pieces (plain text and marks), and each problem's marks."""
+    backlinks: dict[int, list[dict[str, str]]] = {}
+    counts = dict.fromkeys(MARK_STATUS, 0)
+    paragraphs = []
+    number = 0
+    for paragraph in release["paragraphs"]:
+        sentences = []
+        for sentence in paragraph["sentences"]:
+            text, at, pieces = sentence["text"], 0, []
+            for m in sentence["marks"]:
+                number += 1
+                anchor = f"mark-{number}"
+                symbol, label = MARK_STATUS.get(m["status"], ("", m["status"]))
+                counts[m["status"]] = counts.get(m["status"], 0) + 1
+                problems = [k for k in m["problems"] if k in shown]
+                tip = [label + (f" ({m['measure'].replace('change', '% change')})"
+                                if m["measure"] else "")]
+                if m["key"]:
+                    tip.append("Figure: " + describe_key(m["key"]))
+                if m["suggestion"]:
+                    tip.append(f"Should probably read {m['suggestion']}")
+                tip += [f"Problem {k + 1}: {discrepancies[k]['message']}" for k in problems]
+                if m["rules"]:
+                    tip.append("Rules: " + ", ".join(m["rules"]))
+                if m["note"]:
+                    tip.append(m["note"][:1].upper() + m["note"][1:])
+                for k in problems:
+                    backlinks.setdefault(k, []).append(
+                        {"anchor": anchor, "text": f"sentence {sentence['number']}: {m['text']}"})
+                pieces.append({"text": text[at:m["start"]]})
+                pieces.append({"mark": {
+                    "anchor": anchor, "status": m["status"], "symbol": symbol,
+                    "label": label, "text": m["text"], "tip": tip,
+                    "href": f"#problem-{problems[0] + 1}" if problems else ""}})
+                at = m["end"]
+            pieces.append({"text": text[at:]})
+            sentences.append({"number": sentence["number"], "pieces": pieces})
+        paragraphs.append({"table": paragraph["table"], "sentences": sentences})
+    legend = [{"status": k, "symbol": v[0], "label": v[1], "count": counts.get(k, 0)}
+              for k, v in MARK_STATUS.items()]
+    return {"path": release["path"], "paragraphs": paragraphs, "legend": legend}, backlinks
+
+
 def _verdict(summary: Mapping[str, Any], verdict: str) -> str:
     if verdict == "nothing checked":
         return "Nothing was checked: no figure could be tested against a rule."
@@ -135,6 +194,10 @@ class HtmlReporter:
         verdict = verdict_of(records)
         template = _environment().get_template("report.html.j2")
         shown, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
+        index_of = {id(d): i for i, d in enumerate(records["discrepancies"])}
+        release, backlinks = (_release_view(records["release"], records["discrepancies"],
+                                            {index_of[id(d)] for d in shown})
+                              if records.get("release") else (None, {}))
         listed, unlisted = first_per_rule(records["not_evaluated"], self.max_per_rule)
         groups = group_of(records)
         headlines: dict[int | None, str] = {
@@ -152,9 +215,12 @@ class HtmlReporter:
             counts=counts_sentence(s),
             rules=records["rules"],
             rule_ids=rule_ids(records),
+            release=release,
             discrepancies=[
-                _discrepancy_view(i, d, headlines.get(discrepancy_group(d, groups), ""))
-                for i, d in enumerate(shown)
+                _discrepancy_view(index_of[id(d)], d,
+                                  headlines.get(discrepancy_group(d, groups), ""),
+                                  backlinks.get(index_of[id(d)], []))
+                for d in shown
             ],
             more=[more_sentence(rule, count) for rule, count in hidden.items()],
             more_not_evaluated=[more_sentence(rule, count, "instance")
