@@ -76,7 +76,10 @@ def mark_release(release: Release, report: Report, rules: RuleSet) -> MarkedRele
                 mark = Mark(span.start, span.end, MarkStatus.DISCREPANCY, span.measure, key,
                             used, named)
             elif used:
-                mark = Mark(span.start, span.end, MarkStatus.CHECKED, span.measure, key, used)
+                mark = Mark(span.start, span.end, MarkStatus.CHECKED, span.measure, key, used,
+                            arithmetic=tuple(line for measure, line in
+                                             report.arithmetic_by_row.get(row, ())
+                                             if measure == span.measure))
             else:
                 mark = Mark(span.start, span.end, MarkStatus.NOT_EVALUATED, span.measure, key,
                             note=_not_evaluated_reason(key, report.not_evaluated))

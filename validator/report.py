@@ -293,6 +293,7 @@ class Mark:
     problems: tuple[Discrepancy, ...] = ()  # the discrepancies it is part of
     suggestion: str | None = None  # for a suspect: what it should probably say
     note: str = ""  # why: the suspect's reason, what could not be evaluated, why not read
+    arithmetic: tuple[str, ...] = ()  # what the other figures allow for it, rule by rule
 
     def to_record(self, sentence: str, index_of: Mapping[int, int]) -> dict[str, Any]:
         """`index_of`: id of each discrepancy the report still lists -> its index there (a
@@ -304,7 +305,8 @@ class Mark:
         return {"start": self.start, "end": self.end, "text": sentence[self.start:self.end],
                 "status": status.value, "measure": self.measure, "key": dict(self.key),
                 "rules": list(self.rules), "problems": problems,
-                "suggestion": self.suggestion if problems else None, "note": self.note}
+                "suggestion": self.suggestion if problems else None, "note": self.note,
+                "arithmetic": list(self.arithmetic)}
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,8 @@ class Report:
     # Frame row -> the rules of the file whose evaluated instances used its figure (asked for
     # by `engine.check(..., rules_by_row=True)`; not part of the records).
     rules_by_row: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    # Frame row -> (measure, line): what the other figures allow for it, rule by rule.
+    arithmetic_by_row: Mapping[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)

@@ -158,6 +158,7 @@ def _release_view(release: Mapping[str, Any], discrepancies: list[Mapping[str, A
                 tip += [f"Problem {k + 1}: {discrepancies[k]['message']}" for k in problems]
                 tip += [f"Rule {rule}: {described[rule]}" if described.get(rule)
                         else f"Rule {rule}" for rule in m["rules"]]
+                tip += [line[:1].upper() + line[1:] for line in m.get("arithmetic", [])]
                 if m["note"]:
                     tip.append(m["note"][:1].upper() + m["note"][1:])
                 for k in problems:
