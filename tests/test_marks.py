@@ -198,3 +198,15 @@ def test_annotate_docx_needs_a_docx_release(tmp_path: Path) -> None:
     assert main(["check", str(KOREA_RELEASE), "--rules", str(KOREA_RULES), "--annotate",
                  str(tmp_path / "out.docx")]) == 2
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_long_release_is_marked_without_the_arithmetic_of_each_number(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import validator.explain
+
+    monkeypatch.setattr(validator.explain, "MAX_EXPLAINED_FIGURES", 10)
+    by_text = {m["text"]: m for m in marks(validator.check(KOREA_RELEASE, KOREA_RULES)
+                                            .to_records())}
+    assert by_text["$100.3 billion"]["status"] == "checked"
+    assert "products-within-total" in by_text["$100.3 billion"]["rules"]
+    assert by_text["$100.3 billion"]["arithmetic"] == []

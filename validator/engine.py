@@ -164,7 +164,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
                                      evaluation.not_applicable))
 
     suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
-    used_by: dict[int, tuple[str, ...]] = {}
+    used_by: dict[str, np.ndarray] = {}
     arithmetic: dict[int, tuple[tuple[str, str], ...]] = {}
     if rules_by_row:
         from validator.explain import explain_rows
@@ -183,7 +183,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
         suspects=suspects,
         unread=(*table.unread, *(u for b in builtins for u in b.unread)),
         reading=table.reading,
-        rules_by_row=used_by,
+        rule_rows=used_by,
         arithmetic_by_row=arithmetic,
     )
 

@@ -6,7 +6,9 @@ printed precision, a relation gives the values that quantity may take: "balance:
 imports 112.6 allow 70.9 to 71.1; printed 71.0". The marked press release shows these lines for
 the numbers that passed (the failing ones have their discrepancy's message).
 
-A loop per rule instance: meant for a press release's few dozen figures, never a whole table.
+The lines cost a loop per rule instance: they are made for a press release of at most
+MAX_EXPLAINED_FIGURES figures (validator/limits.py); which rules used a figure is known for any
+size.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from validator.figures import Figures, format_amount
+from validator.limits import MAX_EXPLAINED_FIGURES
 from validator.model import RuleSet
 from validator.relations import WHOLE_LINE, Quantity, Relation, Var, solve_for
 
@@ -31,16 +34,18 @@ class Describes(Protocol):
 
 def explain_rows(figures: Figures, rules: RuleSet, runner: Describes,
                  touched: Sequence[np.ndarray], row_keys: np.ndarray
-                 ) -> tuple[dict[int, tuple[str, ...]], dict[int, tuple[tuple[str, str], ...]]]:
-    """Frame row -> the rules whose evaluated instances used its figure, and frame row ->
-    (measure, line) of arithmetic for its value and % change."""
-    used_by: dict[int, tuple[str, ...]] = {}
+                 ) -> tuple[dict[str, np.ndarray], dict[int, tuple[tuple[str, str], ...]]]:
+    """Rule id -> the frame rows (sorted) whose figure its evaluated instances used, and, for
+    tables of at most MAX_EXPLAINED_FIGURES, frame row -> (measure, line) of arithmetic."""
+    rows_of: dict[str, np.ndarray] = {}
     lines: dict[int, list[tuple[str, str]]] = {}
+    explain = len(row_keys) <= MAX_EXPLAINED_FIGURES
     for rule, positions in zip(rules.rules, touched, strict=True):
         positions = np.unique(positions.astype(np.int64))
-        used = np.isin(row_keys, figures.key[positions]) & (row_keys >= 0)
-        for row in np.flatnonzero(used).tolist():
-            used_by[row] = (*used_by.get(row, ()), rule.id)
+        rows_of[rule.id] = np.flatnonzero(np.isin(row_keys, figures.key[positions])
+                                          & (row_keys >= 0))
+        if not explain:
+            continue
         for relation in runner.relations(rule.id, figures, positions):
             for var in relation.variables():
                 line = _line(figures, relation, var)
@@ -49,7 +54,7 @@ def explain_rows(figures: Figures, rules: RuleSet, runner: Describes,
                     entry = (MEASURE_OF[var[1]], line)
                     if entry not in lines.setdefault(row, []):
                         lines[row].append(entry)
-    return used_by, {row: tuple(found) for row, found in lines.items()}
+    return rows_of, {row: tuple(found) for row, found in lines.items()}
 
 
 def _interval(figures: Figures, var: Var) -> tuple[float, float]:

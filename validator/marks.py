@@ -65,7 +65,7 @@ def mark_release(release: Release, report: Report, rules: RuleSet) -> MarkedRele
         for span in spans:
             named = tuple(problems.get((row, span.measure), ()))
             used = tuple(dict.fromkeys([
-                *(r for r in report.rules_by_row.get(row, ())
+                *(r for r in report.rules_of_row(row)
                   if span.measure in measures_of.get(r, (span.measure,))),
                 *(d.rule for d in named)]))
             suspect = suspects.get((row, span.measure))

@@ -349,11 +349,20 @@ class Report:
     unread: tuple[str, ...] = ()
     reading: str = ""  # how the input was read: sheets, print layout, CSV dialect
     release: MarkedRelease | None = None  # a press release's own text, its numbers marked
-    # Frame row -> the rules of the file whose evaluated instances used its figure (asked for
+    # Rule id -> the frame rows (sorted) whose figure its evaluated instances used (asked for
     # by `engine.check(..., rules_by_row=True)`; not part of the records).
-    rules_by_row: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
-    # Frame row -> (measure, line): what the other figures allow for it, rule by rule.
+    rule_rows: Mapping[str, Any] = field(default_factory=dict)
+    # Frame row -> (measure, line): what the other figures allow for it, rule by rule (the
+    # same request, for small tables).
     arithmetic_by_row: Mapping[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def rules_of_row(self, row: int) -> tuple[str, ...]:
+        """The rules whose evaluated instances used the figure of this frame row."""
+        import numpy as np
+
+        return tuple(rule for rule, rows in self.rule_rows.items()
+                     if np.searchsorted(rows, row) < len(rows)
+                     and rows[np.searchsorted(rows, row)] == row)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
