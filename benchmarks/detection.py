@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,14 +71,17 @@ def classify(table: Table, rules_path: str) -> dict[str, Counter[str]]:
     return results
 
 
-def markdown(name: str, results: dict[str, Counter[str]]) -> str:
-    lines = [f"### {name}", "", "| mutation | " + " | ".join(COLUMNS) + " |",
-             "|---|" + "---:|" * len(COLUMNS)]
+def markdown(name: str, results: dict[str, Counter[str]],
+             columns: Sequence[str] = COLUMNS,
+             cell: Callable[[Counter[str], str], str] = lambda counts, c: str(counts[c])) -> str:
+    """A table of counts per mutation with a total row; `cell` writes one count."""
+    lines = [f"### {name}", "", "| mutation | " + " | ".join(columns) + " |",
+             "|---|" + "---:|" * len(columns)]
     total: Counter[str] = Counter()
     for kind, counts in results.items():
         total.update(counts)
-        lines.append(f"| {kind} | " + " | ".join(str(counts[c]) for c in COLUMNS) + " |")
-    lines.append("| **all** | " + " | ".join(f"**{total[c]}**" for c in COLUMNS) + " |")
+        lines.append(f"| {kind} | " + " | ".join(cell(counts, c) for c in columns) + " |")
+    lines.append("| **all** | " + " | ".join(f"**{cell(total, c)}**" for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.detection import markdown as mutation_table  # noqa: E402
 from validator.engine import check  # noqa: E402
 from validator.rules import load_rules  # noqa: E402
 from validator.table import Table, read_table  # noqa: E402
@@ -88,21 +89,15 @@ def measure(table: Table, rules_path: str) -> tuple[dict[str, Counter[str]], lis
     return results, misled
 
 
-def _percent(part: int, whole: int) -> str:
+def _share_of_detected(counts: Counter[str], column: str) -> str:
+    part, whole = counts[column], counts["detected"]
+    if column == "detected":
+        return str(part)
     return f"{part} ({100 * part / whole:.0f}%)" if whole else "0"
 
 
 def markdown(name: str, results: dict[str, Counter[str]]) -> str:
-    lines = [f"### {name}", "", "| mutation | " + " | ".join(COLUMNS) + " |",
-             "|---|" + "---:|" * len(COLUMNS)]
-    total: Counter[str] = Counter()
-    for kind, counts in results.items():
-        total.update(counts)
-        lines.append(f"| {kind} | {counts['detected']} | " + " | ".join(
-            _percent(counts[c], counts["detected"]) for c in COLUMNS[1:]) + " |")
-    lines.append(f"| **all** | **{total['detected']}** | " + " | ".join(
-        f"**{_percent(total[c], total['detected'])}**" for c in COLUMNS[1:]) + " |")
-    return "\n".join(lines) + "\n"
+    return mutation_table(name, results, COLUMNS, _share_of_detected)
 
 
 def cost(errors: int) -> str:

@@ -80,6 +80,11 @@ def test_a_planted_error_is_marked_as_the_likely_culprit_with_its_suggestion(
     assert by_text["3.8%"]["status"] == "checked"
     assert by_text["$100.3 billion"]["status"] == "checked"
     assert "products-within-total" in by_text["$100.3 billion"]["rules"]
+    # The arithmetic that checked it: what the other figures allow, against what is printed.
+    assert ("partners-within-total: China_HK 60.7, US 8.1, Vietnam 11.5, EU 2.3, Japan 1.1 "
+            "allow at least 83.45; printed 100.3") in by_text["$100.3 billion"]["arithmetic"]
+    assert by_text["5.4%"]["arithmetic"] and all(
+        line.endswith("printed 5.4%") for line in by_text["5.4%"]["arithmetic"])
     assert "balance" not in by_text["5.4%"]["rules"]  # a rule on values does not use the rate
     # A number the extractor does not place is marked as not read, linked to its warning.
     unread = by_text["4,800"]
@@ -105,6 +110,7 @@ def test_the_html_report_opens_with_the_marked_release_linked_both_ways(tmp_path
     card_html = page[page.index(f'id="problem-{card}"'):]
     card_html = card_html[:card_html.index("</table>")]
     assert f'<a href="#mark-{anchor}" class="back">sentence 5: $17.0 billion</a>' in card_html
+    assert "<span>Partners-within-total: China_HK 60.7, US 8.1, Vietnam 11.5" in page
     # Without colour: a symbol and words say the status.
     assert '<span class="sym" aria-hidden="true">\u2605</span>$17.0 billion' in page
     assert '<span class="sr-only"> (Most likely wrong)</span>' in page
@@ -192,3 +198,15 @@ def test_annotate_docx_needs_a_docx_release(tmp_path: Path) -> None:
     assert main(["check", str(KOREA_RELEASE), "--rules", str(KOREA_RULES), "--annotate",
                  str(tmp_path / "out.docx")]) == 2
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_long_release_is_marked_without_the_arithmetic_of_each_number(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import validator.explain
+
+    monkeypatch.setattr(validator.explain, "MAX_EXPLAINED_FIGURES", 10)
+    by_text = {m["text"]: m for m in marks(validator.check(KOREA_RELEASE, KOREA_RULES)
+                                            .to_records())}
+    assert by_text["$100.3 billion"]["status"] == "checked"
+    assert "products-within-total" in by_text["$100.3 billion"]["rules"]
+    assert by_text["$100.3 billion"]["arithmetic"] == []

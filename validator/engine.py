@@ -102,8 +102,9 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
     """Check a table; `builtins` are outcomes of checks made outside the rules file (on prose);
     with `prior` (the previous release's table) revisions are reported too. `progress`, if
     given, is called with the name of each stage as it starts: "parse", then "rule <id>" for
-    each rule. With `rules_by_row`, the report says which rules used each row's figure (for a
-    press release's marked text: a loop per rule, so meant for small tables)."""
+    each rule. With `rules_by_row`, the report says which rules used each row's figure and
+    the arithmetic that checked it (for a press release's marked text: a loop per rule
+    instance, so meant for small tables)."""
     step: Progress = progress or (lambda stage: None)
     step("parse")
     intake = take_in(table, rules)
@@ -163,12 +164,13 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
                                      evaluation.not_applicable))
 
     suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
-    used_by: dict[int, tuple[str, ...]] = {}
+    used_by: dict[str, np.ndarray] = {}
+    arithmetic: dict[int, tuple[tuple[str, str], ...]] = {}
     if rules_by_row:
-        for rule, positions in zip(rules.rules, touched, strict=True):
-            used = np.isin(intake.row_keys, intake.figures.key[positions.astype(np.int64)])
-            for row in np.flatnonzero(used & (intake.row_keys >= 0)).tolist():
-                used_by[row] = (*used_by.get(row, ()), rule.id)
+        from validator.explain import explain_rows
+
+        used_by, arithmetic = explain_rows(intake.figures, rules, runner, touched,
+                                           intake.row_keys)
     return Report(
         title=rules.title,
         table=table.path,
@@ -181,7 +183,8 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
         suspects=suspects,
         unread=(*table.unread, *(u for b in builtins for u in b.unread)),
         reading=table.reading,
-        rules_by_row=used_by,
+        rule_rows=used_by,
+        arithmetic_by_row=arithmetic,
     )
 
 

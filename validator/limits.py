@@ -28,6 +28,9 @@ MAX_JSON_DEPTH = 64
 # A release: one line (a paragraph of a text release), and the whole text.
 MAX_RELEASE_LINE_CHARS = 200_000
 MAX_RELEASE_BYTES = 64 * MiB
+# Figures of a press release beyond which its marked numbers say which rules used them but not
+# the arithmetic of each (a loop per rule instance).
+MAX_EXPLAINED_FIGURES = 20_000
 # The absolute value of a figure in base units. Beyond it, sums and products of a few figures,
 # unit scales and coefficients could overflow a float into inf or NaN, and an overflowed
 # comparison would pass: such a figure is an input discrepancy, never a silent pass.

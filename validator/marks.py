@@ -65,7 +65,7 @@ def mark_release(release: Release, report: Report, rules: RuleSet) -> MarkedRele
         for span in spans:
             named = tuple(problems.get((row, span.measure), ()))
             used = tuple(dict.fromkeys([
-                *(r for r in report.rules_by_row.get(row, ())
+                *(r for r in report.rules_of_row(row)
                   if span.measure in measures_of.get(r, (span.measure,))),
                 *(d.rule for d in named)]))
             suspect = suspects.get((row, span.measure))
@@ -76,7 +76,10 @@ def mark_release(release: Release, report: Report, rules: RuleSet) -> MarkedRele
                 mark = Mark(span.start, span.end, MarkStatus.DISCREPANCY, span.measure, key,
                             used, named)
             elif used:
-                mark = Mark(span.start, span.end, MarkStatus.CHECKED, span.measure, key, used)
+                mark = Mark(span.start, span.end, MarkStatus.CHECKED, span.measure, key, used,
+                            arithmetic=tuple(line for measure, line in
+                                             report.arithmetic_by_row.get(row, ())
+                                             if measure == span.measure))
             else:
                 mark = Mark(span.start, span.end, MarkStatus.NOT_EVALUATED, span.measure, key,
                             note=_not_evaluated_reason(key, report.not_evaluated))

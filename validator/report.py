@@ -293,6 +293,7 @@ class Mark:
     problems: tuple[Discrepancy, ...] = ()  # the discrepancies it is part of
     suggestion: str | None = None  # for a suspect: what it should probably say
     note: str = ""  # why: the suspect's reason, what could not be evaluated, why not read
+    arithmetic: tuple[str, ...] = ()  # what the other figures allow for it, rule by rule
 
     def to_record(self, sentence: str, index_of: Mapping[int, int]) -> dict[str, Any]:
         """`index_of`: id of each discrepancy the report still lists -> its index there (a
@@ -304,7 +305,8 @@ class Mark:
         return {"start": self.start, "end": self.end, "text": sentence[self.start:self.end],
                 "status": status.value, "measure": self.measure, "key": dict(self.key),
                 "rules": list(self.rules), "problems": problems,
-                "suggestion": self.suggestion if problems else None, "note": self.note}
+                "suggestion": self.suggestion if problems else None, "note": self.note,
+                "arithmetic": list(self.arithmetic)}
 
 
 @dataclass(frozen=True)
@@ -347,9 +349,20 @@ class Report:
     unread: tuple[str, ...] = ()
     reading: str = ""  # how the input was read: sheets, print layout, CSV dialect
     release: MarkedRelease | None = None  # a press release's own text, its numbers marked
-    # Frame row -> the rules of the file whose evaluated instances used its figure (asked for
+    # Rule id -> the frame rows (sorted) whose figure its evaluated instances used (asked for
     # by `engine.check(..., rules_by_row=True)`; not part of the records).
-    rules_by_row: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    rule_rows: Mapping[str, Any] = field(default_factory=dict)
+    # Frame row -> (measure, line): what the other figures allow for it, rule by rule (the
+    # same request, for small tables).
+    arithmetic_by_row: Mapping[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def rules_of_row(self, row: int) -> tuple[str, ...]:
+        """The rules whose evaluated instances used the figure of this frame row."""
+        import numpy as np
+
+        return tuple(rule for rule, rows in self.rule_rows.items()
+                     if np.searchsorted(rows, row) < len(rows)
+                     and rows[np.searchsorted(rows, row)] == row)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)

@@ -131,8 +131,10 @@ MARK_STATUS = {
 
 
 def _release_view(release: Mapping[str, Any], discrepancies: list[Mapping[str, Any]],
-                  shown: set[int]) -> tuple[dict[str, Any], dict[int, list[dict[str, str]]]]:
-    """The release's text in pieces (plain text and marks), and each problem's marks."""
+                  shown: set[int], described: Mapping[str, str]
+                  ) -> tuple[dict[str, Any], dict[int, list[dict[str, str]]]]:
+    """The release's text in pieces (plain text and marks), and each problem's marks.
+    `described`: each rule's description, said beside its id."""
     backlinks: dict[int, list[dict[str, str]]] = {}
     counts = dict.fromkeys(MARK_STATUS, 0)
     paragraphs = []
@@ -154,8 +156,9 @@ def _release_view(release: Mapping[str, Any], discrepancies: list[Mapping[str, A
                 if m["suggestion"]:
                     tip.append(f"Should probably read {m['suggestion']}")
                 tip += [f"Problem {k + 1}: {discrepancies[k]['message']}" for k in problems]
-                if m["rules"]:
-                    tip.append("Rules: " + ", ".join(m["rules"]))
+                tip += [f"Rule {rule}: {described[rule]}" if described.get(rule)
+                        else f"Rule {rule}" for rule in m["rules"]]
+                tip += [line[:1].upper() + line[1:] for line in m.get("arithmetic", [])]
                 if m["note"]:
                     tip.append(m["note"][:1].upper() + m["note"][1:])
                 for k in problems:
@@ -195,9 +198,10 @@ class HtmlReporter:
         template = _environment().get_template("report.html.j2")
         shown, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
         index_of = {id(d): i for i, d in enumerate(records["discrepancies"])}
-        release, backlinks = (_release_view(records["release"], records["discrepancies"],
-                                            {index_of[id(d)] for d in shown})
-                              if records.get("release") else (None, {}))
+        release, backlinks = (_release_view(
+            records["release"], records["discrepancies"], {index_of[id(d)] for d in shown},
+            {r["id"]: r.get("description", "") for r in records["rules"]})
+            if records.get("release") else (None, {}))
         listed, unlisted = first_per_rule(records["not_evaluated"], self.max_per_rule)
         groups = group_of(records)
         headlines: dict[int | None, str] = {
