@@ -168,6 +168,7 @@ def _release_view(release: Mapping[str, Any], discrepancies: list[Mapping[str, A
                 pieces.append({"mark": {
                     "anchor": anchor, "status": m["status"], "symbol": symbol,
                     "label": label, "text": m["text"], "tip": tip,
+                    "suggestion": m["suggestion"] or "",
                     "href": f"#problem-{problems[0] + 1}" if problems else ""}})
                 at = m["end"]
             pieces.append({"text": text[at:]})
