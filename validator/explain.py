@@ -21,6 +21,7 @@ import numpy as np
 
 from validator.figures import Figures, format_amount
 from validator.limits import MAX_EXPLAINED_FIGURES
+from validator.localise import quantity_columns
 from validator.model import RuleSet
 from validator.relations import WHOLE_LINE, Quantity, Relation, Var, solve_for
 
@@ -58,22 +59,16 @@ def explain_rows(figures: Figures, rules: RuleSet, runner: Describes,
 
 
 def _interval(figures: Figures, var: Var) -> tuple[float, float]:
-    position, quantity = var
-    columns = {Quantity.VALUE: (figures.lo, figures.hi),
-               Quantity.CHANGE: (figures.rate_lo, figures.rate_hi),
-               Quantity.SHARE: (figures.share_lo, figures.share_hi),
-               Quantity.ABS: (figures.abs_lo, figures.abs_hi)}[quantity]
-    if columns[0] is None or columns[1] is None:
+    lo, hi, _ = quantity_columns(figures, var[1])
+    if lo is None or hi is None:
         return (math.nan, math.nan)
-    return float(columns[0][position]), float(columns[1][position])
+    return float(lo[var[0]]), float(hi[var[0]])
 
 
 def _text(figures: Figures, var: Var) -> str:
-    position, quantity = var
-    texts = {Quantity.VALUE: figures.value_text, Quantity.CHANGE: figures.change_text,
-             Quantity.SHARE: figures.share_text, Quantity.ABS: figures.abs_text}[quantity]
-    text = "" if texts is None else str(texts[position]).strip()
-    return f"{text}%" if quantity in (Quantity.CHANGE, Quantity.SHARE) and text else text
+    texts = quantity_columns(figures, var[1])[2]
+    text = "" if texts is None else str(texts[var[0]]).strip()
+    return f"{text}%" if var[1] in (Quantity.CHANGE, Quantity.SHARE) and text else text
 
 
 def _label(figures: Figures, relation: Relation, var: Var) -> str:

@@ -187,8 +187,9 @@ def localise(figures: Figures, relations: Sequence[Relation],
 
 # --- quantities and their printed intervals ----------------------------------------------------
 
-def _columns(figures: Figures, quantity: Quantity) -> tuple[np.ndarray | None, np.ndarray | None,
-                                                           Texts | None]:
+def quantity_columns(figures: Figures, quantity: Quantity
+                     ) -> tuple[np.ndarray | None, np.ndarray | None, Texts | None]:
+    """A quantity's printed interval (low and high ends) and text, for every figure."""
     if quantity is Quantity.VALUE:
         return figures.lo, figures.hi, figures.value_text
     if quantity is Quantity.CHANGE:
@@ -206,13 +207,13 @@ def _fill_box(figures: Figures, relations: Iterable[Relation], box: dict[Var, In
     for rel in relations:
         for var in rel.variables():
             if var not in box:
-                lo, hi, _ = _columns(figures, var[1])
+                lo, hi, _ = quantity_columns(figures, var[1])
                 box[var] = ((float(lo[var[0]]), float(hi[var[0]])) if lo is not None
                             and hi is not None else (math.nan, math.nan))
 
 
 def _text(figures: Figures, var: Var) -> str:
-    texts = _columns(figures, var[1])[2]
+    texts = quantity_columns(figures, var[1])[2]
     return "" if texts is None else str(texts[var[0]]).strip()
 
 
