@@ -51,8 +51,11 @@ def mark_release(release: Release, report: Report, rules: RuleSet) -> MarkedRele
                 for measure in measures_of.get(d.rule, ("value", "change")):
                     if d not in problems.setdefault((row, measure), []):
                         problems[(row, measure)].append(d)
-        if d.rule == "prose.unplaced":
-            unplaced_problem[(d.context.get("sentence", ""), d.message)] = d
+        if d.rule == "prose.unplaced":  # "sentence 3: '12' was not read as a figure (...)"
+            said = d.message.split(": ", 1)[-1]
+            if said.startswith("'"):
+                unplaced_problem.setdefault(
+                    (d.context.get("sentence", ""), said[1:].split("' was not read", 1)[0]), d)
     suspects = {}
     for s in report.suspects:
         if s.rank == 1:
@@ -86,11 +89,9 @@ def mark_release(release: Release, report: Report, rules: RuleSet) -> MarkedRele
             marks.setdefault(span.sentence, []).append(mark)
     for u in extraction.unplaced:
         status = MarkStatus.UNPLACED if u.counted else MarkStatus.ASIDE
-        found = [d for (sentence, message), d in unplaced_problem.items()
-                 if sentence == str(u.sentence) and message.startswith(
-                     f"sentence {u.sentence}: '{u.text}'")]
+        found = unplaced_problem.get((str(u.sentence), u.text))
         marks.setdefault(u.sentence, []).append(
-            Mark(u.start, u.end, status, problems=tuple(found[:1]), note=u.reason))
+            Mark(u.start, u.end, status, problems=(found,) if found else (), note=u.reason))
 
     paragraphs = tuple(
         (table, tuple(MarkedSentence(n, extraction.sentences[n - 1],
