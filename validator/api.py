@@ -99,7 +99,7 @@ def check(table: TableLike | Release, rules: RulesLike, *,
     previous = table_of(prior, decimals=decimals, rules=ruleset) if prior is not None else None
     if not isinstance(source, Release):
         return run_check(figures, ruleset, outcomes, previous, progress)
-    report = run_check(figures, ruleset, outcomes, previous, progress, rules_by_row=True)
+    report = run_check(figures, ruleset, outcomes, previous, progress, explain=True)
     marked = mark_release(source, report, ruleset)
     return dataclasses.replace(report, release=marked)
 

@@ -98,11 +98,11 @@ Progress = Callable[[str], None]
 
 def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
           prior: Table | None = None, progress: Progress | None = None,
-          rules_by_row: bool = False) -> Report:
+          explain: bool = False) -> Report:
     """Check a table; `builtins` are outcomes of checks made outside the rules file (on prose);
     with `prior` (the previous release's table) revisions are reported too. `progress`, if
     given, is called with the name of each stage as it starts: "parse", then "rule <id>" for
-    each rule. With `rules_by_row`, the report says which rules used each row's figure and
+    each rule. With `explain`, the report says which rules used each row's figure and
     the arithmetic that checked it (for a press release's marked text: a loop per rule
     instance, so meant for small tables)."""
     step: Progress = progress or (lambda stage: None)
@@ -166,7 +166,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
     suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
     used_by: dict[str, np.ndarray] = {}
     arithmetic: dict[int, tuple[tuple[str, str], ...]] = {}
-    if rules_by_row:
+    if explain:
         from validator.explain import explain_rows
 
         used_by, arithmetic = explain_rows(intake.figures, rules, runner, touched,

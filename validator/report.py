@@ -350,7 +350,7 @@ class Report:
     reading: str = ""  # how the input was read: sheets, print layout, CSV dialect
     release: MarkedRelease | None = None  # a press release's own text, its numbers marked
     # Rule id -> the frame rows (sorted) whose figure its evaluated instances used (asked for
-    # by `engine.check(..., rules_by_row=True)`; not part of the records).
+    # by `engine.check(..., explain=True)`; not part of the records).
     rule_rows: Mapping[str, Any] = field(default_factory=dict)
     # Frame row -> (measure, line): what the other figures allow for it, rule by rule (the
     # same request, for small tables).
@@ -360,9 +360,12 @@ class Report:
         """The rules whose evaluated instances used the figure of this frame row."""
         import numpy as np
 
-        return tuple(rule for rule, rows in self.rule_rows.items()
-                     if np.searchsorted(rows, row) < len(rows)
-                     and rows[np.searchsorted(rows, row)] == row)
+        found = []
+        for rule, rows in self.rule_rows.items():
+            at = int(np.searchsorted(rows, row))
+            if at < len(rows) and rows[at] == row:
+                found.append(rule)
+        return tuple(found)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.discrepancies if d.severity is severity)
