@@ -109,3 +109,41 @@ def test_max_per_rule_on_the_command_line(tmp_path: Path) -> None:
     assert "\\[balance\\] 3 more discrepancies not shown" in md.read_text(encoding="utf-8")
     assert len(json.loads(js.read_text(encoding="utf-8"))["discrepancies"]) == 4
     assert main(["check", str(table), "--rules", str(rules), "--max-per-rule", "-1"]) == 2
+
+
+def _balance_release(tmp_path: Path, wrong: int) -> tuple[Path, Path]:
+    """Four years of exports, imports and a balance; the first `wrong` balances are wrong."""
+    rules = tmp_path / "r.yaml"
+    rules.write_text("figures: {value: value}\ndimensions:\n  flow: [exports, imports, balance]\n"
+                     "  year: [a, b, c, d]\nrules:\n"
+                     "  - {id: balance, identity: balance = exports - imports, along: flow}\n",
+                     encoding="utf-8")
+    table = tmp_path / "t.csv"
+    table.write_text("flow,year,value\n" + "".join(
+        f"exports,{y},12\nimports,{y},4\nbalance,{y},{1 if i < wrong else 8}\n"
+        for i, y in enumerate("abcd")), encoding="utf-8")
+    return table, rules
+
+
+@pytest.mark.parametrize("wrong", [2, 3])
+def test_a_flood_beyond_the_localisation_limit_names_no_suspect_and_says_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wrong: int) -> None:
+    monkeypatch.setattr("validator.engine.MAX_LOCALISED_FAILURES", 2)
+    table, rules = _balance_release(tmp_path, wrong)
+    outputs = {fmt: tmp_path / f"o.{fmt}" for fmt in ("json", "text", "markdown", "html")}
+    argv = ["check", str(table), "--rules", str(rules)]
+    for fmt, path in outputs.items():
+        argv += ["--format", fmt, "--output", str(path)]
+    assert main(argv) == 1
+    records = json.loads(outputs["json"].read_text(encoding="utf-8"))
+    assert len(records["discrepancies"]) == wrong
+    if wrong <= 2:  # at the limit: localised as always, no note
+        assert records["suspects"] and "suspects_note" not in records
+        assert "not computed" not in outputs["text"].read_text(encoding="utf-8")
+        return
+    assert records["suspects"] == []
+    assert records["suspects_note"].startswith("not computed: 3 rule instances failed, more "
+                                               "than the 2 that the search")
+    for fmt in ("text", "markdown", "html"):
+        assert "not computed: 3 rule instances failed" in outputs[fmt].read_text(
+            encoding="utf-8"), fmt

@@ -11,6 +11,7 @@ import numpy as np
 from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
+from validator.limits import MAX_LOCALISED_FAILURES
 from validator.localise import Suspicion, localise
 from validator.model import (
     BUILTIN_HEADLINES,
@@ -121,6 +122,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
 
     touched: list[np.ndarray] = []
     failed_rows: dict[str, list[int]] = {}  # rule of the file -> rows its failing instances name
+    failed_instances = [0]  # how many instances of the file's rules failed, in all
     runner = RuleRunner(rules)
 
     def outcomes() -> Iterator[Outcome]:
@@ -133,6 +135,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
             if evaluation.findings:
                 failed_rows[rule.id] = [r.row_index for f in evaluation.findings
                                         for r in f.figures]
+                failed_instances[0] += len(evaluation.findings)
             yield Outcome(rule.id, rule.kind, rule.description, rule.severity, evaluation)
         if rules.figures.signed:
             yield Outcome(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION, Severity.WARNING,
@@ -163,7 +166,16 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
                                      len(evaluation.findings), count,
                                      evaluation.not_applicable))
 
-    suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
+    suspects: tuple[Suspect, ...] = ()
+    suspects_note = ""
+    if failed_instances[0] > MAX_LOCALISED_FAILURES:
+        suspects_note = (
+            f"not computed: {failed_instances[0]:,} rule instances failed, more than the "
+            f"{MAX_LOCALISED_FAILURES:,} that the search for the most likely wrong figures "
+            "takes on; so many failures usually share one cause (a wrong column, unit or "
+            "previous-year vintage), which the discrepancies of each rule show.")
+    else:
+        suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
     used_by: dict[str, np.ndarray] = {}
     arithmetic: dict[int, tuple[tuple[str, str], ...]] = {}
     if explain:
@@ -185,6 +197,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
         reading=table.reading,
         rule_rows=used_by,
         arithmetic_by_row=arithmetic,
+        suspects_note=suspects_note,
     )
 
 

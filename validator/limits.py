@@ -38,6 +38,10 @@ MAX_MAGNITUDE = 1e100
 # Figures a single finding lists (a breakdown of 100,000 parts, a figure printed a million
 # times): the check covers all of them; the report names this many, and counts the rest.
 MAX_FIGURES_PER_FINDING = 1_000
+# Failing rule instances beyond which no suspects are computed: localisation is a search per
+# group of failures (a second or more in all for a few thousand), and a flood of failures (a
+# wrong column, a wrong vintage) has one cause that no figure-by-figure ranking names.
+MAX_LOCALISED_FAILURES = 5_000
 # Unit scales and identity coefficients, for the same reason.
 MAX_SCALE = 1e30
 

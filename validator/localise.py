@@ -178,10 +178,13 @@ def localise(figures: Figures, relations: Sequence[Relation],
     failing = [r for r in usable if not rings.sums.holds(r)]
     if not failing:
         return []
+    groups = [(number, candidates, group_failing) for number, (candidates, group_failing)
+              in enumerate(_groups(failing), start=1) if len(candidates) <= MAX_GROUP]
+    # The relations pinning every group's figures, loaded in one call rather than one a group.
+    rings.around(v for _, candidates, _ in groups for v in candidates)
     result: list[Suspicion] = []
-    for number, (candidates, group_failing) in enumerate(_groups(failing), start=1):
-        if len(candidates) <= MAX_GROUP:
-            result.extend(_localise_group(number, figures, rings, candidates, group_failing))
+    for number, candidates, group_failing in groups:
+        result.extend(_localise_group(number, figures, rings, candidates, group_failing))
     return result
 
 
@@ -241,8 +244,12 @@ def _groups(failing: list[Relation]) -> list[tuple[list[Var], list[Relation]]]:
     members: dict[Var, list[Var]] = {}
     for v in candidates:
         members.setdefault(find(v), []).append(v)
-    return [(group, [r for r in failing if find(r.variables()[0]) == find(group[0])])
-            for group in members.values()]
+    # One pass over the relations: matching each group against all of them is quadratic in
+    # the failures, which a flood (a wrong column, 40,000 groups) makes hours.
+    relations_of: dict[Var, list[Relation]] = {}
+    for rel in failing:
+        relations_of.setdefault(find(rel.variables()[0]), []).append(rel)
+    return [(group, relations_of[find(group[0])]) for group in members.values()]
 
 
 # --- one group -----------------------------------------------------------------------------
@@ -282,13 +289,18 @@ def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: li
     # too, pinned by their own relations, loaded for them now.
     # (Skipped when a single figure already has the best explanation there is: a pair would
     # only rank below it.)
+    # (Also skipped when the group alone has more values than swaps and the program take on:
+    # loading the relations of all their figures would find nothing more.)
     extended: list[Var] = []
-    if not any(c.tier[0] == 0 for c in found):
+    core = sum(1 for v in candidates if v[1] is Quantity.VALUE)
+    widen = not any(c.tier[0] == 0 for c in found) and (
+        core <= MAX_CANDIDATES or len(candidates) <= MAX_CANDIDATES)
+    if widen:
         extended = list(dict.fromkeys(v for r in rings.around(candidates)
                                       for v in r.variables()))
         found.extend(_swaps(figures, candidates, extended, failing, rings))
     fallback = False
-    if not found and len(extended) <= MAX_CANDIDATES:
+    if not found and widen and len(extended) <= MAX_CANDIDATES:
         wider = rings.around(extended)
         for members in _smallest_sets(extended, wider, rings.box):
             found.append(_Candidate(members, tuple((None, None) for _ in members)))

@@ -349,6 +349,8 @@ class Report:
     unread: tuple[str, ...] = ()
     reading: str = ""  # how the input was read: sheets, print layout, CSV dialect
     release: MarkedRelease | None = None  # a press release's own text, its numbers marked
+    # Why no figure is named as most likely wrong although rules failed ("" when they are).
+    suspects_note: str = ""
     # Rule id -> the frame rows (sorted) whose figure its evaluated instances used (asked for
     # by `engine.check(..., explain=True)`; not part of the records).
     rule_rows: Mapping[str, Any] = field(default_factory=dict)
@@ -451,6 +453,7 @@ class Report:
             },
             "rules": [r.to_record() for r in self.rules],
             "suspects": [s.to_record() for s in self.suspects],
+            **({"suspects_note": self.suspects_note} if self.suspects_note else {}),
             "discrepancies": [d.to_record() for d in self.discrepancies],
             "not_evaluated": [n.to_record() for n in self.not_evaluated],
             "coverage": self.coverage.to_record(),

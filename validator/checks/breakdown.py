@@ -210,10 +210,12 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     part_keys = np.concatenate([keys[i] + (kids[int(p)] - p) * radix
                                 for i, p in enumerate(parents)]) if len(keys) else owner
     parts = lookup(figures, part_keys, rule.where)
+    # The parts of instance i are one slice (owner is sorted): a mask per instance is quadratic.
+    ends = np.cumsum([len(kids[int(p)]) for p in parents]).tolist()
     result = []
     for i, instance in enumerate(keys):
         total = int(totals[i])
-        mine = parts[owner == i]
+        mine = parts[(ends[i - 1] if i else 0):ends[i]]
         reported = mine[mine >= 0]
         if total < 0 or not len(reported) or (options.complete and len(reported) < len(mine)):
             continue

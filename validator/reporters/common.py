@@ -242,6 +242,11 @@ def unread_lines(records: Mapping[str, Any]) -> list[str]:
     return [str(u) for u in records.get("unread") or ()]
 
 
+def suspects_note(records: Mapping[str, Any]) -> str:
+    """Why the report names no most likely wrong figure although rules failed ("" if it does)."""
+    return str(records.get("suspects_note") or "")
+
+
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP, CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+\-](?=\.?\d)(?:\d[\d,]*)?(?:\.\d+)?(?:[eE][+\-]?\d+)?%?")

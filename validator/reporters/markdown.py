@@ -23,6 +23,7 @@ from validator.reporters.common import (
     source_of,
     suspect_groups,
     suspect_headline,
+    suspects_note,
     unread_lines,
     verdict_sentence,
 )
@@ -117,6 +118,8 @@ class MarkdownReporter:
         unread = unread_lines(records)
         if unread:
             out += ["Not read:", "", *(f"- {escape_md(u)}" for u in unread), ""]
+        if suspects_note(records):
+            out += [f"Suspects: {escape_md(suspects_note(records))}", ""]
         baseline = records.get("baseline")
         if baseline is not None:
             stale = len(baseline["stale"])

@@ -18,6 +18,7 @@ from validator.reporters.common import (
     plural,
     suspect_groups,
     suspect_headline,
+    suspects_note,
     unread_lines,
     verdict_sentence,
 )
@@ -55,6 +56,8 @@ class TextReporter:
             lines.append("Not read:")
             lines += [f"  - {u}" for u in unread]
             lines.append("")
+        if suspects_note(records):
+            lines += [f"Suspects: {suspects_note(records)}", ""]
         first, hidden = first_per_rule(records["discrepancies"], self.max_per_rule)
         kept = {id(d) for d in first}
         suspects = suspect_groups(records)
