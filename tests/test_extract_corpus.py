@@ -680,3 +680,96 @@ def test_extract_command_states_the_counts(capsys: pytest.CaptureFixture[str]) -
     folder = CORPUS / "dev" / "us-census"
     assert main(["extract", str(release_of(folder)), "--rules", str(folder / "rules.yaml")]) == 0
     assert "validator: 15 numbers read as figures, 8 not read" in capsys.readouterr().err
+
+
+# Holdout 7's classes (issue 13, after the seventh freeze) ------------------------------------
+
+ZH_RULES = """
+version: 1
+figures: {value: value, change: change_pct, unit: unit, time: period,
+          units: {MOP bn: 1.0e9, MOP mn: 1.0e6}}
+dimensions:
+  flow: [trade, exports, re_exports, imports, balance]
+  partner:
+    World: [HK, US]
+  period: ["2023-01/2023-08", "2022-01/2022-08", "2023-08"]
+labels:
+  flow:
+    trade: {label: 對外商品貿易總額}
+    exports: {label: 貨物出口, aliases: [出口]}
+    re_exports: {label: 再出口}
+    imports: {label: 貨物進口, aliases: [進口]}
+    balance: {negative_aliases: [貨物貿易逆差, 逆差]}
+  partner:
+    HK: {label: 香港}
+    US: {label: 美國}
+defaults: {flow: exports}
+rules: []
+"""
+
+
+def zh_rows(text: str, date: datetime.date | None = datetime.date(2023, 9, 29)) -> list[list[str]]:
+    lexicon_ = Lexicon.from_rules(parse_rules(ZH_RULES, "r.yaml"))
+    table = extract_figures(text, lexicon_, release_date=date).table
+    return table[["flow", "partner", "period", "value", "unit", "change_pct"]].values.tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "exponent", "currency"),
+    [
+        ("9.9億元（澳門元，下同）", Decimal("990000000"), 7, "MOP"),
+        ("49萬元", Decimal("490000"), 4, "YUAN"),
+        ("61.8亿港元", Decimal("6180000000"), 7, "HKD"),
+        ("3.1億美元", Decimal("310000000"), 7, "USD"),
+    ],
+)
+def test_chinese_amounts_and_their_currency(
+    text: str, value: Decimal, exponent: int, currency: str
+) -> None:
+    (amount,) = find_amounts(text)
+    assert (amount.value, amount.exponent, amount.currency) == (value, exponent, currency)
+
+
+def test_a_bare_yuan_is_the_rules_one_currency_else_cny() -> None:
+    (amount,) = find_amounts("49萬元")
+    assert in_unit(amount, {"MOP bn": 1e9, "MOP mn": 1e6},
+                   {"MOP bn": "MOP", "MOP mn": "MOP"}) == ("0.49", "MOP mn")
+    assert in_unit(amount, {"CNY mn": 1e6, "USD mn": 1e6},
+                   {"CNY mn": "CNY", "USD mn": "USD"}) == ("0.49", "CNY mn")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "change"),
+    [
+        ("2023年8月貨物出口總值為9.9億元，較去年同月減少27.9%。", "-27.9"),
+        ("2023年8月貨物出口總值為9.9億元，按年下跌27.9%。", "-27.9"),
+        ("2023年8月貨物出口總值為9.9億元，按年上升27.9%。", "27.9"),
+        ("2023年8月貨物出口總值為9.9億元，增加27.9%。", "27.9"),
+        ("2023年8月貨物出口總值为9.9亿元，同比下降27.9%。", "-27.9"),
+    ],
+)
+def test_chinese_direction_words(sentence: str, change: str) -> None:
+    assert zh_rows(sentence) == [["exports", "World", "2023-08", "990", "MOP mn", change]]
+
+
+@pytest.mark.parametrize("run", ["1至8月", "首八個月", "前8个月", "2023年1至8月"])
+def test_chinese_runs_of_months(run: str) -> None:
+    assert zh_rows(f"{run}貨物進口總值上升5.1%至940.7億元。") == [
+        ["imports", "World", "2023-01/2023-08", "94.07", "MOP bn", "5.1"]]
+
+
+def test_chinese_respectively_and_the_amount_compared_with() -> None:
+    text = ("首八個月對外商品貿易總額達1,024.2億元，比去年同期的986.3億元增加3.9%。"
+            "再出口（73.3億元）及貨物進口（940.7億元）分別減少5.4%和26.6%。"
+            "首八個月的貨物貿易逆差為857.2億元，去年同期為803.6億元。"
+            "輸往香港（61.8億元）及美國（3.1億元）的出口按年分別下降11.7%和34.0%。")
+    assert sorted(zh_rows(text)) == [
+        ["balance", "World", "2022-01/2022-08", "-80.36", "MOP bn", ""],
+        ["balance", "World", "2023-01/2023-08", "-85.72", "MOP bn", ""],
+        ["exports", "HK", "2023-01/2023-08", "6.18", "MOP bn", "-11.7"],
+        ["exports", "US", "2023-01/2023-08", "310", "MOP mn", "-34.0"],
+        ["imports", "World", "2023-01/2023-08", "94.07", "MOP bn", "-26.6"],
+        ["re_exports", "World", "2023-01/2023-08", "7.33", "MOP bn", "-5.4"],
+        ["trade", "World", "2022-01/2022-08", "98.63", "MOP bn", ""],
+        ["trade", "World", "2023-01/2023-08", "102.42", "MOP bn", "3.9"],
+    ]

@@ -132,7 +132,8 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
     r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
-    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$",
+    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
+    r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$",
     re.IGNORECASE,
 )
 
@@ -314,6 +315,23 @@ def find_periods(
         month = month_of[m.group(1).rstrip(".").lower()]
         if release is not None:
             add(m, month_code(release.year - (1 if m.group(2) == "last" else 0), month))
+    # Chinese, Japanese and Korean runs of months: "1至8月", "1~8월", "首八個月", "前8个月".
+    for m in re.finditer(
+        r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月]?\s?(?:至|到|～|~|－|-|\u2013)\s?(\d{1,2})\s?[월月]"
+        r"|(?:(\d{4})\s?年\s?)?(?:首|前)\s?([一二三四五六七八九十]{1,3}|\d{1,2})\s?[個个]?月",
+        text,
+    ):
+        if m.group(3):
+            first, last = int(m.group(2)), int(m.group(3))
+            named = m.group(1)
+        else:
+            first, last = 1, _cjk_count(m.group(5))
+            named = m.group(4)
+        if not 1 <= first < last <= 12:
+            continue
+        year = int(named) if named else (
+            release.year - (1 if last >= release.month else 0) if release else None)
+        add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
     for m in _CJK_MONTH.finditer(text):
         month = int(m.group(2))
         if not 1 <= month <= 12:
@@ -424,10 +442,13 @@ def find_periods(
             None,
             "year_before",
         ),
+        # Chinese "去年同期" (the same period last year), "上年同月"
+        (r"(?:去年|上年)(?:同期|同月|同季)", None, "year_before"),
         (r"year[\s-]+to[\s-]+date|so\s+far\s+this\s+year", None, "year_to_date"),
     ]
     for pattern, code, rel in relative:
-        for m in re.finditer(rf"\b(?:{pattern})\b", text, re.IGNORECASE):
+        for m in re.finditer(rf"(?:\b|(?<=[^\x00-\x7f]))(?:{pattern})(?:\b|(?=[^\x00-\x7f]))",
+                             text, re.IGNORECASE):
             add(m, code, rel)
 
     mentions: list[PeriodMention] = []
@@ -448,6 +469,20 @@ def find_periods(
         )
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     return sorted(mentions, key=lambda p: p.start)
+
+
+_CJK_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+               "八": 8, "九": 9}
+
+
+def _cjk_count(text: str) -> int:
+    """'八' -> 8, '十一' -> 11, '12' -> 12 (counts of months)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _CJK_DIGITS.get(tens, 1) * 10 + _CJK_DIGITS.get(units, 0)
+    return _CJK_DIGITS.get(text, 0)
 
 
 def _non_overlapping(spans: list[DateSpan]) -> list[DateSpan]:

@@ -26,9 +26,16 @@ DOWN_WORDS = (
     r"|shed|slowed|edged\s+down|inched\s+down|moved\s+down|went\s+down|gave\s+up|halved"
     r"|contracted|receded|sagged|skidded|slipped"
 )
-# Korean and Japanese stems; "증가" (increase), "늘" (grow), "감소" (decrease), "増" / "減".
-CJK_UP = r"증가|늘어|늘었|늘며|늘고|상승|확대|급증|호조|増加|増|上昇|拡大|伸び"
-CJK_DOWN = r"감소|줄어|줄었|줄며|줄고|하락|축소|급감|減少|減|下落|縮小|落ち込"
+# Korean, Japanese and Chinese stems; "증가" (increase), "늘" (grow), "감소" (decrease), "増" /
+# "減"; Chinese (traditional and simplified) "增加", "上升", "上漲", "減少", "下跌", "下降".
+CJK_UP = (
+    r"증가|늘어|늘었|늘며|늘고|상승|확대|급증|호조|増加|増|上昇|拡大|伸び"
+    r"|增加|增長|增长|增幅|上升|上漲|上涨|升幅|回升|擴大|扩大|攀升|飆升|飙升"
+)
+CJK_DOWN = (
+    r"감소|줄어|줄었|줄며|줄고|하락|축소|급감|減少|減|下落|縮小|落ち込"
+    r"|减少|下跌|下降|跌幅|降幅|回落|萎縮|萎缩|收窄|缩小"
+)
 ARROW_UP = "↑"  # (▲ and △ before a number print a minus in Japanese and Korean tables)
 ARROW_DOWN = "↓▼"
 

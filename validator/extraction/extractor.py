@@ -61,11 +61,15 @@ from validator.periods import (
 
 _CURRENCY_NAMES = CURRENCY_WORDS
 # a rate, then the next of the list ("44.6%, 석유제품이 33.0% 증가", "5.1% and cars 3.2% higher")
-_FIRST_OF_LIST = re.compile(r"\s*(?:,|and|과|와|、)\s*(?:[^\d%.,;]{1,15}\s*)?", re.IGNORECASE)
-_RESPECTIVELY = re.compile(r"respectively|각각|それぞれ|in\s+that\s+order", re.IGNORECASE)
+_FIRST_OF_LIST = re.compile(
+    r"\s*(?:,|and|과|와|、|，|和|及|與|与)\s*(?:[^\d%.,;]{1,15}\s*)?", re.IGNORECASE
+)
+_RESPECTIVELY = re.compile(r"respectively|각각|それぞれ|分別|分别|in\s+that\s+order", re.IGNORECASE)
 _MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _SIGNS = "+-\u2212\u2013\u25b2\u25b3"
-_SHARED_VERB_GAP = re.compile(r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、", re.IGNORECASE)
+_SHARED_VERB_GAP = re.compile(
+    r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、|，|；|和|及", re.IGNORECASE
+)
 _CLOCK_TIME = re.compile(r"(?<![\d.,])\d{1,2}:\d{2}(?![\d])(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?")
 UP = UP_WORDS
 DOWN = DOWN_WORDS
@@ -158,8 +162,9 @@ _NOUN_OF_AMOUNT = re.compile(
     r"\s+(?:of|at|worth|totall?ing|amounting\s+to|valued\s+at)\s+(?:an?\s+|the\s+)?",
     re.IGNORECASE,
 )
-_COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?$",
-                              re.IGNORECASE)
+# "比去年同期的986.3億元" (than the same period last year's ...): compared with, in Chinese.
+_COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?$"
+                              r"|(?:較|较|比|相比)[^，,。；;\d]{0,15}$", re.IGNORECASE)
 # "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
 _RATE_BASE_AMOUNT = re.compile(
     r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
@@ -210,7 +215,7 @@ _RATE_THEN_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT_THEN_RATE = re.compile(
-    rf"^\s*(?:[,(\u00b7/]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
+    rf"^\s*(?:[,(\u00b7/，（]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
     rf"|(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
     re.IGNORECASE,
 )
@@ -393,7 +398,8 @@ class _Scanner:
                 continue
             converted = cjk.in_unit(c, self.lexicon.unit_scales, self._currencies)
             if converted is None:
-                unknown.append((c.start, c.end, f"unit not in the rules: {c.currency}"))
+                unknown.append((c.start, c.end, "unit not in the rules: "
+                               + ("CNY" if c.currency == cjk.YUAN else c.currency)))
                 continue
             found.append(_Amount(c.start, c.end, converted[0], converted[1]))
         taken = [*masked, *((a.start, a.end) for a in found), *((u[0], u[1]) for u in unknown)]
@@ -701,7 +707,11 @@ class _SentenceWork:
                 )
             ):
                 after = tokens[i + 2] if i + 2 < len(tokens) else None
-                if not (isinstance(after, _Amount) and self._rate_then_amount(nxt, after)):
+                if not (isinstance(after, _Amount) and self._rate_then_amount(nxt, after)) and not (
+                    # "A比去年同期的B增加3.9%": the rate after the amount compared with is A's
+                    _COMPARED_AMOUNT.search(self.text[max(0, token.start - 20) : token.start])
+                    and _CJK_TEXT.search(self.text[token.end : nxt.start])
+                ):
                     candidates.append(_Candidate(token, nxt))
                     i += 2
                     continue
@@ -735,7 +745,7 @@ class _SentenceWork:
         return _RATE_THEN_AMOUNT.match(self.text[rate.end : amount.start]) is not None
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:because|while|whereas|as|after|but)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:，；]|\b(?:because|while|whereas|as|after|but)\b", re.IGNORECASE)
 
 
 def _nearest_clause(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -753,10 +763,11 @@ def _nearest_clause(text: str, mentions: list[_Mention]) -> list[_Mention]:
 
 
 _LIST_GAP = re.compile(
-    r"^\s*(?:,|;|and|,\s*and|&|as\s+well\s+as|과|와|및|,\s*respectively,?)\s*$", re.IGNORECASE
+    r"^\s*(?:,|;|and|,\s*and|&|as\s+well\s+as|과|와|및|、|，|和|及|與|与|,\s*respectively,?)\s*$",
+    re.IGNORECASE
 )
 _MENTION_GAP = re.compile(
-    r"^\s*(?:,|and|,\s*and|&|or|과|와|및|、)?\s*(?:(?:to|from|for|of|in)\s+)?(?:the\s+)?$",
+    r"^\s*(?:,|and|,\s*and|&|or|과|와|및|、|，|和|及|與|与)?\s*(?:(?:to|from|for|of|in)\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -873,7 +884,7 @@ class _Placer:
                 p
                 for p in work.periods
                 if cand.end <= p.start < following
-                and not re.search(r"[,;(]", text[cand.end : p.start])
+                and not re.search(r"[,;(，；（]", text[cand.end : p.start])
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
             if index in paired:  # "A and B were X and Y (respectively)"
@@ -926,6 +937,13 @@ class _Placer:
                 # "5.2% more than in September 2018 (EUR 186.5 bn)": the amount of that period.
                 base = [p for p in work.periods if p.is_base and p.end <= paren
                         and re.fullmatch(r"\s*", text[p.end : paren])]
+                if base:
+                    period = resolve(base[-1], clause_period)
+            elif cand.amount is not None and not period:
+                # "比去年同期的986.3億元" (than the same period last year's 98.6 billion): the
+                # period compared with, right before the amount, is the amount's own.
+                base = [p for p in work.periods if p.is_base and p.end <= cand.amount.start
+                        and re.fullmatch(r"\s*[的の]\s*", text[p.end : cand.amount.start])]
                 if base:
                     period = resolve(base[-1], clause_period)
             if period and re.fullmatch(r"\d{4}", period) and ytd is not None:
