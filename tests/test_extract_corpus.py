@@ -773,3 +773,64 @@ def test_chinese_respectively_and_the_amount_compared_with() -> None:
         ["trade", "World", "2022-01/2022-08", "98.63", "MOP bn", ""],
         ["trade", "World", "2023-01/2023-08", "102.42", "MOP bn", "3.9"],
     ]
+
+
+def test_a_subject_with_its_amount_in_parentheses_then_its_rate() -> None:
+    text = ("In February 2024 exports to China ($0.9 billion) climbed 18.2% and exports to the "
+            "United States ($1.4 billion) slipped 7.3%.")
+    assert rows(text) == [["exports", "China", "2024-02", "0.9", "USD bn", "18.2"],
+                          ["exports", "US", "2024-02", "1.4", "USD bn", "-7.3"]]
+
+
+def test_a_second_rate_without_a_verb_after_the_amount_the_first_went_to() -> None:
+    text = ("In February 2024 exports grew 11.6% at an annual rate to USD 28,403.2 million and "
+            "imports of goods 24.1% to USD 2,327.0 million.")
+    assert rows(text) == [["exports", "World", "2024-02", "28403.2", "USD mn", "11.6"],
+                          ["imports", "World", "2024-02", "2327.0", "USD mn", "24.1"]]
+
+
+def test_the_first_of_a_pair_of_rates_shares_the_unit_of_the_second() -> None:
+    extraction = extract_figures(
+        "In February 2024 exports and imports fell 5.5 and 2.2 per cent respectively.", lexicon())
+    assert extraction.table[["flow", "change_pct"]].values.tolist() == [
+        ["exports", "-5.5"], ["imports", "-2.2"]]
+    assert extraction.numbers_unread == 0
+
+
+def test_shares_in_parentheses_after_amounts_and_page_furniture_numbers() -> None:
+    text = ("In February 2024 exports made up $5.8 billion (38.4%) of that total and imports "
+            "$9.3 billion (61.6%).\n\nTable 1. Exports rose 9.7% to $5.8 billion.")
+    extraction = extract_figures(text, lexicon())
+    assert extraction.table[["flow", "value", "change_pct"]].values.tolist() == [
+        ["exports", "5.8", "9.7"], ["imports", "9.3", ""]]
+    assert [(u.text, u.reason) for u in extraction.unplaced] == [
+        ("38.4%", "share of a total, not a change"), ("61.6%", "share of a total, not a change")]
+
+
+def test_a_period_above_the_row_labels_is_every_columns() -> None:
+    text = ("| February 2024, EUR billion | Value | Annual change (%) |\n|---|---:|---:|\n"
+            "| Exports | 136.7 | 7.6 |\n| Imports | 120.7 | -3.8 |\n")
+    assert table_rows(text) == [["exports", "2024-02", "136.7", "EUR bn", "7.6"],
+                                ["imports", "2024-02", "120.7", "EUR bn", "-3.8"]]
+
+
+def test_change_columns_naming_two_periods() -> None:
+    text = ("Trade in goods, EUR billion\n\n"
+            "| | February 2024 | Change in per cent, January 2024 - February 2024 "
+            "| Change in per cent, February 2023 - February 2024 |\n|---|---:|---:|---:|\n"
+            "| Exports | 136.7 | -5.5 | 7.6 |\n| Imports | 120.7 | -2.2 | -3.8 |\n")
+    rules = TABLE_RULES.replace('period: ["2023-02", "2024-02"]',
+                                'period: ["2023-02", "2024-01", "2024-02"]')
+    extraction = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml")))
+    got = extraction.table[["flow", "period", "value", "unit", "change_pct"]].values.tolist()
+    assert got == [["exports", "2024-02", "136.7", "EUR bn", "7.6"],
+                   ["imports", "2024-02", "120.7", "EUR bn", "-3.8"]]
+    # the change on the month before, when the year-on-year change is given too, is not a figure
+    assert [(u.text, u.reason) for u in extraction.unplaced] == [
+        ("-5.5", "change on the previous month or quarter"),
+        ("-2.2", "change on the previous month or quarter")]
+    # alone, a change between consecutive periods stays the figure's change (ABS releases)
+    alone = ("Trade in goods, EUR billion\n\n| | February 2024 | Jan 24 to Feb 24 (% change) |\n"
+             "|---|---:|---:|\n| Exports | 136.7 | -5.5 |\n")
+    table = extract_figures(alone, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table["change_pct"].tolist() == ["-5.5"]

@@ -81,7 +81,9 @@ _MINUS = r"[-\u2212\u2013]"
 # A sign may be glued to the word before it in box text ("Billion-4.7%"), never to a digit.
 _PERCENT = re.compile(
     r"(?:(?<![\d.,])(?P<sign>[-+\u2212\u2013\u25b3\u25b2])|(?<![0-9A-Za-z_.,\-+\u2212\u2013]))"
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b)",
+    r"(?P<num>\d+(?:\.\d+)?)(?:\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b)"
+    # "fell 5.5 and 2.2 per cent": the first of a pair shares the unit of the second
+    r"|(?<!(?<!\d)(?:19|20)\d\d)(?=\s*(?:,|and|or)\s*\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b)))",
     re.IGNORECASE,
 )
 _POINTS = re.compile(
@@ -145,6 +147,8 @@ _AMOUNT_WAS = re.compile(r"\s+(?:were|was|is|are|stood)\s+(?:thus\s+)?", re.IGNO
 _COMPARATIVE_AFTER = re.compile(
     r"\s*(?:more|less|higher|lower|above|below|larger|smaller|bigger|greater)\b", re.IGNORECASE
 )
+# "grew 11.6% at an annual rate to USD 28,403 million": the amount a rate went to.
+_WENT_TO = re.compile(r"[^,;%\d]{0,30}?\bto\s+(?:an?\s+)?", re.IGNORECASE)
 _FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
 _TO_GAP = re.compile(r"\s*(?:,?\s*(?:in|for|of|during)\s+[^,;%]{1,30}?)?,?\s+to\s+(?:an?\s+)?",
                      re.IGNORECASE)
@@ -179,6 +183,14 @@ _SHARE_BEFORE = re.compile(
     r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*)\s+(?:an?\s+)?$",
     re.IGNORECASE,
 )
+# "Outbound goods made up USD5.79 billion (38.4%) of that total": the share of that amount.
+_SHARE_OF_AMOUNT = re.compile(
+    r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|makes?\s+up"
+    r"|represent\w*|comprising)\s+[^,;()%]{1,40}\(\s*$",
+    re.IGNORECASE,
+)
+# "Table 1.", "Figure 2", "Chart 3a": numbers of the page's furniture, not of the release.
+_FURNITURE_NUMBER = re.compile(r"\b(?:Table|Figure|Chart|Graph|Box|Annex)\s+\d+[a-z]?(?:\.\d+)*\b")
 _SHARE_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:total|all|overall)|share)\b", re.IGNORECASE)
 # A rate measured against the period before ("1.9% on month", "4.80 percent month on month",
 # "5.1% higher than in the preceding three months", "(mom)").
@@ -214,9 +226,10 @@ _RATE_THEN_AMOUNT = re.compile(
     r"|^\s*(?:증가한|감소한|늘어난|줄어든|상승한|하락한|増の|減の)\s*$",
     re.IGNORECASE,
 )
+# "$Y, up X%", "$Y (+X%)", "Re-exports (MOP985 million) climbed 18.2%": an amount, its rate.
 _AMOUNT_THEN_RATE = re.compile(
     rf"^\s*(?:[,(\u00b7/，（]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
-    rf"|(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
+    rf"|\)?\s*(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
     re.IGNORECASE,
 )
 _FORWARD_DIRECTION = FORWARD_DIRECTION
@@ -530,6 +543,7 @@ class _SentenceWork:
         masked = [(m.start(), m.end()) for p in scanner.ignore for m in p.finditer(text)]
         masked += [(d.start, d.end) for d in find_dates(text)]
         masked += [(m.start(), m.end()) for m in _CLOCK_TIME.finditer(text)]
+        masked += [(m.start(), m.end()) for m in _FURNITURE_NUMBER.finditer(text)]
         amounts, unknown_units = scanner.amounts(text, masked)
         for start, end, reason in unknown_units:
             self._unplace(start, end, reason)
@@ -559,6 +573,7 @@ class _SentenceWork:
         )
         self.rates: list[_Rate] = []
         self._signs: list[tuple[int, str]] = []  # (end, sign) of every rate whose sign is known
+        self._share_in_parens = False  # a share was printed in parentheses after its amount
         for m in percents:
             previous_end = max(
                 (
@@ -622,6 +637,12 @@ class _SentenceWork:
             # "3.1% on the month and 7.2% on the year", "exports by 7.6% and imports by 3.8%":
             # a second rate of a list shares the verb of the first.
             end, shared = self._signs[-1]
+            # "grew 11.6% to USD 28,403 million and oil exports 24.1% to ...": the gap starts
+            # after the amount the first rate went to
+            went_to = next((a for a in self.levels if end <= a.start), None)
+            if (went_to is not None and went_to.end <= m.start()
+                    and _WENT_TO.fullmatch(self.text[end : went_to.start])):
+                end = went_to.end
             gap = self.text[end : m.start()]
             if len(gap) <= 50 and _SHARED_VERB_GAP.search(gap) and not _DIRECTION_RE.search(gap):
                 sign = shared
@@ -634,8 +655,16 @@ class _SentenceWork:
         if sign is not None:
             self._signs.append((m.end(), sign))
         clause = _CLAUSE_START.split(self.text[max(0, m.start() - 200) : m.start()])[-1]
-        if _SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after):
+        in_paren_after_amount = bool(re.search(r"\(\s*$", before)) and any(
+            a.end <= m.start() and re.fullmatch(r"\s*\(\s*", self.text[a.end : m.start()])
+            for a in self.levels)
+        if (_SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after)
+                or _SHARE_OF_AMOUNT.search(before)
+                # "... made up X (38.4%) of that total and inbound goods Y (61.6%)": the list
+                # goes on
+                or (in_paren_after_amount and self._share_in_parens)):
             reason = "share of a total, not a change"
+            self._share_in_parens = self._share_in_parens or in_paren_after_amount
         elif _NOT_VALUE.search(clause):
             # "Import prices were 3 percent higher", "import volumes rose by 1 percent"
             reason = "change in prices or volumes, not in value"
@@ -1124,6 +1153,8 @@ class _Placer:
         columns: list[tuple[str | None, str | None, list[_Mention], bool]] = []
         shares: set[int] = set()
         own_periods: dict[int, str | None] = {}  # a % change column naming one period
+        yearly: set[str] = set()  # periods of a % change column on the year before
+        on_previous: dict[int, str] = {}  # % change columns on the period before
         for j, header in enumerate(headers):
             if j and SHARE_HEADER.search(header):
                 shares.add(j)
@@ -1136,9 +1167,26 @@ class _Placer:
             period = next((c for p in periods if (c := resolve(p, self.current_period))), None)
             if len(periods) == 1 and CHANGE_HEADER.search(header):
                 own_periods[j] = period
+            elif len(periods) == 2 and CHANGE_HEADER.search(header):
+                # "Change in per cent, February 2016 - February 2017": the change of the
+                # second period's figure on a year before; "January 2017 - February 2017": on
+                # the period before
+                first, second = (resolve(p, self.current_period) for p in periods)
+                if first and second and shift_year(first, 1) == second:
+                    own_periods[j] = second
+                    yearly.add(second)
+                elif first and second and previous_period(second) == first:
+                    own_periods[j] = second
+                    on_previous[j] = second
             columns.append((period, self._unit_in(header, scanner) or table_unit,
                             scanner.mentions(header, []), bool(CHANGE_HEADER.search(header))))
-        dated = [(period_end(c[0]), j) for j, c in enumerate(columns) if c[0] and not c[3]]
+        if columns and columns[0][0]:
+            # "| January 2018, USD million | Value | Annual change (%) |": the period named
+            # above the row labels is that of every column naming none
+            corner = columns[0][0]
+            columns = [columns[0], *((c[0] or corner, *c[1:]) for c in columns[1:])]
+        dated = [(period_end(c[0]), j) for j, c in enumerate(columns)
+                 if j and c[0] and not c[3]]
         latest = max(dated)[1] if dated else next(
             (j for j, c in enumerate(columns) if j and not c[3]), None)
         note_mentions = scanner.mentions(table.note, [])
@@ -1190,6 +1238,12 @@ class _Placer:
                 figures[j] = _Row(key, value, unit or "", "", [number],
                                   [_cell_span(number, row.text, cell, "value")])
             for j, digits in changes:
+                if on_previous.get(j) in yearly:
+                    # the table gives the year-on-year change of that period too: this column
+                    # is the change on the period before, not a figure of the schema
+                    self._unplace_cell(number, row.text, row.cells[j],
+                                       "change on the previous month or quarter")
+                    continue
                 # "Dec. % change", "Jan.-Dec. % change": the change of the figure of the period
                 # its header names (the nearest such column before it), else of the latest.
                 named = own_periods.get(j)
