@@ -834,3 +834,93 @@ def test_change_columns_naming_two_periods() -> None:
              "|---|---:|---:|\n| Exports | 136.7 | -5.5 |\n")
     table = extract_figures(alone, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
     assert table["change_pct"].tolist() == ["-5.5"]
+
+
+# Holdout 8's classes (issue 13, after the eighth freeze) -------------------------------------
+
+def test_chinese_trillions_quarters_and_shares() -> None:
+    rules = ZH_RULES.replace("units: {MOP bn: 1.0e9, MOP mn: 1.0e6}",
+                             "units: {CNY tn: 1.0e12, CNY bn: 1.0e9}").replace(
+        '"2023-01/2023-08"', '"2023-01/2023-09"')
+    text = ("2023年前三季度貨物出口11.86万亿元人民币，增长6.5%。其中對美國出口3.06万亿元，"
+            "占出口总值的25.8%。")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["flow", "partner", "period", "value", "unit", "change_pct"]].values.tolist() == [
+        ["exports", "World", "2023-01/2023-09", "11.86", "CNY tn", "6.5"],
+        ["exports", "US", "2023-01/2023-09", "3.06", "CNY tn", ""]]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [("第一季度", "2023-Q1"), ("首季", "2023-Q1"), ("上半年", "2023-01/2023-06"),
+     ("前三季度", "2023-01/2023-09")],
+)
+def test_chinese_quarters_and_halves(phrase: str, code: str) -> None:
+    from validator.periods import find_periods
+
+    (period,) = find_periods(f"{phrase}出口增长6.5%", datetime.date(2023, 10, 20), [])
+    assert period.code == code
+
+
+def test_a_number_glued_to_a_cjk_word_is_never_dropped_silently() -> None:
+    extraction = extract_figures("2023年8月貨物出口總值為9.9億港元，按年下跌27.9%。",
+                                 Lexicon.from_rules(parse_rules(ZH_RULES, "r.yaml")))
+    assert [(u.text, u.reason) for u in extraction.unplaced] == [
+        ("9.9億港元", "unit not in the rules: HKD")]
+    # a number the extractor cannot read at all is still listed, not skipped
+    extraction = extract_figures("2023年8月貨物出口總值為9.9兆億元。",
+                                 Lexicon.from_rules(parse_rules(ZH_RULES, "r.yaml")))
+    assert extraction.numbers_unread >= 1
+    # counts and days are not numbers of the release
+    extraction = extract_figures("海关12日公布，出口5년 7개월 만에 최대。", lexicon())
+    assert extraction.unplaced == []
+
+
+def test_a_base_after_a_list_of_rates_is_each_rates() -> None:
+    extraction = extract_figures(
+        "Seasonally adjusted, exports fell by 4.1% and imports by 1.9% against January 2024.",
+        lexicon(), release_date=datetime.date(2024, 3, 10))
+    assert extraction.table.empty
+    assert [u.reason for u in extraction.unplaced] == [
+        "change on the previous month or quarter"] * 2
+
+
+def test_changes_in_amount_against_a_period_and_an_earlier_estimate() -> None:
+    text = ("In February 2024 exports fell 23.5% to $5.8 billion. The fall in exports, $1.8 "
+            "billion against February 2023, came from prices. Imports were $0.6 billion below "
+            "February 2023, after a revised 1.6% fall in January 2024 (first reported as -1.4%).")
+    extraction = extract_figures(text, lexicon())
+    assert extraction.table[["flow", "period", "value", "change_pct"]].values.tolist() == [
+        ["exports", "2024-02", "5.8", "-23.5"], ["imports", "2024-01", "", "-1.6"]]
+    assert [(u.text, u.reason, u.counted) for u in extraction.unplaced] == [
+        ("$1.8 billion", "change in amount, not a level", True),
+        ("$0.6 billion", "change in amount, not a level", True),
+        ("-1.4%", "an earlier estimate, since revised", False)]
+
+
+def test_a_definition_names_no_codes_and_a_noun_after_a_colon_amount() -> None:
+    rules = RULES.replace("flow: [exports, imports, balance]",
+                          "flow: [trade, exports, imports, balance]").replace(
+        "    balance: {aliases: [surplus], negative_aliases: [deficit]}",
+        "    trade: {label: total trade}\n"
+        "    balance: {aliases: [surplus], negative_aliases: [deficit]}")
+    text = ("Total trade, exports plus imports, shrank 16.1% in February 2024 to $12.3 billion. "
+            "The balance swung to a $0.3 billion surplus (February 2023: $0.7 billion deficit).")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["flow", "period", "value", "change_pct"]].values.tolist() == [
+        ["trade", "2024-02", "12.3", "-16.1"], ["balance", "2024-02", "0.3", ""],
+        ["balance", "2023-02", "-0.7", ""]]
+
+
+def test_a_rolling_run_of_months() -> None:
+    rules = RULES.replace('period: ["2023-01"', 'period: ["2023-03/2024-02", "2023-01"')
+    text = ("Over the twelve months to February 2024 the deficit came to $9.7 billion, and "
+            "exports collapsed 21.2% in February 2024.")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["flow", "period", "value", "change_pct"]].values.tolist() == [
+        ["balance", "2023-03/2024-02", "-9.7", ""], ["exports", "2024-02", "", "-21.2"]]
+
+
+def test_over_a_rate_in_the_past_is_approximate_not_a_forecast() -> None:
+    extraction = extract_figures("In February 2024 exports contracted by over 30%.", lexicon())
+    assert [(u.reason, u.counted) for u in extraction.unplaced] == [("approximate change", True)]

@@ -332,6 +332,28 @@ def find_periods(
         year = int(named) if named else (
             release.year - (1 if last >= release.month else 0) if release else None)
         add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
+    # "前三季度" (the first three quarters), "第一季度", "首季", "上半年" (the first half)
+    for m in re.finditer(
+        r"(?:(\d{4})\s?年\s?)?(?:前\s?(?P<n>[一二三两兩]|\d)\s?[個个]?季度?|第?(?P<q>[一二三四1-4])季度"
+        r"|第(?P<q2>[一二三四1-4])季|(?P<first>首季)|(?P<half>[上下])半年)",
+        text,
+    ):
+        if m.group("n"):
+            first, last = 1, 3 * _cjk_count(m.group("n"))
+        elif m.group("half"):
+            first, last = (1, 6) if m.group("half") == "上" else (7, 12)
+        else:
+            q = 1 if m.group("first") else _cjk_count(m.group("q") or m.group("q2"))
+            first, last = 3 * q - 2, 3 * q
+        if not 1 <= first < last <= 12:
+            continue
+        year = int(m.group(1)) if m.group(1) else _latest_year_of(last, release)
+        if year is None:
+            add(m, None)
+        elif last - first == 2:
+            add(m, f"{year}-Q{last // 3}")
+        else:
+            add(m, f"{month_code(year, first)}/{month_code(year, last)}")
     for m in _CJK_MONTH.finditer(text):
         month = int(m.group(2))
         if not 1 <= month <= 12:
@@ -359,6 +381,21 @@ def find_periods(
         last = 6 if m.group(1).lower() == "two" else 9
         year = int(m.group(2)) if m.group(2) else _latest_year_of(last, release)
         add(m, f"{year}-01/{month_code(year, last)}" if year else None)
+    # "the twelve months to September 2018", "the 12 months ended June 2017": a rolling run of
+    # months ending in that month
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(\w+)\s+months\s+(?:to|ending|ended|through)\s+({_MONTH_ANY})\s+({_YEAR})\b",
+        text, re.IGNORECASE,
+    ):
+        count = COUNT_WORDS.get(m.group(1).lower()) or (
+            int(m.group(1)) if m.group(1).isdigit() else 0)
+        last, year = month_of[m.group(2).rstrip(".").lower()], int(m.group(3))
+        if not 2 <= count <= 12:
+            continue
+        first_index = year * 12 + last - count  # months since year 0, zero-based
+        first_year, first_month = divmod(first_index, 12)
+        add(m, str(year) if (count, last) == (12, 12) else
+            f"{month_code(first_year, first_month + 1)}/{month_code(year, last)}")
     # "the June 2017 year": the twelve months ending in June 2017.
     for m in re.finditer(rf"\bthe\s+({_MONTH_ANY})\s+({_YEAR})\s+year\b", text):
         last, year = month_of[m.group(1).rstrip(".").lower()], int(m.group(2))
@@ -472,7 +509,7 @@ def find_periods(
 
 
 _CJK_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-               "八": 8, "九": 9}
+               "八": 8, "九": 9, **{str(d): d for d in range(1, 10)}}
 
 
 def _cjk_count(text: str) -> int:

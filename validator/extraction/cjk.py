@@ -1,11 +1,12 @@
-"""Korean and Japanese amounts: "550억9000만 달러", "7兆2,927億円", with their printed precision.
+"""Korean, Japanese and Chinese amounts: "550억9000만 달러", "7兆2,927億円", "22.28万亿元", with
+their printed precision.
 
-An amount is a run of number + myriad unit (조/兆 10^12, 억/億/亿 10^8, 만/万/萬 10^4, optionally
-천/千 10^3 before one of them) and a currency word (달러, ドル, 원, 円, ...). It is converted
-exactly (decimal arithmetic) into the rules' unit of that currency whose scale fits it, keeping
-the printed precision: the last significant printed digit ("9000만": the trailing zeros of a
-whole number are not taken as significant, so the value is never claimed more precise than
-printed). Periods and dates ("2023년 10월", "2023年5月") are read by `periods`.
+An amount is a run of number + myriad unit (조/兆/万亿 10^12, 억/億/亿 10^8, 만/万/萬 10^4,
+optionally 천/千 10^3 before one of them) and a currency word (달러, ドル, 원, 円, 元, ...). It is
+converted exactly (decimal arithmetic) into the rules' unit of that currency whose scale fits
+it, keeping the printed precision: the last significant printed digit ("9000만": the trailing
+zeros of a whole number are not taken as significant, so the value is never claimed more
+precise than printed). Periods and dates ("2023년 10월", "2023年5月") are read by `periods`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-MYRIADS = {"조": 12, "兆": 12, "억": 8, "億": 8, "亿": 8, "만": 4, "万": 4, "萬": 4}
+MYRIADS = {
+    "조": 12, "兆": 12, "万亿": 12, "萬億": 12, "万億": 12, "억": 8, "億": 8, "亿": 8, "만": 4,
+    "万": 4, "萬": 4,
+}  # fmt: skip
 THOUSANDS = {"천": 3, "千": 3}
 CURRENCY_WORDS = {
     "달러": "USD", "ドル": "USD", "弗": "USD", "원": "KRW", "円": "JPY", "엔": "JPY",
@@ -28,9 +32,9 @@ CURRENCY_WORDS = {
     "日元": "JPY", "韓元": "KRW", "韩元": "KRW", "英鎊": "GBP", "英镑": "GBP", "元": "YUAN",
 }  # fmt: skip
 YUAN = "YUAN"
-# "（澳門元，下同）" right after a bare 元 amount names its currency.
+# "（澳門元，下同）" or "人民币" right after a bare 元 amount names its currency.
 _YUAN_NAMED = re.compile(
-    r"^\s*[（(]\s*(?P<name>"
+    r"^\s*[（(]?\s*(?P<name>"
     + "|".join(sorted((w for w in CURRENCY_WORDS if w.endswith(("元", "幣", "币"))
                        and w != "元"), key=len, reverse=True))
     + ")"
@@ -38,13 +42,13 @@ _YUAN_NAMED = re.compile(
 # △ (Korean) and ▲ (Japanese) before a number print a minus.
 NEGATIVE_MARKS = "\\-△▲\u2212"
 
-_PART = r"\d[\d,]*(?:\.\d+)?\s?[천千]?\s?[조兆억億亿만万萬]"
+_PART = r"\d[\d,]*(?:\.\d+)?\s?[천千]?\s?(?:万亿|萬億|万億|[조兆억億亿만万萬])"
 AMOUNT = re.compile(
     rf"(?<![\d.,])(?P<neg>[{NEGATIVE_MARKS}])?(?<![\d.,])(?P<parts>(?:{_PART}\s?)+)(?P<rest>\d[\d,]*(?:\.\d+)?\s?)?"
     rf"(?P<currency>{'|'.join(sorted(CURRENCY_WORDS, key=len, reverse=True))})"
 )
 _PART_RE = re.compile(
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<k>[천千])?\s?(?P<unit>[조兆억億亿만万萬])"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<k>[천千])?\s?(?P<unit>万亿|萬億|万億|[조兆억億亿만万萬])"
 )
 
 

@@ -16,7 +16,8 @@ UP_WORDS = (
     r"|rebound(?:ed|s|ing)?|recover(?:ed|s|ing)?|higher|widen(?:ed|ing|s)?|added|boost(?:ed|s)?"
     r"|improv(?:ed|es|e|ing)|escalat(?:ed|es|e|ing)|leap(?:ed|s|t|ing)?|accelerat(?:ed|es|e|ing)"
     r"|strengthen(?:ed|s|ing)?|picked\s+up|edged\s+up|inched\s+up|moved\s+up|went\s+up|spiked"
-    r"|rallied|swelled|doubled|tripled|topped\s+up|firm(?:ed|s)"
+    r"|rallied|swelled|doubled|tripled|topped\s+up|firm(?:ed|s)|skyrocket(?:ed|s)?|rocketed"
+    r"|ballooned|spurted"
 )
 DOWN_WORDS = (
     r"down|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:ed|es|e|ing)"
@@ -25,7 +26,8 @@ DOWN_WORDS = (
     r"|plummet(?:ed|s)?|tumbl(?:ed|es)|lower|lost|eased|retreat(?:ed|s)?|sank"
     r"|narrow(?:ed|ing|s)?|surrender(?:ed|s|ing)?|weaken(?:ed|s|ing)?|deteriorat(?:ed|es|e|ing)"
     r"|shed|slowed|edged\s+down|inched\s+down|moved\s+down|went\s+down|gave\s+up|halved"
-    r"|contracted|receded|sagged|skidded|slipped"
+    r"|contracted|receded|sagged|skidded|slipped|collaps(?:ed|es|e|ing)|nosedived?|tank(?:ed|s)"
+    r"|dived|sunk|eroded"
 )
 # Korean, Japanese and Chinese stems; "증가" (increase), "늘" (grow), "감소" (decrease), "増" /
 # "減"; Chinese (traditional and simplified) "增加", "上升", "上漲", "減少", "下跌", "下降".

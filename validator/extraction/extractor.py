@@ -89,18 +89,25 @@ _PERCENT = re.compile(
 _POINTS = re.compile(
     r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b)", re.IGNORECASE
 )
-_BARE_NUMBER = re.compile(rf"(?<![\w.,\-\u2212$€£¥₩])(?:{_NUMBER})(?![\w\-]|[.,]\d)")
+# A number glued to a Chinese, Japanese or Korean word ("22.28万亿元" not read) is a number too.
+_BARE_NUMBER = re.compile(
+    rf"(?<![A-Za-z0-9_.,\-\u2212$€£¥₩])(?:{_NUMBER})(?![A-Za-z0-9_\-]|[.,]\d)"
+)
 
 # Words around an amount that make it something other than a level of the figure named.
 _DIFFERENCE_BEFORE = re.compile(
     rf"(?:\b(?:{UP}|{DOWN})\s+(?:by\s+)?|\bby\s+|\b(?:increase|decrease|rise|drop|decline|gain|fall)"
-    r"\s+(?:in\s+[^,;()$]{1,50}?\s+)?of\s+(?:an?\s+)?)$",
+    r"\s+(?:in\s+[^,;()$]{1,50}?\s+)?of\s+(?:an?\s+)?"
+    # "The fall in exports, US$1,767 million against September 2022, ..."
+    r"|\b(?:increase|decrease|rise|drop|decline|gain|fall)\s+in\s+[^,;()$]{1,50}?,\s*)$",
     re.IGNORECASE,
 )
 # "$1.2 billion more than", "€298m (18%) higher", "€443m (5%) lower": a change in amount.
 _DIFFERENCE_AFTER = re.compile(
     r"^\s*(?:(?:more|less|higher|lower)\s+than\b|\([^()]{1,25}\)\s*(?:more|less|higher|lower)\b"
-    r"|(?:higher|lower)\b(?!\s+at\b)|(?:above|below)\s+(?:the|its|their|a)\b)",
+    r"|(?:higher|lower)\b(?!\s+at\b)|(?:above|below)\s+(?:the|its|their|a)\b"
+    # "US$593 million below September 2022", "$1.2 billion above 2019"
+    r"|(?:above|below|under|over)\s+(?:(?:in|that\s+of)\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:19|20)\d\d\b)",
     re.IGNORECASE,
 )
 # "in deficit by US$0.68 billion", "a surplus by $2 billion": the level, not a change.
@@ -130,6 +137,12 @@ _THRESHOLD_BEFORE = re.compile(
     r"|more\s+than|less\s+than|under|below|beyond|at\s+least|at\s+most)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "after a revised 1.6% fall (first reported as -1.4%)": the estimate the revision replaced.
+_EARLIER_ESTIMATE = re.compile(
+    r"\b(?:first|previously|initially|originally|earlier)\s+(?:reported|estimated|published|put)"
+    r"(?:\s+(?:as|at))?\s*:?\s*$",
+    re.IGNORECASE,
+)
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:mark|threshold|barrier|milestone|level)\b", re.IGNORECASE)
 _FORECAST_NEAR = re.compile(
     r"\b(?:expect\w*|forecast\w*|project(?:ed|ion|ions)|predict\w*|anticipat\w*|target\w*|goal|aim\w*"
@@ -147,6 +160,8 @@ _AMOUNT_WAS = re.compile(r"\s+(?:were|was|is|are|stood)\s+(?:thus\s+)?", re.IGNO
 _COMPARATIVE_AFTER = re.compile(
     r"\s*(?:more|less|higher|lower|above|below|larger|smaller|bigger|greater)\b", re.IGNORECASE
 )
+# between two rates of one list: "4.1% and imports by 1.9%"
+_RATE_LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and)\s+[^,;%\d]{0,30}", re.IGNORECASE)
 # "grew 11.6% at an annual rate to USD 28,403 million": the amount a rate went to.
 _WENT_TO = re.compile(r"[^,;%\d]{0,30}?\bto\s+(?:an?\s+)?", re.IGNORECASE)
 _FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
@@ -180,7 +195,9 @@ _COMPARISON_IN = re.compile(
     r"\b(?:compared\s+(?:to|with)|versus|against)\b|\bfrom\s+(?:an?\s+)?$", re.IGNORECASE
 )
 _SHARE_BEFORE = re.compile(
-    r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*)\s+(?:an?\s+)?$",
+    r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*)\s+(?:an?\s+)?$"
+    # "占我国外贸总值的13.8%" (13.8% of the total), "비중은 20.1%"
+    r"|[占佔][^，,。；;%\d]{0,20}$|比重[^，,。；;%\d]{0,6}$|비중[^,.;%\d]{0,6}$",
     re.IGNORECASE,
 )
 # "Outbound goods made up USD5.79 billion (38.4%) of that total": the share of that amount.
@@ -188,6 +205,13 @@ _SHARE_OF_AMOUNT = re.compile(
     r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|makes?\s+up"
     r"|represent\w*|comprising)\s+[^,;()%]{1,40}\(\s*$",
     re.IGNORECASE,
+)
+# Counts and days in Chinese, Japanese and Korean ("5년 7개월 만에", "1년 전보다", "12日公布",
+# "3か月連続"): durations and dates, not numbers of the release.
+_CJK_COUNT = re.compile(
+    r"(?<![\d.,前首])\d{1,3}\s?(?:개월|개|个月|個月|か月|ヶ月|カ月|"
+    r"[년年](?=\s?(?:\d{1,2}\s?(?:개월|个月|個月|か月)|만에|전|간|연속|째|ぶり|前|間|連続|来|以来))"
+    r")|(?<![\d.,월月])(?<![월月]\s)\d{1,2}\s?[日일](?!\s?\d)"
 )
 # "Table 1.", "Figure 2", "Chart 3a": numbers of the page's furniture, not of the release.
 _FURNITURE_NUMBER = re.compile(r"\b(?:Table|Figure|Chart|Graph|Box|Annex)\s+\d+[a-z]?(?:\.\d+)*\b")
@@ -251,7 +275,9 @@ _CONTINUATION = re.compile(
 
 CONVERSION = "the same amount in another currency"
 # Numbers that are not figures of the release at all: nothing was left unread by skipping them.
-NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target", CONVERSION})
+EARLIER_ESTIMATE = "an earlier estimate, since revised"
+NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target", CONVERSION,
+                          EARLIER_ESTIMATE})
 
 
 @dataclass(frozen=True)
@@ -503,6 +529,20 @@ def _paren_groups(text: str) -> list[tuple[int, int]]:
     return groups
 
 
+_DEFINITION_GAP = re.compile(r"\s+(?:plus|minus|less)\s+", re.IGNORECASE)
+
+
+def _without_definitions(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Mentions less those of a definition ("Total trade, exports plus imports, ...")."""
+    joined = {
+        i + k for i in range(len(mentions) - 1)
+        if mentions[i].dimension == mentions[i + 1].dimension
+        and _DEFINITION_GAP.fullmatch(text[mentions[i].end : mentions[i + 1].start])
+        for k in (0, 1)
+    }
+    return [m for i, m in enumerate(mentions) if i not in joined]
+
+
 def _resolve_codes(dim: Dimension, codes: list[str]) -> tuple[str | None, str]:
     """One code for a dimension named several times: the same code, or the deepest of a chain."""
     distinct = list(dict.fromkeys(codes))
@@ -544,6 +584,7 @@ class _SentenceWork:
         masked += [(d.start, d.end) for d in find_dates(text)]
         masked += [(m.start(), m.end()) for m in _CLOCK_TIME.finditer(text)]
         masked += [(m.start(), m.end()) for m in _FURNITURE_NUMBER.finditer(text)]
+        masked += [(m.start(), m.end()) for m in _CJK_COUNT.finditer(text)]
         amounts, unknown_units = scanner.amounts(text, masked)
         for start, end, reason in unknown_units:
             self._unplace(start, end, reason)
@@ -560,7 +601,7 @@ class _SentenceWork:
         masked += [(m.start(), m.end()) for m in percents]
         self.periods = find_periods(text, release, masked)
         masked += [(p.start, p.end) for p in self.periods]
-        self.mentions = scanner.mentions(text, masked)
+        self.mentions = _without_definitions(text, scanner.mentions(text, masked))
         masked += [(m.start, m.end) for m in self.mentions]
         for m in _BARE_NUMBER.finditer(text):
             if not _overlaps(m.start(), m.end(), masked):
@@ -596,7 +637,9 @@ class _SentenceWork:
         before = self.text[max(0, amount.start - 60) : amount.start]
         after = self.text[amount.end : amount.end + 40]
         reason = ""
-        if (
+        if _EARLIER_ESTIMATE.search(before):
+            reason = EARLIER_ESTIMATE
+        elif (
             _DIFFERENCE_BEFORE.search(before) and not _BALANCE_BY.search(before)
         ) or _DIFFERENCE_AFTER.match(after):
             reason = "change in amount, not a level"
@@ -658,7 +701,9 @@ class _SentenceWork:
         in_paren_after_amount = bool(re.search(r"\(\s*$", before)) and any(
             a.end <= m.start() and re.fullmatch(r"\s*\(\s*", self.text[a.end : m.start()])
             for a in self.levels)
-        if (_SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after)
+        if _EARLIER_ESTIMATE.search(before):
+            reason = EARLIER_ESTIMATE
+        elif (_SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after)
                 or _SHARE_OF_AMOUNT.search(before)
                 # "... made up X (38.4%) of that total and inbound goods Y (61.6%)": the list
                 # goes on
@@ -674,8 +719,12 @@ class _SentenceWork:
         elif _THRESHOLD_BEFORE.search(_RATE_LEAD.sub(" ", before)) or _FORECAST_NEAR.search(
             clause
         ):
-            # "to grow by more than 10%", "growth seen above 10%", "expects ... to grow by 3%"
-            reason = "forecast or target"
+            # "to grow by more than 10%", "growth seen above 10%", "expects ... to grow by 3%";
+            # "contracted by over 30%" (a past change, no forecast word): approximate
+            reason = "forecast or target" if (
+                _FORECAST_NEAR.search(clause)
+                or re.search(r"\b(?:to\s+[a-z]+|seen|sees?)\s+(?:by\s+)?\S*\s*\S*\s*$", before)
+            ) else "approximate change"
         elif _PREVIOUS_MONTH_AFTER.match(after) or self._previous_base:
             reason = "change on the previous month or quarter"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:] + after.split()[:2])):
@@ -1118,8 +1167,14 @@ class _Placer:
         # Only a month or a quarter has a "previous period" whose change is not the annual one.
         before = previous_period(current) if re.fullmatch(r"\d{4}-(?:\d{2}|Q\d)", current) else None
         rate = cand.rate
-        nxt = [t.start for t in work.candidates if t.start > rate.end]
-        limit = min(nxt, default=len(work.text))
+        later = sorted((t for t in work.candidates if t.start > rate.end), key=lambda t: t.start)
+        # "exports fell by 4.1% and imports by 1.9% against May 2019": the base after a list of
+        # rates is that of each of them
+        end = rate.end
+        while later and later[0].amount is None and _RATE_LIST_GAP.fullmatch(
+                work.text[end : later[0].start]):
+            end = later.pop(0).end
+        limit = later[0].start if later else len(work.text)
         bases = [p for p in work.periods if p.is_base]
         after = [p for p in bases if rate.end <= p.start < limit]
         earlier = [p for p in bases if p.end <= rate.start]
@@ -1329,7 +1384,9 @@ class _Placer:
         start = self._amount_start(work, end)
         attributive = re.search(
             r"\b(?:[Aa]n?|[Tt]he|[Ii]ts|posts?|posted|records?|recorded|reports?|reported|logs?"
-            r"|logged|shows?|showed|worth)\s+$|\w['\u2019]s\s+$",
+            r"|logged|shows?|showed|worth)\s+$|\w['\u2019]s\s+$"
+            # "(September 2017: USD 0.7 billion deficit)"
+            r"|:\s*$",
             work.text[max(0, start - 12) : start],
         )
         if attributive:
