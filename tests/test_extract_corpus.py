@@ -924,3 +924,55 @@ def test_a_rolling_run_of_months() -> None:
 def test_over_a_rate_in_the_past_is_approximate_not_a_forecast() -> None:
     extraction = extract_figures("In February 2024 exports contracted by over 30%.", lexicon())
     assert [(u.reason, u.counted) for u in extraction.unplaced] == [("approximate change", True)]
+
+
+# Holdout 9's classes (issue 13, after the ninth freeze) --------------------------------------
+
+@pytest.mark.parametrize(("phrase", "change"), [("grew by three per cent", "3"),
+                                                ("fell twenty-five percent", "-25"),
+                                                ("rose eleven per cent", "11")])
+def test_a_rate_written_in_words(phrase: str, change: str) -> None:
+    extraction = extract_figures(f"In February 2024 exports {phrase} to $4.9 billion.", lexicon())
+    assert rows(f"In February 2024 exports {phrase} to $4.9 billion.") == [
+        ["exports", "World", "2024-02", "4.9", "USD bn", change]]
+    assert extraction.numbers_unread == 0
+
+
+def test_a_fiscal_years_run_of_months_and_the_same_period_of_the_year_before() -> None:
+    rules = RULES.replace('period: ["2023-01"', 'period: ["2022-07/2023-02", "2023-07/2024-02", '
+                          '"2023-01"')
+    text = ("In July-February of fiscal year 2023-24 exports rose 24.6 percent to $23.3 billion, "
+            "against $18.7 billion in the same period of 2022-23.")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml")),
+                            release_date=datetime.date(2024, 3, 10)).table
+    assert sorted(table[["period", "value", "change_pct"]].values.tolist()) == [
+        ["2022-07/2023-02", "18.7", ""], ["2023-07/2024-02", "23.3", "24.6"]]
+
+
+def test_a_comparison_amount_takes_the_period_an_earlier_one_named() -> None:
+    text = ("In February 2024 exports rose 24.6 percent to $23.3 billion from $18.7 billion a "
+            "year earlier, while imports climbed 48.6 percent to $58.7 billion from $39.5 "
+            "billion.")
+    assert sorted(rows(text)) == [
+        ["exports", "World", "2023-02", "18.7", "USD bn", ""],
+        ["exports", "World", "2024-02", "23.3", "USD bn", "24.6"],
+        ["imports", "World", "2023-02", "39.5", "USD bn", ""],
+        ["imports", "World", "2024-02", "58.7", "USD bn", "48.6"],
+    ]
+    # with no earlier comparison naming a period, it stays unread
+    extraction = extract_figures("In February 2024 imports climbed 48.6 percent to $58.7 billion "
+                                 "from $39.5 billion.", lexicon())
+    assert [u.reason for u in extraction.unplaced] == ["comparison amount without its own period"]
+
+
+def test_exchange_rates_shares_in_a_list_and_slightly_over() -> None:
+    text = ("In February 2024 raw materials made up 40 percent of imports and consumer goods 19 "
+            "percent. The shekel gained 0.7 percent against the dollar. The deficit came to "
+            "slightly over $2.6 billion.")
+    extraction = extract_figures(text, lexicon())
+    assert extraction.table.empty
+    assert [(u.text, u.reason, u.counted) for u in extraction.unplaced] == [
+        ("40 percent", "share of a total, not a change", True),
+        ("19 percent", "share of a total, not a change", True),
+        ("0.7 percent", "change in an exchange rate, not in value", True),
+        ("$2.6 billion", "approximate amount", True)]

@@ -286,8 +286,10 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
     if mention.relative == "year_before":
         return shift_year(current, -1)
     if mention.relative.startswith("same_period_in:"):
-        year = mention.relative.split(":", 1)[1]
-        return re.sub(r"\d{4}", year, current)
+        # "the same period of 2020-21" for July 2021 to March 2022: the run that starts in 2020
+        year = int(mention.relative.split(":", 1)[1])
+        first = re.search(r"\d{4}", current)
+        return shift_year(current, year - int(first.group())) if first else None
     if mention.relative == "period_before":
         return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
     if mention.relative == "year_to_date":
@@ -412,7 +414,12 @@ def find_periods(
             continue
         first, last = (month_of[g.rstrip(".").lower()] for g in (m.group(1), m.group(2)))
         year = int(m.group(3)) if m.group(3) else _latest_year_of(last, release)
-        add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
+        # "July-March" (a fiscal year's first nine months) starts the year before
+        if year is None:
+            add(m, None)
+            continue
+        start_year = year - 1 if first > last else year
+        add(m, f"{month_code(start_year, first)}/{month_code(year, last)}")
     for m in re.finditer(
         # "the first seven months", and "in the seven months" (not "the three months to June",
         # a rolling period)

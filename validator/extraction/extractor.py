@@ -86,6 +86,27 @@ _PERCENT = re.compile(
     r"|(?<!(?<!\d)(?:19|20)\d\d)(?=\s*(?:,|and|or)\s*\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b)))",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = {
+    w: n for n, w in enumerate([
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen", "twenty"])
+}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+               "eighty": 80, "ninety": 90}
+# "grew by three per cent", "rose twenty-five percent": a rate written in words.
+_WORD_PERCENT = re.compile(
+    rf"(?<![\w-])(?P<sign>)(?P<word>(?:{'|'.join(_TENS_WORDS)})(?:-(?:{'|'.join(list(_NUMBER_WORDS)[1:10])}))?"
+    rf"|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\s+(?:per\s*cent|percent)\b",
+    re.IGNORECASE,
+)
+
+
+def _word_value(word: str) -> str:
+    tens, _, units = word.lower().partition("-")
+    return str(_TENS_WORDS.get(tens, _NUMBER_WORDS.get(tens, 0)) + _NUMBER_WORDS.get(units, 0))
+
+
 _POINTS = re.compile(
     r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b)", re.IGNORECASE
 )
@@ -128,7 +149,8 @@ _NOT_VALUE = re.compile(
     re.IGNORECASE,
 )
 _APPROXIMATE_BEFORE = re.compile(
-    r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to|just\s+(?:under|over))"
+    r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to"
+    r"|(?:just|slightly|a\s+little|marginally)\s+(?:under|over|above|below|more\s+than|less\s+than))"
     r"\s+$",
     re.IGNORECASE,
 )
@@ -162,6 +184,8 @@ _COMPARATIVE_AFTER = re.compile(
 )
 # between two rates of one list: "4.1% and imports by 1.9%"
 _RATE_LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and)\s+[^,;%\d]{0,30}", re.IGNORECASE)
+# after a share, the next of its list: "40 percent of October's imports and consumer goods 19"
+_SHARE_LIST_GAP = re.compile(r"[^;%\d.]{0,40}?(?:,|\band\b)\s*[^,;%\d]{0,30}", re.IGNORECASE)
 # "grew 11.6% at an annual rate to USD 28,403 million": the amount a rate went to.
 _WENT_TO = re.compile(r"[^,;%\d]{0,30}?\bto\s+(?:an?\s+)?", re.IGNORECASE)
 _FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
@@ -212,6 +236,13 @@ _CJK_COUNT = re.compile(
     r"(?<![\d.,前首])\d{1,3}\s?(?:개월|개|个月|個月|か月|ヶ月|カ月|"
     r"[년年](?=\s?(?:\d{1,2}\s?(?:개월|个月|個月|か月)|만에|전|간|연속|째|ぶり|前|間|連続|来|以来))"
     r")|(?<![\d.,월月])(?<![월月]\s)\d{1,2}\s?[日일](?!\s?\d)"
+)
+# "The shekel gained 0.7 percent against the dollar": a change of an exchange rate.
+_EXCHANGE_RATE_AFTER = re.compile(
+    r"^\s*(?:on\s+average\s+)?(?:against|versus|vs\.?|relative\s+to)\s+(?:the\s+)?"
+    r"(?:(?:US|U\.S\.|American|Japanese|Swiss|Chinese)\s+)?(?:dollar|euro|yen|pound|sterling|franc"
+    r"|yuan|renminbi|won|rupee|currenc(?:y|ies)|greenback)",
+    re.IGNORECASE,
 )
 # "Table 1.", "Figure 2", "Chart 3a": numbers of the page's furniture, not of the release.
 _FURNITURE_NUMBER = re.compile(r"\b(?:Table|Figure|Chart|Graph|Box|Annex)\s+\d+[a-z]?(?:\.\d+)*\b")
@@ -597,7 +628,10 @@ class _SentenceWork:
         for start, end in points:
             self._unplace(start, end, "change in percentage points")
         masked += points
-        percents = [m for m in _PERCENT.finditer(text) if not _overlaps(m.start(), m.end(), masked)]
+        percents = sorted(
+            (m for pattern in (_PERCENT, _WORD_PERCENT) for m in pattern.finditer(text)
+             if not _overlaps(m.start(), m.end(), masked)),
+            key=lambda m: m.start())
         masked += [(m.start(), m.end()) for m in percents]
         self.periods = find_periods(text, release, masked)
         masked += [(p.start, p.end) for p in self.periods]
@@ -607,6 +641,10 @@ class _SentenceWork:
             if not _overlaps(m.start(), m.end(), masked):
                 self._unplace(m.start(), m.end(), "number without a unit")
 
+        # the period an earlier comparison amount of the sentence named, and the amounts compared
+        # with that period by implication
+        self._compared_period: PeriodMention | None = None
+        self.implied: dict[int, PeriodMention] = {}
         self.levels = [a for a in amounts if self._is_level(a)]
         self._previous_base = bool(
             (_PREVIOUS_PERIOD_BASE.search(text) or _adjacent_months(text))
@@ -615,6 +653,7 @@ class _SentenceWork:
         self.rates: list[_Rate] = []
         self._signs: list[tuple[int, str]] = []  # (end, sign) of every rate whose sign is known
         self._share_in_parens = False  # a share was printed in parentheses after its amount
+        self._share_end: int | None = None  # where the last share of the sentence ends
         for m in percents:
             previous_end = max(
                 (
@@ -646,7 +685,7 @@ class _SentenceWork:
         elif _RATE_COMPARED_BEFORE.search(before):
             # "11.73 percent more than the US$13.61 billion of July": the amount compared with.
             if not self._own_period_after(amount.end):
-                reason = "comparison amount without its own period"
+                reason = self._implied_comparison(amount)
         elif _APPROXIMATE_BEFORE.search(before):
             reason = "approximate amount"
         elif _COMPARED_BELOW.search(before) and self._own_period_after(amount.end):
@@ -655,19 +694,34 @@ class _SentenceWork:
             reason = "threshold, not a level"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:])):
             reason = "forecast or target"
-        elif _COMPARISON_BEFORE.search(before) and not self._own_period_after(amount.end):
-            reason = "comparison amount without its own period"
+        elif _COMPARISON_BEFORE.search(before):
+            if not self._own_period_after(amount.end):
+                reason = self._implied_comparison(amount)
+            else:
+                self._compared_period = self._own_period_mention(amount.end)
         if reason:
             self._unplace(amount.start, amount.end, reason)
         return not reason
 
     def _own_period_after(self, end: int) -> bool:
-        return any(
-            p.start >= end and not p.is_base
+        return self._own_period_mention(end) is not None
+
+    def _own_period_mention(self, end: int) -> PeriodMention | None:
+        return next((
+            p for p in self.periods
+            if p.start >= end and not p.is_base
             and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during)\s+)?",
                              self.text[end : p.start])
-            for p in self.periods
-        )
+        ), None)
+
+    def _implied_comparison(self, amount: _Amount) -> str:
+        """'' when an earlier comparison of the sentence named the period compared with
+        ("rose to $23.3 billion from $18.7 billion a year earlier, while imports climbed to
+        $58.7 billion from $39.5 billion": that period), else the reason it is not a level."""
+        if self._compared_period is None:
+            return "comparison amount without its own period"
+        self.implied[amount.start] = self._compared_period
+        return ""
 
     def _rate(
         self, m: re.Match[str], previous_end: int, following: re.Match[str] | None = None
@@ -707,9 +761,15 @@ class _SentenceWork:
                 or _SHARE_OF_AMOUNT.search(before)
                 # "... made up X (38.4%) of that total and inbound goods Y (61.6%)": the list
                 # goes on
-                or (in_paren_after_amount and self._share_in_parens)):
+                or (in_paren_after_amount and self._share_in_parens)
+                # "made up 40 percent of October's imports and consumer goods 19 percent"
+                or (sign is None and self._share_end is not None
+                    and _SHARE_LIST_GAP.fullmatch(self.text[self._share_end : m.start()]))):
             reason = "share of a total, not a change"
             self._share_in_parens = self._share_in_parens or in_paren_after_amount
+            self._share_end = m.end()
+        elif _EXCHANGE_RATE_AFTER.match(after):
+            reason = "change in an exchange rate, not in value"
         elif _NOT_VALUE.search(clause):
             # "Import prices were 3 percent higher", "import volumes rose by 1 percent"
             reason = "change in prices or volumes, not in value"
@@ -733,7 +793,8 @@ class _SentenceWork:
             if sign is None:
                 reason = "change without a direction word"
             else:
-                return _Rate(m.start(), m.end(), sign + m.group("num"))
+                number = m.group("num") if "num" in m.groupdict() else _word_value(m.group("word"))
+                return _Rate(m.start(), m.end(), sign + number)
         self._unplace(m.start(), m.end(), reason)
         return None
 
@@ -1017,6 +1078,9 @@ class _Placer:
                         and re.fullmatch(r"\s*", text[p.end : paren])]
                 if base:
                     period = resolve(base[-1], clause_period)
+            if (cand.amount is not None and (implied := work.implied.get(cand.amount.start))
+                    and not any(not p.is_base for p in own_periods)):
+                period = resolve(implied, clause_period)
             elif cand.amount is not None and not period:
                 # "比去年同期的986.3億元" (than the same period last year's 98.6 billion): the
                 # period compared with, right before the amount, is the amount's own.
