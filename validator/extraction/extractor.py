@@ -686,6 +686,8 @@ class _SentenceWork:
             # "11.73 percent more than the US$13.61 billion of July": the amount compared with.
             if not self._own_period_after(amount.end):
                 reason = self._implied_comparison(amount)
+            else:
+                self._compared_period = self._own_period_mention(amount.end)
         elif _APPROXIMATE_BEFORE.search(before):
             reason = "approximate amount"
         elif _COMPARED_BELOW.search(before) and self._own_period_after(amount.end):
