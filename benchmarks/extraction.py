@@ -187,7 +187,7 @@ def main() -> None:
         ("holdout 6 (worked on after it was measured)", corpus_cases("holdout-6")),
         ("holdout 7 (worked on after it was measured)", corpus_cases("holdout-7")),
         ("holdout 8 (worked on after it was measured)", corpus_cases("holdout-8")),
-        ("holdout 9 (measured frozen)", corpus_cases("holdout-9")),
+        ("holdout 9 (worked on after it was measured)", corpus_cases("holdout-9")),
     ]:
         if not cases:
             continue
