@@ -185,6 +185,9 @@ def main() -> None:
         ("holdout 4 (worked on after it was measured)", corpus_cases("holdout-4")),
         ("holdout 5 (worked on after it was measured)", corpus_cases("holdout-5")),
         ("holdout 6 (worked on after it was measured)", corpus_cases("holdout-6")),
+        ("holdout 7 (worked on after it was measured)", corpus_cases("holdout-7")),
+        ("holdout 8 (worked on after it was measured)", corpus_cases("holdout-8")),
+        ("holdout 9 (worked on after it was measured)", corpus_cases("holdout-9")),
     ]:
         if not cases:
             continue

@@ -680,3 +680,306 @@ def test_extract_command_states_the_counts(capsys: pytest.CaptureFixture[str]) -
     folder = CORPUS / "dev" / "us-census"
     assert main(["extract", str(release_of(folder)), "--rules", str(folder / "rules.yaml")]) == 0
     assert "validator: 15 numbers read as figures, 8 not read" in capsys.readouterr().err
+
+
+# Holdout 7's classes (issue 13, after the seventh freeze) ------------------------------------
+
+ZH_RULES = """
+version: 1
+figures: {value: value, change: change_pct, unit: unit, time: period,
+          units: {MOP bn: 1.0e9, MOP mn: 1.0e6}}
+dimensions:
+  flow: [trade, exports, re_exports, imports, balance]
+  partner:
+    World: [HK, US]
+  period: ["2023-01/2023-08", "2022-01/2022-08", "2023-08"]
+labels:
+  flow:
+    trade: {label: 對外商品貿易總額}
+    exports: {label: 貨物出口, aliases: [出口]}
+    re_exports: {label: 再出口}
+    imports: {label: 貨物進口, aliases: [進口]}
+    balance: {negative_aliases: [貨物貿易逆差, 逆差]}
+  partner:
+    HK: {label: 香港}
+    US: {label: 美國}
+defaults: {flow: exports}
+rules: []
+"""
+
+
+def zh_rows(text: str, date: datetime.date | None = datetime.date(2023, 9, 29)) -> list[list[str]]:
+    lexicon_ = Lexicon.from_rules(parse_rules(ZH_RULES, "r.yaml"))
+    table = extract_figures(text, lexicon_, release_date=date).table
+    return table[["flow", "partner", "period", "value", "unit", "change_pct"]].values.tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "exponent", "currency"),
+    [
+        ("9.9億元（澳門元，下同）", Decimal("990000000"), 7, "MOP"),
+        ("49萬元", Decimal("490000"), 4, "YUAN"),
+        ("61.8亿港元", Decimal("6180000000"), 7, "HKD"),
+        ("3.1億美元", Decimal("310000000"), 7, "USD"),
+    ],
+)
+def test_chinese_amounts_and_their_currency(
+    text: str, value: Decimal, exponent: int, currency: str
+) -> None:
+    (amount,) = find_amounts(text)
+    assert (amount.value, amount.exponent, amount.currency) == (value, exponent, currency)
+
+
+def test_a_bare_yuan_is_the_rules_one_currency_else_cny() -> None:
+    (amount,) = find_amounts("49萬元")
+    assert in_unit(amount, {"MOP bn": 1e9, "MOP mn": 1e6},
+                   {"MOP bn": "MOP", "MOP mn": "MOP"}) == ("0.49", "MOP mn")
+    assert in_unit(amount, {"CNY mn": 1e6, "USD mn": 1e6},
+                   {"CNY mn": "CNY", "USD mn": "USD"}) == ("0.49", "CNY mn")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "change"),
+    [
+        ("2023年8月貨物出口總值為9.9億元，較去年同月減少27.9%。", "-27.9"),
+        ("2023年8月貨物出口總值為9.9億元，按年下跌27.9%。", "-27.9"),
+        ("2023年8月貨物出口總值為9.9億元，按年上升27.9%。", "27.9"),
+        ("2023年8月貨物出口總值為9.9億元，增加27.9%。", "27.9"),
+        ("2023年8月貨物出口總值为9.9亿元，同比下降27.9%。", "-27.9"),
+    ],
+)
+def test_chinese_direction_words(sentence: str, change: str) -> None:
+    assert zh_rows(sentence) == [["exports", "World", "2023-08", "990", "MOP mn", change]]
+
+
+@pytest.mark.parametrize("run", ["1至8月", "首八個月", "前8个月", "2023年1至8月"])
+def test_chinese_runs_of_months(run: str) -> None:
+    assert zh_rows(f"{run}貨物進口總值上升5.1%至940.7億元。") == [
+        ["imports", "World", "2023-01/2023-08", "94.07", "MOP bn", "5.1"]]
+
+
+def test_chinese_respectively_and_the_amount_compared_with() -> None:
+    text = ("首八個月對外商品貿易總額達1,024.2億元，比去年同期的986.3億元增加3.9%。"
+            "再出口（73.3億元）及貨物進口（940.7億元）分別減少5.4%和26.6%。"
+            "首八個月的貨物貿易逆差為857.2億元，去年同期為803.6億元。"
+            "輸往香港（61.8億元）及美國（3.1億元）的出口按年分別下降11.7%和34.0%。")
+    assert sorted(zh_rows(text)) == [
+        ["balance", "World", "2022-01/2022-08", "-80.36", "MOP bn", ""],
+        ["balance", "World", "2023-01/2023-08", "-85.72", "MOP bn", ""],
+        ["exports", "HK", "2023-01/2023-08", "6.18", "MOP bn", "-11.7"],
+        ["exports", "US", "2023-01/2023-08", "310", "MOP mn", "-34.0"],
+        ["imports", "World", "2023-01/2023-08", "94.07", "MOP bn", "-26.6"],
+        ["re_exports", "World", "2023-01/2023-08", "7.33", "MOP bn", "-5.4"],
+        ["trade", "World", "2022-01/2022-08", "98.63", "MOP bn", ""],
+        ["trade", "World", "2023-01/2023-08", "102.42", "MOP bn", "3.9"],
+    ]
+
+
+def test_a_subject_with_its_amount_in_parentheses_then_its_rate() -> None:
+    text = ("In February 2024 exports to China ($0.9 billion) climbed 18.2% and exports to the "
+            "United States ($1.4 billion) slipped 7.3%.")
+    assert rows(text) == [["exports", "China", "2024-02", "0.9", "USD bn", "18.2"],
+                          ["exports", "US", "2024-02", "1.4", "USD bn", "-7.3"]]
+
+
+def test_a_second_rate_without_a_verb_after_the_amount_the_first_went_to() -> None:
+    text = ("In February 2024 exports grew 11.6% at an annual rate to USD 28,403.2 million and "
+            "imports of goods 24.1% to USD 2,327.0 million.")
+    assert rows(text) == [["exports", "World", "2024-02", "28403.2", "USD mn", "11.6"],
+                          ["imports", "World", "2024-02", "2327.0", "USD mn", "24.1"]]
+
+
+def test_the_first_of_a_pair_of_rates_shares_the_unit_of_the_second() -> None:
+    extraction = extract_figures(
+        "In February 2024 exports and imports fell 5.5 and 2.2 per cent respectively.", lexicon())
+    assert extraction.table[["flow", "change_pct"]].values.tolist() == [
+        ["exports", "-5.5"], ["imports", "-2.2"]]
+    assert extraction.numbers_unread == 0
+
+
+def test_shares_in_parentheses_after_amounts_and_page_furniture_numbers() -> None:
+    text = ("In February 2024 exports made up $5.8 billion (38.4%) of that total and imports "
+            "$9.3 billion (61.6%).\n\nTable 1. Exports rose 9.7% to $5.8 billion.")
+    extraction = extract_figures(text, lexicon())
+    assert extraction.table[["flow", "value", "change_pct"]].values.tolist() == [
+        ["exports", "5.8", "9.7"], ["imports", "9.3", ""]]
+    assert [(u.text, u.reason) for u in extraction.unplaced] == [
+        ("38.4%", "share of a total, not a change"), ("61.6%", "share of a total, not a change")]
+
+
+def test_a_period_above_the_row_labels_is_every_columns() -> None:
+    text = ("| February 2024, EUR billion | Value | Annual change (%) |\n|---|---:|---:|\n"
+            "| Exports | 136.7 | 7.6 |\n| Imports | 120.7 | -3.8 |\n")
+    assert table_rows(text) == [["exports", "2024-02", "136.7", "EUR bn", "7.6"],
+                                ["imports", "2024-02", "120.7", "EUR bn", "-3.8"]]
+
+
+def test_change_columns_naming_two_periods() -> None:
+    text = ("Trade in goods, EUR billion\n\n"
+            "| | February 2024 | Change in per cent, January 2024 - February 2024 "
+            "| Change in per cent, February 2023 - February 2024 |\n|---|---:|---:|---:|\n"
+            "| Exports | 136.7 | -5.5 | 7.6 |\n| Imports | 120.7 | -2.2 | -3.8 |\n")
+    rules = TABLE_RULES.replace('period: ["2023-02", "2024-02"]',
+                                'period: ["2023-02", "2024-01", "2024-02"]')
+    extraction = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml")))
+    got = extraction.table[["flow", "period", "value", "unit", "change_pct"]].values.tolist()
+    assert got == [["exports", "2024-02", "136.7", "EUR bn", "7.6"],
+                   ["imports", "2024-02", "120.7", "EUR bn", "-3.8"]]
+    # the change on the month before, when the year-on-year change is given too, is not a figure
+    assert [(u.text, u.reason) for u in extraction.unplaced] == [
+        ("-5.5", "change on the previous month or quarter"),
+        ("-2.2", "change on the previous month or quarter")]
+    # alone, a change between consecutive periods stays the figure's change (ABS releases)
+    alone = ("Trade in goods, EUR billion\n\n| | February 2024 | Jan 24 to Feb 24 (% change) |\n"
+             "|---|---:|---:|\n| Exports | 136.7 | -5.5 |\n")
+    table = extract_figures(alone, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table["change_pct"].tolist() == ["-5.5"]
+
+
+# Holdout 8's classes (issue 13, after the eighth freeze) -------------------------------------
+
+def test_chinese_trillions_quarters_and_shares() -> None:
+    rules = ZH_RULES.replace("units: {MOP bn: 1.0e9, MOP mn: 1.0e6}",
+                             "units: {CNY tn: 1.0e12, CNY bn: 1.0e9}").replace(
+        '"2023-01/2023-08"', '"2023-01/2023-09"')
+    text = ("2023年前三季度貨物出口11.86万亿元人民币，增长6.5%。其中對美國出口3.06万亿元，"
+            "占出口总值的25.8%。")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["flow", "partner", "period", "value", "unit", "change_pct"]].values.tolist() == [
+        ["exports", "World", "2023-01/2023-09", "11.86", "CNY tn", "6.5"],
+        ["exports", "US", "2023-01/2023-09", "3.06", "CNY tn", ""]]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [("第一季度", "2023-Q1"), ("首季", "2023-Q1"), ("上半年", "2023-01/2023-06"),
+     ("前三季度", "2023-01/2023-09")],
+)
+def test_chinese_quarters_and_halves(phrase: str, code: str) -> None:
+    from validator.periods import find_periods
+
+    (period,) = find_periods(f"{phrase}出口增长6.5%", datetime.date(2023, 10, 20), [])
+    assert period.code == code
+
+
+def test_a_number_glued_to_a_cjk_word_is_never_dropped_silently() -> None:
+    extraction = extract_figures("2023年8月貨物出口總值為9.9億港元，按年下跌27.9%。",
+                                 Lexicon.from_rules(parse_rules(ZH_RULES, "r.yaml")))
+    assert [(u.text, u.reason) for u in extraction.unplaced] == [
+        ("9.9億港元", "unit not in the rules: HKD")]
+    # a number the extractor cannot read at all is still listed, not skipped
+    extraction = extract_figures("2023年8月貨物出口總值為9.9兆億元。",
+                                 Lexicon.from_rules(parse_rules(ZH_RULES, "r.yaml")))
+    assert extraction.numbers_unread >= 1
+    # counts and days are not numbers of the release
+    extraction = extract_figures("海关12日公布，出口5년 7개월 만에 최대。", lexicon())
+    assert extraction.unplaced == []
+
+
+def test_a_base_after_a_list_of_rates_is_each_rates() -> None:
+    extraction = extract_figures(
+        "Seasonally adjusted, exports fell by 4.1% and imports by 1.9% against January 2024.",
+        lexicon(), release_date=datetime.date(2024, 3, 10))
+    assert extraction.table.empty
+    assert [u.reason for u in extraction.unplaced] == [
+        "change on the previous month or quarter"] * 2
+
+
+def test_changes_in_amount_against_a_period_and_an_earlier_estimate() -> None:
+    text = ("In February 2024 exports fell 23.5% to $5.8 billion. The fall in exports, $1.8 "
+            "billion against February 2023, came from prices. Imports were $0.6 billion below "
+            "February 2023, after a revised 1.6% fall in January 2024 (first reported as -1.4%).")
+    extraction = extract_figures(text, lexicon())
+    assert extraction.table[["flow", "period", "value", "change_pct"]].values.tolist() == [
+        ["exports", "2024-02", "5.8", "-23.5"], ["imports", "2024-01", "", "-1.6"]]
+    assert [(u.text, u.reason, u.counted) for u in extraction.unplaced] == [
+        ("$1.8 billion", "change in amount, not a level", True),
+        ("$0.6 billion", "change in amount, not a level", True),
+        ("-1.4%", "an earlier estimate, since revised", False)]
+
+
+def test_a_definition_names_no_codes_and_a_noun_after_a_colon_amount() -> None:
+    rules = RULES.replace("flow: [exports, imports, balance]",
+                          "flow: [trade, exports, imports, balance]").replace(
+        "    balance: {aliases: [surplus], negative_aliases: [deficit]}",
+        "    trade: {label: total trade}\n"
+        "    balance: {aliases: [surplus], negative_aliases: [deficit]}")
+    text = ("Total trade, exports plus imports, shrank 16.1% in February 2024 to $12.3 billion. "
+            "The balance swung to a $0.3 billion surplus (February 2023: $0.7 billion deficit).")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["flow", "period", "value", "change_pct"]].values.tolist() == [
+        ["trade", "2024-02", "12.3", "-16.1"], ["balance", "2024-02", "0.3", ""],
+        ["balance", "2023-02", "-0.7", ""]]
+
+
+def test_a_rolling_run_of_months() -> None:
+    rules = RULES.replace('period: ["2023-01"', 'period: ["2023-03/2024-02", "2023-01"')
+    text = ("Over the twelve months to February 2024 the deficit came to $9.7 billion, and "
+            "exports collapsed 21.2% in February 2024.")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml"))).table
+    assert table[["flow", "period", "value", "change_pct"]].values.tolist() == [
+        ["balance", "2023-03/2024-02", "-9.7", ""], ["exports", "2024-02", "", "-21.2"]]
+
+
+def test_over_a_rate_in_the_past_is_approximate_not_a_forecast() -> None:
+    extraction = extract_figures("In February 2024 exports contracted by over 30%.", lexicon())
+    assert [(u.reason, u.counted) for u in extraction.unplaced] == [("approximate change", True)]
+
+
+# Holdout 9's classes (issue 13, after the ninth freeze) --------------------------------------
+
+@pytest.mark.parametrize(("phrase", "change"), [("grew by three per cent", "3"),
+                                                ("fell twenty-five percent", "-25"),
+                                                ("rose eleven per cent", "11")])
+def test_a_rate_written_in_words(phrase: str, change: str) -> None:
+    extraction = extract_figures(f"In February 2024 exports {phrase} to $4.9 billion.", lexicon())
+    assert rows(f"In February 2024 exports {phrase} to $4.9 billion.") == [
+        ["exports", "World", "2024-02", "4.9", "USD bn", change]]
+    assert extraction.numbers_unread == 0
+
+
+def test_a_fiscal_years_run_of_months_and_the_same_period_of_the_year_before() -> None:
+    rules = RULES.replace('period: ["2023-01"', 'period: ["2022-07/2023-02", "2023-07/2024-02", '
+                          '"2023-01"')
+    text = ("In July-February of fiscal year 2023-24 exports rose 24.6 percent to $23.3 billion, "
+            "against $18.7 billion in the same period of 2022-23.")
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(rules, "r.yaml")),
+                            release_date=datetime.date(2024, 3, 10)).table
+    assert sorted(table[["period", "value", "change_pct"]].values.tolist()) == [
+        ["2022-07/2023-02", "18.7", ""], ["2023-07/2024-02", "23.3", "24.6"]]
+
+
+def test_a_comparison_amount_takes_the_period_an_earlier_one_named() -> None:
+    text = ("In February 2024 exports rose 24.6 percent to $23.3 billion from $18.7 billion a "
+            "year earlier, while imports climbed 48.6 percent to $58.7 billion from $39.5 "
+            "billion.")
+    assert sorted(rows(text)) == [
+        ["exports", "World", "2023-02", "18.7", "USD bn", ""],
+        ["exports", "World", "2024-02", "23.3", "USD bn", "24.6"],
+        ["imports", "World", "2023-02", "39.5", "USD bn", ""],
+        ["imports", "World", "2024-02", "58.7", "USD bn", "48.6"],
+    ]
+    # with no earlier comparison naming a period, it stays unread
+    extraction = extract_figures("In February 2024 imports climbed 48.6 percent to $58.7 billion "
+                                 "from $39.5 billion.", lexicon())
+    assert [u.reason for u in extraction.unplaced] == ["comparison amount without its own period"]
+
+
+def test_exchange_rates_shares_in_a_list_and_slightly_over() -> None:
+    text = ("In February 2024 raw materials made up 40 percent of imports and consumer goods 19 "
+            "percent. The shekel gained 0.7 percent against the dollar. The deficit came to "
+            "slightly over $2.6 billion.")
+    extraction = extract_figures(text, lexicon())
+    assert extraction.table.empty
+    assert [(u.text, u.reason, u.counted) for u in extraction.unplaced] == [
+        ("40 percent", "share of a total, not a change", True),
+        ("19 percent", "share of a total, not a change", True),
+        ("0.7 percent", "change in an exchange rate, not in value", True),
+        ("$2.6 billion", "approximate amount", True)]
+
+
+def test_a_comparison_after_a_rate_compared_with_a_named_period() -> None:
+    # holdout 4's last unread amount: the period of the first comparison is the second's
+    text = ("In February 2024 exports were 17.6 percent higher than the $92.5 billion of "
+            "February 2023, and imports were up from $87.4 billion.")
+    assert ["imports", "World", "2023-02", "87.4", "USD bn", ""] in rows(text)

@@ -132,7 +132,8 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
     r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
-    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$",
+    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
+    r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$",
     re.IGNORECASE,
 )
 
@@ -285,8 +286,10 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
     if mention.relative == "year_before":
         return shift_year(current, -1)
     if mention.relative.startswith("same_period_in:"):
-        year = mention.relative.split(":", 1)[1]
-        return re.sub(r"\d{4}", year, current)
+        # "the same period of 2020-21" for July 2021 to March 2022: the run that starts in 2020
+        year = int(mention.relative.split(":", 1)[1])
+        first = re.search(r"\d{4}", current)
+        return shift_year(current, year - int(first.group())) if first else None
     if mention.relative == "period_before":
         return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
     if mention.relative == "year_to_date":
@@ -314,6 +317,45 @@ def find_periods(
         month = month_of[m.group(1).rstrip(".").lower()]
         if release is not None:
             add(m, month_code(release.year - (1 if m.group(2) == "last" else 0), month))
+    # Chinese, Japanese and Korean runs of months: "1至8月", "1~8월", "首八個月", "前8个月".
+    for m in re.finditer(
+        r"(?:(\d{4})\s?[년年]\s?)?(\d{1,2})\s?[월月]?\s?(?:至|到|～|~|－|-|\u2013)\s?(\d{1,2})\s?[월月]"
+        r"|(?:(\d{4})\s?年\s?)?(?:首|前)\s?([一二三四五六七八九十]{1,3}|\d{1,2})\s?[個个]?月",
+        text,
+    ):
+        if m.group(3):
+            first, last = int(m.group(2)), int(m.group(3))
+            named = m.group(1)
+        else:
+            first, last = 1, _cjk_count(m.group(5))
+            named = m.group(4)
+        if not 1 <= first < last <= 12:
+            continue
+        year = int(named) if named else (
+            release.year - (1 if last >= release.month else 0) if release else None)
+        add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
+    # "前三季度" (the first three quarters), "第一季度", "首季", "上半年" (the first half)
+    for m in re.finditer(
+        r"(?:(\d{4})\s?年\s?)?(?:前\s?(?P<n>[一二三两兩]|\d)\s?[個个]?季度?|第?(?P<q>[一二三四1-4])季度"
+        r"|第(?P<q2>[一二三四1-4])季|(?P<first>首季)|(?P<half>[上下])半年)",
+        text,
+    ):
+        if m.group("n"):
+            first, last = 1, 3 * _cjk_count(m.group("n"))
+        elif m.group("half"):
+            first, last = (1, 6) if m.group("half") == "上" else (7, 12)
+        else:
+            q = 1 if m.group("first") else _cjk_count(m.group("q") or m.group("q2"))
+            first, last = 3 * q - 2, 3 * q
+        if not 1 <= first < last <= 12:
+            continue
+        year = int(m.group(1)) if m.group(1) else _latest_year_of(last, release)
+        if year is None:
+            add(m, None)
+        elif last - first == 2:
+            add(m, f"{year}-Q{last // 3}")
+        else:
+            add(m, f"{month_code(year, first)}/{month_code(year, last)}")
     for m in _CJK_MONTH.finditer(text):
         month = int(m.group(2))
         if not 1 <= month <= 12:
@@ -341,6 +383,21 @@ def find_periods(
         last = 6 if m.group(1).lower() == "two" else 9
         year = int(m.group(2)) if m.group(2) else _latest_year_of(last, release)
         add(m, f"{year}-01/{month_code(year, last)}" if year else None)
+    # "the twelve months to September 2018", "the 12 months ended June 2017": a rolling run of
+    # months ending in that month
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(\w+)\s+months\s+(?:to|ending|ended|through)\s+({_MONTH_ANY})\s+({_YEAR})\b",
+        text, re.IGNORECASE,
+    ):
+        count = COUNT_WORDS.get(m.group(1).lower()) or (
+            int(m.group(1)) if m.group(1).isdigit() else 0)
+        last, year = month_of[m.group(2).rstrip(".").lower()], int(m.group(3))
+        if not 2 <= count <= 12:
+            continue
+        first_index = year * 12 + last - count  # months since year 0, zero-based
+        first_year, first_month = divmod(first_index, 12)
+        add(m, str(year) if (count, last) == (12, 12) else
+            f"{month_code(first_year, first_month + 1)}/{month_code(year, last)}")
     # "the June 2017 year": the twelve months ending in June 2017.
     for m in re.finditer(rf"\bthe\s+({_MONTH_ANY})\s+({_YEAR})\s+year\b", text):
         last, year = month_of[m.group(1).rstrip(".").lower()], int(m.group(2))
@@ -357,7 +414,12 @@ def find_periods(
             continue
         first, last = (month_of[g.rstrip(".").lower()] for g in (m.group(1), m.group(2)))
         year = int(m.group(3)) if m.group(3) else _latest_year_of(last, release)
-        add(m, f"{month_code(year, first)}/{month_code(year, last)}" if year else None)
+        # "July-March" (a fiscal year's first nine months) starts the year before
+        if year is None:
+            add(m, None)
+            continue
+        start_year = year - 1 if first > last else year
+        add(m, f"{month_code(start_year, first)}/{month_code(year, last)}")
     for m in re.finditer(
         # "the first seven months", and "in the seven months" (not "the three months to June",
         # a rolling period)
@@ -424,10 +486,13 @@ def find_periods(
             None,
             "year_before",
         ),
+        # Chinese "去年同期" (the same period last year), "上年同月"
+        (r"(?:去年|上年)(?:同期|同月|同季)", None, "year_before"),
         (r"year[\s-]+to[\s-]+date|so\s+far\s+this\s+year", None, "year_to_date"),
     ]
     for pattern, code, rel in relative:
-        for m in re.finditer(rf"\b(?:{pattern})\b", text, re.IGNORECASE):
+        for m in re.finditer(rf"(?:\b|(?<=[^\x00-\x7f]))(?:{pattern})(?:\b|(?=[^\x00-\x7f]))",
+                             text, re.IGNORECASE):
             add(m, code, rel)
 
     mentions: list[PeriodMention] = []
@@ -448,6 +513,20 @@ def find_periods(
         )
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     return sorted(mentions, key=lambda p: p.start)
+
+
+_CJK_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+               "八": 8, "九": 9, **{str(d): d for d in range(1, 10)}}
+
+
+def _cjk_count(text: str) -> int:
+    """'八' -> 8, '十一' -> 11, '12' -> 12 (counts of months)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _CJK_DIGITS.get(tens, 1) * 10 + _CJK_DIGITS.get(units, 0)
+    return _CJK_DIGITS.get(text, 0)
 
 
 def _non_overlapping(spans: list[DateSpan]) -> list[DateSpan]:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 
 UP_WORDS = (
-    r"up|rose|rise[sn]?|rising|increas(?:ed|es|e|ing)|grew|grow(?:s|n|th|ing)?"
+    # "made up 38.4% of the total" is a share, not a rise
+    r"(?<!made\s)(?<!make\s)(?<!makes\s)(?<!making\s)up|rose|rise[sn]?|rising|increas(?:ed|es|e|ing)|grew|grow(?:s|n|th|ing)?"
     r"|gain(?:ed|s|ing)?|jump(?:ed|s|ing)?|advanc(?:ed|es|e|ing)|climb(?:ed|s|ing)?"
     r"|expand(?:ed|s|ing)?|expansion|surg(?:ed|es|e|ing)|soar(?:ed|s|ing)?"
     r"|rebound(?:ed|s|ing)?|recover(?:ed|s|ing)?|higher|widen(?:ed|ing|s)?|added|boost(?:ed|s)?"
     r"|improv(?:ed|es|e|ing)|escalat(?:ed|es|e|ing)|leap(?:ed|s|t|ing)?|accelerat(?:ed|es|e|ing)"
     r"|strengthen(?:ed|s|ing)?|picked\s+up|edged\s+up|inched\s+up|moved\s+up|went\s+up|spiked"
-    r"|rallied|swelled|doubled|tripled|topped\s+up|firm(?:ed|s)"
+    r"|rallied|swelled|doubled|tripled|topped\s+up|firm(?:ed|s)|skyrocket(?:ed|s)?|rocketed"
+    r"|ballooned|spurted"
 )
 DOWN_WORDS = (
     r"down|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:ed|es|e|ing)"
@@ -24,11 +26,19 @@ DOWN_WORDS = (
     r"|plummet(?:ed|s)?|tumbl(?:ed|es)|lower|lost|eased|retreat(?:ed|s)?|sank"
     r"|narrow(?:ed|ing|s)?|surrender(?:ed|s|ing)?|weaken(?:ed|s|ing)?|deteriorat(?:ed|es|e|ing)"
     r"|shed|slowed|edged\s+down|inched\s+down|moved\s+down|went\s+down|gave\s+up|halved"
-    r"|contracted|receded|sagged|skidded|slipped"
+    r"|contracted|receded|sagged|skidded|slipped|collaps(?:ed|es|e|ing)|nosedived?|tank(?:ed|s)"
+    r"|dived|sunk|eroded"
 )
-# Korean and Japanese stems; "증가" (increase), "늘" (grow), "감소" (decrease), "増" / "減".
-CJK_UP = r"증가|늘어|늘었|늘며|늘고|상승|확대|급증|호조|増加|増|上昇|拡大|伸び"
-CJK_DOWN = r"감소|줄어|줄었|줄며|줄고|하락|축소|급감|減少|減|下落|縮小|落ち込"
+# Korean, Japanese and Chinese stems; "증가" (increase), "늘" (grow), "감소" (decrease), "増" /
+# "減"; Chinese (traditional and simplified) "增加", "上升", "上漲", "減少", "下跌", "下降".
+CJK_UP = (
+    r"증가|늘어|늘었|늘며|늘고|상승|확대|급증|호조|増加|増|上昇|拡大|伸び"
+    r"|增加|增長|增长|增幅|上升|上漲|上涨|升幅|回升|擴大|扩大|攀升|飆升|飙升"
+)
+CJK_DOWN = (
+    r"감소|줄어|줄었|줄며|줄고|하락|축소|급감|減少|減|下落|縮小|落ち込"
+    r"|减少|下跌|下降|跌幅|降幅|回落|萎縮|萎缩|收窄|缩小"
+)
 ARROW_UP = "↑"  # (▲ and △ before a number print a minus in Japanese and Korean tables)
 ARROW_DOWN = "↓▼"
 

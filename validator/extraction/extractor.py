@@ -61,11 +61,15 @@ from validator.periods import (
 
 _CURRENCY_NAMES = CURRENCY_WORDS
 # a rate, then the next of the list ("44.6%, 석유제품이 33.0% 증가", "5.1% and cars 3.2% higher")
-_FIRST_OF_LIST = re.compile(r"\s*(?:,|and|과|와|、)\s*(?:[^\d%.,;]{1,15}\s*)?", re.IGNORECASE)
-_RESPECTIVELY = re.compile(r"respectively|각각|それぞれ|in\s+that\s+order", re.IGNORECASE)
+_FIRST_OF_LIST = re.compile(
+    r"\s*(?:,|and|과|와|、|，|和|及|與|与)\s*(?:[^\d%.,;]{1,15}\s*)?", re.IGNORECASE
+)
+_RESPECTIVELY = re.compile(r"respectively|각각|それぞれ|分別|分别|in\s+that\s+order", re.IGNORECASE)
 _MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _SIGNS = "+-\u2212\u2013\u25b2\u25b3"
-_SHARED_VERB_GAP = re.compile(r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、", re.IGNORECASE)
+_SHARED_VERB_GAP = re.compile(
+    r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、|，|；|和|及", re.IGNORECASE
+)
 _CLOCK_TIME = re.compile(r"(?<![\d.,])\d{1,2}:\d{2}(?![\d])(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?")
 UP = UP_WORDS
 DOWN = DOWN_WORDS
@@ -77,24 +81,54 @@ _MINUS = r"[-\u2212\u2013]"
 # A sign may be glued to the word before it in box text ("Billion-4.7%"), never to a digit.
 _PERCENT = re.compile(
     r"(?:(?<![\d.,])(?P<sign>[-+\u2212\u2013\u25b3\u25b2])|(?<![0-9A-Za-z_.,\-+\u2212\u2013]))"
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b)",
+    r"(?P<num>\d+(?:\.\d+)?)(?:\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b)"
+    # "fell 5.5 and 2.2 per cent": the first of a pair shares the unit of the second
+    r"|(?<!(?<!\d)(?:19|20)\d\d)(?=\s*(?:,|and|or)\s*\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b)))",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = {
+    w: n for n, w in enumerate([
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen", "twenty"])
+}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+               "eighty": 80, "ninety": 90}
+# "grew by three per cent", "rose twenty-five percent": a rate written in words.
+_WORD_PERCENT = re.compile(
+    rf"(?<![\w-])(?P<sign>)(?P<word>(?:{'|'.join(_TENS_WORDS)})(?:-(?:{'|'.join(list(_NUMBER_WORDS)[1:10])}))?"
+    rf"|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\s+(?:per\s*cent|percent)\b",
+    re.IGNORECASE,
+)
+
+
+def _word_value(word: str) -> str:
+    tens, _, units = word.lower().partition("-")
+    return str(_TENS_WORDS.get(tens, _NUMBER_WORDS.get(tens, 0)) + _NUMBER_WORDS.get(units, 0))
+
+
 _POINTS = re.compile(
     r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b)", re.IGNORECASE
 )
-_BARE_NUMBER = re.compile(rf"(?<![\w.,\-\u2212$€£¥₩])(?:{_NUMBER})(?![\w\-]|[.,]\d)")
+# A number glued to a Chinese, Japanese or Korean word ("22.28万亿元" not read) is a number too.
+_BARE_NUMBER = re.compile(
+    rf"(?<![A-Za-z0-9_.,\-\u2212$€£¥₩])(?:{_NUMBER})(?![A-Za-z0-9_\-]|[.,]\d)"
+)
 
 # Words around an amount that make it something other than a level of the figure named.
 _DIFFERENCE_BEFORE = re.compile(
     rf"(?:\b(?:{UP}|{DOWN})\s+(?:by\s+)?|\bby\s+|\b(?:increase|decrease|rise|drop|decline|gain|fall)"
-    r"\s+(?:in\s+[^,;()$]{1,50}?\s+)?of\s+(?:an?\s+)?)$",
+    r"\s+(?:in\s+[^,;()$]{1,50}?\s+)?of\s+(?:an?\s+)?"
+    # "The fall in exports, US$1,767 million against September 2022, ..."
+    r"|\b(?:increase|decrease|rise|drop|decline|gain|fall)\s+in\s+[^,;()$]{1,50}?,\s*)$",
     re.IGNORECASE,
 )
 # "$1.2 billion more than", "€298m (18%) higher", "€443m (5%) lower": a change in amount.
 _DIFFERENCE_AFTER = re.compile(
     r"^\s*(?:(?:more|less|higher|lower)\s+than\b|\([^()]{1,25}\)\s*(?:more|less|higher|lower)\b"
-    r"|(?:higher|lower)\b(?!\s+at\b)|(?:above|below)\s+(?:the|its|their|a)\b)",
+    r"|(?:higher|lower)\b(?!\s+at\b)|(?:above|below)\s+(?:the|its|their|a)\b"
+    # "US$593 million below September 2022", "$1.2 billion above 2019"
+    r"|(?:above|below|under|over)\s+(?:(?:in|that\s+of)\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:19|20)\d\d\b)",
     re.IGNORECASE,
 )
 # "in deficit by US$0.68 billion", "a surplus by $2 billion": the level, not a change.
@@ -115,13 +149,20 @@ _NOT_VALUE = re.compile(
     re.IGNORECASE,
 )
 _APPROXIMATE_BEFORE = re.compile(
-    r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to|just\s+(?:under|over))"
+    r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to"
+    r"|(?:just|slightly|a\s+little|marginally)\s+(?:under|over|above|below|more\s+than|less\s+than))"
     r"\s+$",
     re.IGNORECASE,
 )
 _THRESHOLD_BEFORE = re.compile(
     r"\b(?:surpass\w*|exceed\w*|top(?:ped|ping|s)?|pass(?:ed|ing)?|cross(?:ed|ing)?|above|over"
     r"|more\s+than|less\s+than|under|below|beyond|at\s+least|at\s+most)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "after a revised 1.6% fall (first reported as -1.4%)": the estimate the revision replaced.
+_EARLIER_ESTIMATE = re.compile(
+    r"\b(?:first|previously|initially|originally|earlier)\s+(?:reported|estimated|published|put)"
+    r"(?:\s+(?:as|at))?\s*:?\s*$",
     re.IGNORECASE,
 )
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:mark|threshold|barrier|milestone|level)\b", re.IGNORECASE)
@@ -141,6 +182,12 @@ _AMOUNT_WAS = re.compile(r"\s+(?:were|was|is|are|stood)\s+(?:thus\s+)?", re.IGNO
 _COMPARATIVE_AFTER = re.compile(
     r"\s*(?:more|less|higher|lower|above|below|larger|smaller|bigger|greater)\b", re.IGNORECASE
 )
+# between two rates of one list: "4.1% and imports by 1.9%"
+_RATE_LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and)\s+[^,;%\d]{0,30}", re.IGNORECASE)
+# after a share, the next of its list: "40 percent of October's imports and consumer goods 19"
+_SHARE_LIST_GAP = re.compile(r"[^;%\d.]{0,40}?(?:,|\band\b)\s*[^,;%\d]{0,30}", re.IGNORECASE)
+# "grew 11.6% at an annual rate to USD 28,403 million": the amount a rate went to.
+_WENT_TO = re.compile(r"[^,;%\d]{0,30}?\bto\s+(?:an?\s+)?", re.IGNORECASE)
 _FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
 _TO_GAP = re.compile(r"\s*(?:,?\s*(?:in|for|of|during)\s+[^,;%]{1,30}?)?,?\s+to\s+(?:an?\s+)?",
                      re.IGNORECASE)
@@ -158,8 +205,9 @@ _NOUN_OF_AMOUNT = re.compile(
     r"\s+(?:of|at|worth|totall?ing|amounting\s+to|valued\s+at)\s+(?:an?\s+|the\s+)?",
     re.IGNORECASE,
 )
-_COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?$",
-                              re.IGNORECASE)
+# "比去年同期的986.3億元" (than the same period last year's ...): compared with, in Chinese.
+_COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?$"
+                              r"|(?:較|较|比|相比)[^，,。；;\d]{0,15}$", re.IGNORECASE)
 # "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
 _RATE_BASE_AMOUNT = re.compile(
     r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
@@ -171,9 +219,33 @@ _COMPARISON_IN = re.compile(
     r"\b(?:compared\s+(?:to|with)|versus|against)\b|\bfrom\s+(?:an?\s+)?$", re.IGNORECASE
 )
 _SHARE_BEFORE = re.compile(
-    r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*)\s+(?:an?\s+)?$",
+    r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*)\s+(?:an?\s+)?$"
+    # "占我国外贸总值的13.8%" (13.8% of the total), "비중은 20.1%"
+    r"|[占佔][^，,。；;%\d]{0,20}$|比重[^，,。；;%\d]{0,6}$|비중[^,.;%\d]{0,6}$",
     re.IGNORECASE,
 )
+# "Outbound goods made up USD5.79 billion (38.4%) of that total": the share of that amount.
+_SHARE_OF_AMOUNT = re.compile(
+    r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|makes?\s+up"
+    r"|represent\w*|comprising)\s+[^,;()%]{1,40}\(\s*$",
+    re.IGNORECASE,
+)
+# Counts and days in Chinese, Japanese and Korean ("5년 7개월 만에", "1년 전보다", "12日公布",
+# "3か月連続"): durations and dates, not numbers of the release.
+_CJK_COUNT = re.compile(
+    r"(?<![\d.,前首])\d{1,3}\s?(?:개월|개|个月|個月|か月|ヶ月|カ月|"
+    r"[년年](?=\s?(?:\d{1,2}\s?(?:개월|个月|個月|か月)|만에|전|간|연속|째|ぶり|前|間|連続|来|以来))"
+    r")|(?<![\d.,월月])(?<![월月]\s)\d{1,2}\s?[日일](?!\s?\d)"
+)
+# "The shekel gained 0.7 percent against the dollar": a change of an exchange rate.
+_EXCHANGE_RATE_AFTER = re.compile(
+    r"^\s*(?:on\s+average\s+)?(?:against|versus|vs\.?|relative\s+to)\s+(?:the\s+)?"
+    r"(?:(?:US|U\.S\.|American|Japanese|Swiss|Chinese)\s+)?(?:dollar|euro|yen|pound|sterling|franc"
+    r"|yuan|renminbi|won|rupee|currenc(?:y|ies)|greenback)",
+    re.IGNORECASE,
+)
+# "Table 1.", "Figure 2", "Chart 3a": numbers of the page's furniture, not of the release.
+_FURNITURE_NUMBER = re.compile(r"\b(?:Table|Figure|Chart|Graph|Box|Annex)\s+\d+[a-z]?(?:\.\d+)*\b")
 _SHARE_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:total|all|overall)|share)\b", re.IGNORECASE)
 # A rate measured against the period before ("1.9% on month", "4.80 percent month on month",
 # "5.1% higher than in the preceding three months", "(mom)").
@@ -209,9 +281,10 @@ _RATE_THEN_AMOUNT = re.compile(
     r"|^\s*(?:증가한|감소한|늘어난|줄어든|상승한|하락한|増の|減の)\s*$",
     re.IGNORECASE,
 )
+# "$Y, up X%", "$Y (+X%)", "Re-exports (MOP985 million) climbed 18.2%": an amount, its rate.
 _AMOUNT_THEN_RATE = re.compile(
-    rf"^\s*(?:[,(\u00b7/]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
-    rf"|(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
+    rf"^\s*(?:[,(\u00b7/，（]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
+    rf"|\)?\s*(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
     re.IGNORECASE,
 )
 _FORWARD_DIRECTION = FORWARD_DIRECTION
@@ -233,7 +306,9 @@ _CONTINUATION = re.compile(
 
 CONVERSION = "the same amount in another currency"
 # Numbers that are not figures of the release at all: nothing was left unread by skipping them.
-NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target", CONVERSION})
+EARLIER_ESTIMATE = "an earlier estimate, since revised"
+NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target", CONVERSION,
+                          EARLIER_ESTIMATE})
 
 
 @dataclass(frozen=True)
@@ -393,7 +468,8 @@ class _Scanner:
                 continue
             converted = cjk.in_unit(c, self.lexicon.unit_scales, self._currencies)
             if converted is None:
-                unknown.append((c.start, c.end, f"unit not in the rules: {c.currency}"))
+                unknown.append((c.start, c.end, "unit not in the rules: "
+                               + ("CNY" if c.currency == cjk.YUAN else c.currency)))
                 continue
             found.append(_Amount(c.start, c.end, converted[0], converted[1]))
         taken = [*masked, *((a.start, a.end) for a in found), *((u[0], u[1]) for u in unknown)]
@@ -484,6 +560,20 @@ def _paren_groups(text: str) -> list[tuple[int, int]]:
     return groups
 
 
+_DEFINITION_GAP = re.compile(r"\s+(?:plus|minus|less)\s+", re.IGNORECASE)
+
+
+def _without_definitions(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Mentions less those of a definition ("Total trade, exports plus imports, ...")."""
+    joined = {
+        i + k for i in range(len(mentions) - 1)
+        if mentions[i].dimension == mentions[i + 1].dimension
+        and _DEFINITION_GAP.fullmatch(text[mentions[i].end : mentions[i + 1].start])
+        for k in (0, 1)
+    }
+    return [m for i, m in enumerate(mentions) if i not in joined]
+
+
 def _resolve_codes(dim: Dimension, codes: list[str]) -> tuple[str | None, str]:
     """One code for a dimension named several times: the same code, or the deepest of a chain."""
     distinct = list(dict.fromkeys(codes))
@@ -524,6 +614,8 @@ class _SentenceWork:
         masked = [(m.start(), m.end()) for p in scanner.ignore for m in p.finditer(text)]
         masked += [(d.start, d.end) for d in find_dates(text)]
         masked += [(m.start(), m.end()) for m in _CLOCK_TIME.finditer(text)]
+        masked += [(m.start(), m.end()) for m in _FURNITURE_NUMBER.finditer(text)]
+        masked += [(m.start(), m.end()) for m in _CJK_COUNT.finditer(text)]
         amounts, unknown_units = scanner.amounts(text, masked)
         for start, end, reason in unknown_units:
             self._unplace(start, end, reason)
@@ -536,16 +628,23 @@ class _SentenceWork:
         for start, end in points:
             self._unplace(start, end, "change in percentage points")
         masked += points
-        percents = [m for m in _PERCENT.finditer(text) if not _overlaps(m.start(), m.end(), masked)]
+        percents = sorted(
+            (m for pattern in (_PERCENT, _WORD_PERCENT) for m in pattern.finditer(text)
+             if not _overlaps(m.start(), m.end(), masked)),
+            key=lambda m: m.start())
         masked += [(m.start(), m.end()) for m in percents]
         self.periods = find_periods(text, release, masked)
         masked += [(p.start, p.end) for p in self.periods]
-        self.mentions = scanner.mentions(text, masked)
+        self.mentions = _without_definitions(text, scanner.mentions(text, masked))
         masked += [(m.start, m.end) for m in self.mentions]
         for m in _BARE_NUMBER.finditer(text):
             if not _overlaps(m.start(), m.end(), masked):
                 self._unplace(m.start(), m.end(), "number without a unit")
 
+        # the period an earlier comparison amount of the sentence named, and the amounts compared
+        # with that period by implication
+        self._compared_period: PeriodMention | None = None
+        self.implied: dict[int, PeriodMention] = {}
         self.levels = [a for a in amounts if self._is_level(a)]
         self._previous_base = bool(
             (_PREVIOUS_PERIOD_BASE.search(text) or _adjacent_months(text))
@@ -553,6 +652,8 @@ class _SentenceWork:
         )
         self.rates: list[_Rate] = []
         self._signs: list[tuple[int, str]] = []  # (end, sign) of every rate whose sign is known
+        self._share_in_parens = False  # a share was printed in parentheses after its amount
+        self._share_end: int | None = None  # where the last share of the sentence ends
         for m in percents:
             previous_end = max(
                 (
@@ -575,14 +676,18 @@ class _SentenceWork:
         before = self.text[max(0, amount.start - 60) : amount.start]
         after = self.text[amount.end : amount.end + 40]
         reason = ""
-        if (
+        if _EARLIER_ESTIMATE.search(before):
+            reason = EARLIER_ESTIMATE
+        elif (
             _DIFFERENCE_BEFORE.search(before) and not _BALANCE_BY.search(before)
         ) or _DIFFERENCE_AFTER.match(after):
             reason = "change in amount, not a level"
         elif _RATE_COMPARED_BEFORE.search(before):
             # "11.73 percent more than the US$13.61 billion of July": the amount compared with.
             if not self._own_period_after(amount.end):
-                reason = "comparison amount without its own period"
+                reason = self._implied_comparison(amount)
+            else:
+                self._compared_period = self._own_period_mention(amount.end)
         elif _APPROXIMATE_BEFORE.search(before):
             reason = "approximate amount"
         elif _COMPARED_BELOW.search(before) and self._own_period_after(amount.end):
@@ -591,19 +696,34 @@ class _SentenceWork:
             reason = "threshold, not a level"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:])):
             reason = "forecast or target"
-        elif _COMPARISON_BEFORE.search(before) and not self._own_period_after(amount.end):
-            reason = "comparison amount without its own period"
+        elif _COMPARISON_BEFORE.search(before):
+            if not self._own_period_after(amount.end):
+                reason = self._implied_comparison(amount)
+            else:
+                self._compared_period = self._own_period_mention(amount.end)
         if reason:
             self._unplace(amount.start, amount.end, reason)
         return not reason
 
     def _own_period_after(self, end: int) -> bool:
-        return any(
-            p.start >= end and not p.is_base
+        return self._own_period_mention(end) is not None
+
+    def _own_period_mention(self, end: int) -> PeriodMention | None:
+        return next((
+            p for p in self.periods
+            if p.start >= end and not p.is_base
             and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during)\s+)?",
                              self.text[end : p.start])
-            for p in self.periods
-        )
+        ), None)
+
+    def _implied_comparison(self, amount: _Amount) -> str:
+        """'' when an earlier comparison of the sentence named the period compared with
+        ("rose to $23.3 billion from $18.7 billion a year earlier, while imports climbed to
+        $58.7 billion from $39.5 billion": that period), else the reason it is not a level."""
+        if self._compared_period is None:
+            return "comparison amount without its own period"
+        self.implied[amount.start] = self._compared_period
+        return ""
 
     def _rate(
         self, m: re.Match[str], previous_end: int, following: re.Match[str] | None = None
@@ -616,6 +736,12 @@ class _SentenceWork:
             # "3.1% on the month and 7.2% on the year", "exports by 7.6% and imports by 3.8%":
             # a second rate of a list shares the verb of the first.
             end, shared = self._signs[-1]
+            # "grew 11.6% to USD 28,403 million and oil exports 24.1% to ...": the gap starts
+            # after the amount the first rate went to
+            went_to = next((a for a in self.levels if end <= a.start), None)
+            if (went_to is not None and went_to.end <= m.start()
+                    and _WENT_TO.fullmatch(self.text[end : went_to.start])):
+                end = went_to.end
             gap = self.text[end : m.start()]
             if len(gap) <= 50 and _SHARED_VERB_GAP.search(gap) and not _DIRECTION_RE.search(gap):
                 sign = shared
@@ -628,8 +754,24 @@ class _SentenceWork:
         if sign is not None:
             self._signs.append((m.end(), sign))
         clause = _CLAUSE_START.split(self.text[max(0, m.start() - 200) : m.start()])[-1]
-        if _SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after):
+        in_paren_after_amount = bool(re.search(r"\(\s*$", before)) and any(
+            a.end <= m.start() and re.fullmatch(r"\s*\(\s*", self.text[a.end : m.start()])
+            for a in self.levels)
+        if _EARLIER_ESTIMATE.search(before):
+            reason = EARLIER_ESTIMATE
+        elif (_SHARE_BEFORE.search(before) or _SHARE_AFTER.match(after)
+                or _SHARE_OF_AMOUNT.search(before)
+                # "... made up X (38.4%) of that total and inbound goods Y (61.6%)": the list
+                # goes on
+                or (in_paren_after_amount and self._share_in_parens)
+                # "made up 40 percent of October's imports and consumer goods 19 percent"
+                or (sign is None and self._share_end is not None
+                    and _SHARE_LIST_GAP.fullmatch(self.text[self._share_end : m.start()]))):
             reason = "share of a total, not a change"
+            self._share_in_parens = self._share_in_parens or in_paren_after_amount
+            self._share_end = m.end()
+        elif _EXCHANGE_RATE_AFTER.match(after):
+            reason = "change in an exchange rate, not in value"
         elif _NOT_VALUE.search(clause):
             # "Import prices were 3 percent higher", "import volumes rose by 1 percent"
             reason = "change in prices or volumes, not in value"
@@ -639,8 +781,12 @@ class _SentenceWork:
         elif _THRESHOLD_BEFORE.search(_RATE_LEAD.sub(" ", before)) or _FORECAST_NEAR.search(
             clause
         ):
-            # "to grow by more than 10%", "growth seen above 10%", "expects ... to grow by 3%"
-            reason = "forecast or target"
+            # "to grow by more than 10%", "growth seen above 10%", "expects ... to grow by 3%";
+            # "contracted by over 30%" (a past change, no forecast word): approximate
+            reason = "forecast or target" if (
+                _FORECAST_NEAR.search(clause)
+                or re.search(r"\b(?:to\s+[a-z]+|seen|sees?)\s+(?:by\s+)?\S*\s*\S*\s*$", before)
+            ) else "approximate change"
         elif _PREVIOUS_MONTH_AFTER.match(after) or self._previous_base:
             reason = "change on the previous month or quarter"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:] + after.split()[:2])):
@@ -649,7 +795,8 @@ class _SentenceWork:
             if sign is None:
                 reason = "change without a direction word"
             else:
-                return _Rate(m.start(), m.end(), sign + m.group("num"))
+                number = m.group("num") if "num" in m.groupdict() else _word_value(m.group("word"))
+                return _Rate(m.start(), m.end(), sign + number)
         self._unplace(m.start(), m.end(), reason)
         return None
 
@@ -701,7 +848,11 @@ class _SentenceWork:
                 )
             ):
                 after = tokens[i + 2] if i + 2 < len(tokens) else None
-                if not (isinstance(after, _Amount) and self._rate_then_amount(nxt, after)):
+                if not (isinstance(after, _Amount) and self._rate_then_amount(nxt, after)) and not (
+                    # "A比去年同期的B增加3.9%": the rate after the amount compared with is A's
+                    _COMPARED_AMOUNT.search(self.text[max(0, token.start - 20) : token.start])
+                    and _CJK_TEXT.search(self.text[token.end : nxt.start])
+                ):
                     candidates.append(_Candidate(token, nxt))
                     i += 2
                     continue
@@ -735,7 +886,7 @@ class _SentenceWork:
         return _RATE_THEN_AMOUNT.match(self.text[rate.end : amount.start]) is not None
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:because|while|whereas|as|after|but)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:，；]|\b(?:because|while|whereas|as|after|but)\b", re.IGNORECASE)
 
 
 def _nearest_clause(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -753,10 +904,11 @@ def _nearest_clause(text: str, mentions: list[_Mention]) -> list[_Mention]:
 
 
 _LIST_GAP = re.compile(
-    r"^\s*(?:,|;|and|,\s*and|&|as\s+well\s+as|과|와|및|,\s*respectively,?)\s*$", re.IGNORECASE
+    r"^\s*(?:,|;|and|,\s*and|&|as\s+well\s+as|과|와|및|、|，|和|及|與|与|,\s*respectively,?)\s*$",
+    re.IGNORECASE
 )
 _MENTION_GAP = re.compile(
-    r"^\s*(?:,|and|,\s*and|&|or|과|와|및|、)?\s*(?:(?:to|from|for|of|in)\s+)?(?:the\s+)?$",
+    r"^\s*(?:,|and|,\s*and|&|or|과|와|및|、|，|和|及|與|与)?\s*(?:(?:to|from|for|of|in)\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -873,7 +1025,7 @@ class _Placer:
                 p
                 for p in work.periods
                 if cand.end <= p.start < following
-                and not re.search(r"[,;(]", text[cand.end : p.start])
+                and not re.search(r"[,;(，；（]", text[cand.end : p.start])
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
             if index in paired:  # "A and B were X and Y (respectively)"
@@ -926,6 +1078,16 @@ class _Placer:
                 # "5.2% more than in September 2018 (EUR 186.5 bn)": the amount of that period.
                 base = [p for p in work.periods if p.is_base and p.end <= paren
                         and re.fullmatch(r"\s*", text[p.end : paren])]
+                if base:
+                    period = resolve(base[-1], clause_period)
+            if (cand.amount is not None and (implied := work.implied.get(cand.amount.start))
+                    and not any(not p.is_base for p in own_periods)):
+                period = resolve(implied, clause_period)
+            elif cand.amount is not None and not period:
+                # "比去年同期的986.3億元" (than the same period last year's 98.6 billion): the
+                # period compared with, right before the amount, is the amount's own.
+                base = [p for p in work.periods if p.is_base and p.end <= cand.amount.start
+                        and re.fullmatch(r"\s*[的の]\s*", text[p.end : cand.amount.start])]
                 if base:
                     period = resolve(base[-1], clause_period)
             if period and re.fullmatch(r"\d{4}", period) and ytd is not None:
@@ -1071,8 +1233,14 @@ class _Placer:
         # Only a month or a quarter has a "previous period" whose change is not the annual one.
         before = previous_period(current) if re.fullmatch(r"\d{4}-(?:\d{2}|Q\d)", current) else None
         rate = cand.rate
-        nxt = [t.start for t in work.candidates if t.start > rate.end]
-        limit = min(nxt, default=len(work.text))
+        later = sorted((t for t in work.candidates if t.start > rate.end), key=lambda t: t.start)
+        # "exports fell by 4.1% and imports by 1.9% against May 2019": the base after a list of
+        # rates is that of each of them
+        end = rate.end
+        while later and later[0].amount is None and _RATE_LIST_GAP.fullmatch(
+                work.text[end : later[0].start]):
+            end = later.pop(0).end
+        limit = later[0].start if later else len(work.text)
         bases = [p for p in work.periods if p.is_base]
         after = [p for p in bases if rate.end <= p.start < limit]
         earlier = [p for p in bases if p.end <= rate.start]
@@ -1106,6 +1274,8 @@ class _Placer:
         columns: list[tuple[str | None, str | None, list[_Mention], bool]] = []
         shares: set[int] = set()
         own_periods: dict[int, str | None] = {}  # a % change column naming one period
+        yearly: set[str] = set()  # periods of a % change column on the year before
+        on_previous: dict[int, str] = {}  # % change columns on the period before
         for j, header in enumerate(headers):
             if j and SHARE_HEADER.search(header):
                 shares.add(j)
@@ -1118,9 +1288,26 @@ class _Placer:
             period = next((c for p in periods if (c := resolve(p, self.current_period))), None)
             if len(periods) == 1 and CHANGE_HEADER.search(header):
                 own_periods[j] = period
+            elif len(periods) == 2 and CHANGE_HEADER.search(header):
+                # "Change in per cent, February 2016 - February 2017": the change of the
+                # second period's figure on a year before; "January 2017 - February 2017": on
+                # the period before
+                first, second = (resolve(p, self.current_period) for p in periods)
+                if first and second and shift_year(first, 1) == second:
+                    own_periods[j] = second
+                    yearly.add(second)
+                elif first and second and previous_period(second) == first:
+                    own_periods[j] = second
+                    on_previous[j] = second
             columns.append((period, self._unit_in(header, scanner) or table_unit,
                             scanner.mentions(header, []), bool(CHANGE_HEADER.search(header))))
-        dated = [(period_end(c[0]), j) for j, c in enumerate(columns) if c[0] and not c[3]]
+        if columns and columns[0][0]:
+            # "| January 2018, USD million | Value | Annual change (%) |": the period named
+            # above the row labels is that of every column naming none
+            corner = columns[0][0]
+            columns = [columns[0], *((c[0] or corner, *c[1:]) for c in columns[1:])]
+        dated = [(period_end(c[0]), j) for j, c in enumerate(columns)
+                 if j and c[0] and not c[3]]
         latest = max(dated)[1] if dated else next(
             (j for j, c in enumerate(columns) if j and not c[3]), None)
         note_mentions = scanner.mentions(table.note, [])
@@ -1172,6 +1359,12 @@ class _Placer:
                 figures[j] = _Row(key, value, unit or "", "", [number],
                                   [_cell_span(number, row.text, cell, "value")])
             for j, digits in changes:
+                if on_previous.get(j) in yearly:
+                    # the table gives the year-on-year change of that period too: this column
+                    # is the change on the period before, not a figure of the schema
+                    self._unplace_cell(number, row.text, row.cells[j],
+                                       "change on the previous month or quarter")
+                    continue
                 # "Dec. % change", "Jan.-Dec. % change": the change of the figure of the period
                 # its header names (the nearest such column before it), else of the latest.
                 named = own_periods.get(j)
@@ -1257,7 +1450,9 @@ class _Placer:
         start = self._amount_start(work, end)
         attributive = re.search(
             r"\b(?:[Aa]n?|[Tt]he|[Ii]ts|posts?|posted|records?|recorded|reports?|reported|logs?"
-            r"|logged|shows?|showed|worth)\s+$|\w['\u2019]s\s+$",
+            r"|logged|shows?|showed|worth)\s+$|\w['\u2019]s\s+$"
+            # "(September 2017: USD 0.7 billion deficit)"
+            r"|:\s*$",
             work.text[max(0, start - 12) : start],
         )
         if attributive:
