@@ -180,12 +180,18 @@ def localise(figures: Figures, relations: Sequence[Relation],
         return []
     groups = [(number, candidates, group_failing) for number, (candidates, group_failing)
               in enumerate(_groups(failing), start=1) if len(candidates) <= MAX_GROUP]
-    # The relations pinning every group's figures, loaded in one call rather than one a group.
-    rings.around(v for _, candidates, _ in groups for v in candidates)
+    # The relations pinning every group's single candidates, loaded in one call, not one each.
+    rings.around(v for _, candidates, group_failing in groups
+                 for v in _shared(candidates, group_failing))
     result: list[Suspicion] = []
     for number, candidates, group_failing in groups:
         result.extend(_localise_group(number, figures, rings, candidates, group_failing))
     return result
+
+
+def _shared(candidates: Sequence[Var], failing: Sequence[Relation]) -> list[Var]:
+    """The quantities every failing relation of a group involves: those alone may explain it."""
+    return [v for v in candidates if all(v in r.variables() for r in failing)]
 
 
 # --- quantities and their printed intervals ----------------------------------------------------
@@ -272,7 +278,7 @@ def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: li
                     failing: list[Relation]) -> list[Suspicion]:
     # A single quantity explains the group only if every failing relation involves it; those
     # are pinned by all their relations, loaded now.
-    shared = [v for v in candidates if all(v in r.variables() for r in failing)]
+    shared = _shared(candidates, failing)
     relations = rings.around(shared)
     box = rings.box
     explains = tuple({(r.rule, tuple(r.context.items())): (r.rule, r.context)
