@@ -156,3 +156,18 @@ def test_error_level_discrepancy_exits_1(tmp_path: Path) -> None:
                                                    "balance,ICT,World,2020,17.0"))
     assert main(["check", str(planted), "--rules", str(KOREA_RULES), "--format", "json",
                  "--output", str(tmp_path / "r.json")]) == 1
+
+
+def test_version_answers_before_the_heavy_imports_and_as_click_would(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+    import sys
+
+    code = main(["--version"])
+    through_click = capsys.readouterr().out
+    assert code == 0 and through_click.startswith("validator, version ")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "validator", "--version"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == through_click
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "validator" in imported and not {"pandas", "click", "validator.cli"} & imported

@@ -9,6 +9,13 @@ from validator.signals import Interrupted, finish, install
 
 
 def run() -> None:
+    if sys.argv[1:] == ["--version"]:
+        # Answered before the command line's imports (pandas, the checks): a second otherwise.
+        from validator import __version__
+
+        sys.stdout.write(f"validator, version {__version__}\n")
+        finish(0)
+        return
     install()
     try:
         from validator.cli import main

@@ -41,7 +41,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from validator.figures import Figures, Texts, format_amount
 from validator.numbers import parse_printed
@@ -605,6 +604,10 @@ def _linear_rows(relations: Sequence[Relation], box: Mapping[Var, Interval],
 def _smallest_sets(candidates: Sequence[Var], relations: Sequence[Relation],
                    box: Mapping[Var, Interval]) -> list[tuple[Var, ...]]:
     """The smallest sets of candidates whose change lets every relation hold (MILP, then LP)."""
+    # Imported here: most releases never need the program, and scipy.optimize costs a third of
+    # a second to import.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     columns, matrix, row_lo, row_hi, lows, highs, depends = _linear_rows(relations, box,
                                                                         candidates)
     n, k = matrix.shape[1], len(candidates)
@@ -666,6 +669,8 @@ def _confirmed(chosen: Sequence[Var], matrix: np.ndarray, row_lo: np.ndarray,
                row_hi: np.ndarray, lows: np.ndarray, highs: np.ndarray,
                columns: Mapping[object, int], depends: Sequence[tuple[int, list[Var]]]) -> bool:
     """A linear program with the chosen quantities (and the rate terms using them) free."""
+    from scipy.optimize import linprog
+
     lo, hi = lows.copy(), highs.copy()
     free = [columns[v] for v in chosen]
     free += [c for c, uses in depends if set(uses) & set(chosen)]
