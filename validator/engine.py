@@ -12,7 +12,7 @@ from validator.checks import CHECKS
 from validator.figures import Figures
 from validator.intake import INPUT_RULES, OPTIONAL_INPUT_RULES, Intake, take_in
 from validator.limits import MAX_LOCALISED_FAILURES
-from validator.localise import Suspicion, localise
+from validator.localise import localise
 from validator.model import (
     BUILTIN_HEADLINES,
     COLUMN_ROLES,
@@ -221,20 +221,24 @@ def _suspects(figures: Figures, rules: RuleSet, runner: RuleRunner,
     columns = {Quantity.VALUE: rules.figures.value, Quantity.CHANGE: rules.figures.change,
                Quantity.SHARE: rules.figures.share, Quantity.ABS: rules.figures.abs_change}
 
-    def record(s: Suspicion) -> Suspect:
-        return Suspect(
-            group=s.group, rank=s.rank,
-            figure=refs.ref(FigureRole(int(figures.frame_index[s.position]), "suspect")),
+    # The other instances on those figures (which pin them) only as a group needs them.
+    suspicions = localise(figures, failing, around)
+    # Every suspect's cells taken at once: a take per suspect costs a pass over the column.
+    named = refs.refs([FigureRole(int(figures.frame_index[s.position]), "suspect")
+                       for s in suspicions])
+    together = [p for s in suspicions for p in s.together]
+    together_rows = iter(refs.refs([FigureRole(int(figures.frame_index[p]), "suspect")
+                                    for p in together]))
+    return tuple(
+        Suspect(
+            group=s.group, rank=s.rank, figure=figure,
             measure=MEASURES[s.quantity], column=columns[s.quantity] or "",
             suggestion=s.suggestion,
             pattern=None if s.pattern is None else s.pattern.value,
             explains=s.explains, reason=s.reason,
-            together_with=tuple(refs.ref(FigureRole(int(figures.frame_index[p]), "suspect")).row
-                                or 0 for p in s.together),
+            together_with=tuple(next(together_rows).row or 0 for _ in s.together),
         )
-
-    # The other instances on those figures (which pin them) only as a group needs them.
-    return tuple(record(s) for s in localise(figures, failing, around))
+        for s, figure in zip(suspicions, named, strict=True))
 
 
 def _input_outcomes(intake: Intake) -> Iterator[Outcome]:

@@ -129,9 +129,11 @@ class _Rings:
         self.more = more
         self.relations: dict[object, Relation] = {}
         self.box: dict[Var, Interval] = {}
+        self.finite: dict[Var, bool] = {}  # whether both ends of a quantity's box are finite
         self.sums = Sums(self.box)
         self.by_var: dict[Var, list[Relation]] = {}
         self.loaded: set[int] = set()
+        self._position_of_row: np.ndarray | None = None
         self.add(relations)
 
     def add(self, relations: Iterable[Relation]) -> None:
@@ -143,18 +145,30 @@ class _Rings:
             if key not in self.relations:
                 self.relations[key] = rel
                 new.append(rel)
-        _fill_box(self.figures, new, self.box)
+        _fill_box(self.figures, (v for rel in new for v in rel.variables()), self.box,
+                  self.finite)
+        finite = self.finite
         for rel in new:
-            if all(_finite(self.box[v]) for v in rel.variables()):
+            if all(finite[v] for v in rel.variables()):
                 for v in rel.variables():
                     self.by_var.setdefault(v, []).append(rel)
+
+    def position_of_row(self) -> np.ndarray:
+        """Frame row -> figure position (-1: no figure), built once: a scan per suggestion
+        costs a pass over every figure."""
+        if self._position_of_row is None:
+            index = self.figures.frame_index.astype(np.int64)
+            at = np.full(int(index.max()) + 1 if len(index) else 0, -1, dtype=np.int64)
+            at[index] = np.arange(len(index))
+            self._position_of_row = at
+        return self._position_of_row
 
     def of(self, var: Var) -> list[Relation]:
         return self.by_var.get(var, [])
 
     def usable(self) -> list[Relation]:
         return [r for r in self.relations.values()
-                if all(_finite(self.box[v]) for v in r.variables())]
+                if all(self.finite[v] for v in r.variables())]
 
     def around(self, variables: Iterable[Var]) -> list[Relation]:
         """Every usable relation on these quantities, once each figure's own are loaded."""
@@ -211,13 +225,25 @@ def _finite(interval: Interval) -> bool:
     return math.isfinite(interval[0]) and math.isfinite(interval[1])
 
 
-def _fill_box(figures: Figures, relations: Iterable[Relation], box: dict[Var, Interval]) -> None:
-    for rel in relations:
-        for var in rel.variables():
-            if var not in box:
-                lo, hi, _ = quantity_columns(figures, var[1])
-                box[var] = ((float(lo[var[0]]), float(hi[var[0]])) if lo is not None
-                            and hi is not None else (math.nan, math.nan))
+def _fill_box(figures: Figures, variables: Iterable[Var], box: dict[Var, Interval],
+              finite: dict[Var, bool]) -> None:
+    """The printed intervals of the quantities not in the box yet, taken per quantity at once."""
+    by_quantity: dict[Quantity, list[int]] = {}
+    for var in dict.fromkeys(v for v in variables if v not in box):
+        by_quantity.setdefault(var[1], []).append(var[0])
+    for quantity, positions in by_quantity.items():
+        lo, hi, _ = quantity_columns(figures, quantity)
+        if lo is None or hi is None:
+            ends = [(math.nan, math.nan)] * len(positions)
+            ok = [False] * len(positions)
+        else:
+            at = np.array(positions, dtype=np.int64)
+            low, high = lo[at].astype(float), hi[at].astype(float)
+            ends = list(zip(low.tolist(), high.tolist(), strict=True))
+            ok = (np.isfinite(low) & np.isfinite(high)).tolist()
+        for position, interval, good in zip(positions, ends, ok, strict=True):
+            box[(position, quantity)] = interval
+            finite[(position, quantity)] = good
 
 
 def _text(figures: Figures, var: Var) -> str:
@@ -477,12 +503,13 @@ def _fits(var: Var, interval: Interval, rings: _Rings) -> bool:
     return all(rings.sums.holds(r, {var: interval}) for r in rings.of(var))
 
 
-def _neighbour_texts(figures: Figures, var: Var, group: set[int]) -> list[str]:
+def _neighbour_texts(figures: Figures, var: Var, group: set[int], rings: _Rings) -> list[str]:
     """Printed texts of the same quantity of the group's figures and of the neighbouring rows."""
     positions = set(group)
     row = int(figures.frame_index[var[0]])
-    near = np.flatnonzero(np.abs(figures.frame_index - row) <= 1)
-    positions |= {int(p) for p in near}
+    at_row = rings.position_of_row()
+    near = at_row[max(row - 1, 0):row + 2]
+    positions |= {int(p) for p in near if p >= 0}
     positions.discard(var[0])
     return list(dict.fromkeys(_text(figures, (p, var[1])) for p in sorted(positions)))
 
@@ -494,7 +521,7 @@ def _suggest(figures: Figures, var: Var, interval: Interval, rings: _Rings,
     text = _text(figures, var)
     scale = _scale(figures, var)
     printed = box[var]
-    peers = _neighbour_texts(figures, var, group)
+    peers = _neighbour_texts(figures, var, group, rings)
     options = _pattern_texts(text, peers)
     typical = _typical_decimals(peers)
     # (text shown, text parsed, pattern, scale)
