@@ -369,6 +369,10 @@ def _swaps(figures: Figures, candidates: Sequence[Var], extended: Sequence[Var],
     pairs = list(dict.fromkeys(
         tuple(sorted((a, b))) for a in core for b in values
         if box[a] != box[b] and _near(figures, a[0], b[0])))
+    # A pair must first mend the failing relations (loaded already); only the pairs that do
+    # need the relations of both figures, loaded for those alone.
+    pairs = [(a, b) for a, b in pairs
+             if all(rings.sums.holds(r, {a: box[b], b: box[a]}) for r in failing)]
     if not pairs:
         return []
     rings.around(v for pair in pairs for v in pair)
