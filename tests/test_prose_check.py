@@ -187,3 +187,41 @@ def test_a_headline_that_disagrees_with_the_body(
                     if d["rule"] == "input.duplicate"]
     assert "(exports, ICT, World, 2020)" in duplicate["message"]
     assert {f["change"] for f in duplicate["figures"]} == {"8.3", "3.8"}
+
+
+def test_a_figure_shaped_number_no_pattern_reads_is_listed_and_the_release_is_not_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = RELEASE.read_text(encoding="utf-8").rstrip("\n")
+    path = tmp_path / "release.txt"
+    # A range of rates: no pattern of the extractor reads "6-7%", so only the net sees it.
+    path.write_text(text + "\n\nThe ministry sees growth of 6-7% next year.\n", encoding="utf-8")
+    code, report = run(capsys, str(path), "--fail-on", "warning")
+    assert code == 1
+    (net,) = [d for d in report["discrepancies"]  # type: ignore[union-attr]
+              if "no pattern of the extractor reads" in d["message"]]
+    assert net["rule"] == "prose.unplaced" and net["severity"] == "warning"
+    assert "'7%'" in net["message"]
+    assert report["summary"]["status"] == "warnings"  # type: ignore[index]
+    assert rules_failed(report) == {"prose.unplaced": 1}  # the figures themselves add up
+
+
+@pytest.mark.parametrize("sentence", [
+    "5G handsets and COVID-19 test kits were among the new products.",
+    "The table's columns read February 2024 % change and Jan 20 % change.",
+])
+def test_numbers_that_are_not_figures_stay_out_of_the_net(sentence: str) -> None:
+    from validator.extraction.safety_net import unaccounted
+
+    assert unaccounted([sentence], [], []) == []
+
+
+def test_the_net_leaves_what_a_row_or_an_unplaced_entry_covers() -> None:
+    from validator.extraction.extractor import Span, Unplaced
+    from validator.extraction.safety_net import NOT_READ, unaccounted
+
+    sentence = "Exports rose 5.1% to $3.2 billion, imports by 2 per cent."
+    spans = [[Span(1, 13, 17, "change"), Span(1, 21, 33, "value")]]
+    (left,) = unaccounted([sentence], spans, [])
+    assert (left.text, left.reason) == ("2 per cent", NOT_READ)
+    assert unaccounted([sentence], spans, [Unplaced(1, "2", 47, 48, "x")]) == []

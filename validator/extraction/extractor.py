@@ -1656,6 +1656,10 @@ def extract_figures(
         else:
             placer.place_table(table, number + len(table.header), scanner)
     unplaced += placer.unplaced
+    # Imported here: the safety net reads this module's records (Span, Unplaced).
+    from validator.extraction.safety_net import unaccounted
+
+    unplaced += unaccounted(sentences, [row.spans for row in placer.rows], unplaced)
     unplaced.sort(key=lambda u: (u.sentence, u.start))
     records = [
         [
