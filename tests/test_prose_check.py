@@ -225,3 +225,13 @@ def test_the_net_leaves_what_a_row_or_an_unplaced_entry_covers() -> None:
     (left,) = unaccounted([sentence], spans, [])
     assert (left.text, left.reason) == ("2 per cent", NOT_READ)
     assert unaccounted([sentence], spans, [Unplaced(1, "2", 47, 48, "x")]) == []
+
+
+@pytest.mark.parametrize(("run", "found"), [("1\u00a0", 0), ("1,", 0), ("1\u202f2.3,", 0),
+                                             ("-1", 1)])
+def test_the_net_reads_a_hostile_line_of_digits_and_separators_in_one_pass(
+        run: str, found: int) -> None:
+    from validator.extraction.safety_net import unaccounted
+
+    # A start inside such a run would make the scan quadratic: 200,000 characters, hours.
+    assert len(unaccounted([run * 50_000 + " billion"], [], [])) == found

@@ -19,7 +19,8 @@ NOT_READ = "a number shaped like a figure that no pattern of the extractor reads
 _CURRENCY = r"(?:US\$|HK\$|NZ\$|C\$|A\$|\$|€|£|¥|₩|USD|EUR|GBP|MOP|JPY|CNY|KRW)"
 _MAGNITUDE = (r"(?:%|per\s?cent\b|percent\b|pct\b|million\b|billion\b|trillion\b|bn\b|mn\b"
               r"|bln\b|mln\b|億|亿|万|萬|兆|조|억|만|달러|ドル|元)")
-_NUMBER = r"(?<![\w.,])[-+\u2212]?\d(?:[\d,.\u00a0\u202f]*\d)?"
+# Never starting inside a run of digits and separators: one start per run keeps it linear.
+_NUMBER = r"(?<![\w.,])(?<!\d[\u00a0\u202f])[-+\u2212]?\d(?:[\d,.\u00a0\u202f]*\d)?"
 # "Jan 20 % change" in a table header: a month and a year, then the column's measure.
 _AFTER_MONTH = "".join(f"(?<!{m} )" for m in (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
