@@ -11,6 +11,7 @@ text of the column it names (target at least 50%). Exits 1 when a detected mutat
 missing from the rank-1 set.
 
     python benchmarks/localisation.py --cost [--errors 5]
+    python benchmarks/localisation.py --cost --release /tmp/validator-scale/1e+05-consistent
 
 measures what localisation costs when few rules fail (target at most 10%): the 1e6-figure
 synthetic release (benchmarks/synthetic.py) with a few digits dropped, checked in one process
@@ -24,6 +25,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -100,14 +102,17 @@ def markdown(name: str, results: dict[str, Counter[str]]) -> str:
     return mutation_table(name, results, COLUMNS, _share_of_detected)
 
 
-def cost(errors: int) -> str:
-    """The share of a check's time spent on suspects, on 1e6 figures with a few errors."""
-    import statistics
+def cost(errors: int, release: Path | None = None) -> str:
+    """The share of a check's time spent on suspects, on 1e6 figures with a few errors, or on
+    a release of benchmarks/scale.py (its release.csv and rules.yaml) as it is."""
     import tempfile
 
-    import validator.engine as engine
     from benchmarks.synthetic import generate
 
+    if release is not None:
+        rows = sum(1 for _ in (release / "release.csv").open("rb")) - 1
+        return _time_suspects(read_table(str(release / "release.csv")),
+                              load_rules(str(release / "rules.yaml")), rows, "as generated")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         rows = generate(out, 40, 20, 30)
@@ -118,23 +123,32 @@ def cost(errors: int) -> str:
             cells[4] = cells[4][1:] if len(cells[4].lstrip("-").split(".")[0]) > 1 else cells[4]
             lines[row] = ",".join(cells)
         (out / "figures.csv").write_text("".join(lines), encoding="utf-8")
-        table = read_table(str(out / "figures.csv"))
-        rules = load_rules(str(out / "rules.yaml"))
-        original = engine._suspects
-        timings: dict[str, list[float]] = {"with": [], "without": []}
-        found = 0
-        for _ in range(3):
-            for mode in ("with", "without"):
-                if mode == "without":
-                    engine._suspects = lambda *args, **kwargs: ()  # type: ignore[assignment]
-                start = time.perf_counter()
-                report = check(table, rules)
-                timings[mode].append(time.perf_counter() - start)
-                engine._suspects = original  # type: ignore[assignment]
-                if mode == "with":
-                    found = len(report.discrepancies)
+        return _time_suspects(read_table(str(out / "figures.csv")),
+                              load_rules(str(out / "rules.yaml")), rows,
+                              f"{errors} values with a digit dropped")
+
+
+def _time_suspects(table: Any, rules: Any, rows: int, what: str) -> str:
+    """Median of three checks with suspects and three without, in this process."""
+    import statistics
+
+    import validator.engine as engine
+
+    original = engine._suspects
+    timings: dict[str, list[float]] = {"with": [], "without": []}
+    found = 0
+    for _ in range(3):
+        for mode in ("with", "without"):
+            if mode == "without":
+                engine._suspects = lambda *args, **kwargs: ()  # type: ignore[assignment]
+            start = time.perf_counter()
+            report = check(table, rules)
+            timings[mode].append(time.perf_counter() - start)
+            engine._suspects = original  # type: ignore[assignment]
+            if mode == "with":
+                found = len(report.discrepancies)
     with_s, without_s = (statistics.median(timings[m]) for m in ("with", "without"))
-    return (f"{rows:,} figures, {errors} values with a digit dropped, {found} discrepancies: "
+    return (f"{rows:,} figures, {what}, {found} discrepancies: "
             f"check {with_s:.2f} s with suspects, {without_s:.2f} s without; localisation "
             f"{with_s - without_s:.2f} s ({(with_s - without_s) / without_s:.0%})")
 
@@ -145,9 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cost", action="store_true",
                         help="measure what localisation costs on 1e6 figures instead")
     parser.add_argument("--errors", type=int, default=5, help="values changed for --cost")
+    parser.add_argument("--release", type=Path,
+                        help="for --cost: a folder of benchmarks/scale.py (release.csv, "
+                             "rules.yaml) instead of the synthetic release")
     args = parser.parse_args(argv)
     if args.cost:
-        print(cost(args.errors))
+        print(cost(args.errors, args.release))
         return 0
     parts = ["## Localisation of typical errors", "",
              "Each mutation applied to every figure of the bundled examples; of the mutations "
