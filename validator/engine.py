@@ -122,10 +122,11 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
 
     touched: list[np.ndarray] = []
     failed_rows: dict[str, list[int]] = {}  # rule of the file -> rows its failing instances name
-    failed_instances = [0]  # how many instances of the file's rules failed, in all
+    failed_instances = 0  # how many instances of the file's rules failed, in all
     runner = RuleRunner(rules)
 
     def outcomes() -> Iterator[Outcome]:
+        nonlocal failed_instances
         yield from _input_outcomes(intake)
         yield from builtins
         for rule in rules.rules:
@@ -135,7 +136,7 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
             if evaluation.findings:
                 failed_rows[rule.id] = [r.row_index for f in evaluation.findings
                                         for r in f.figures]
-                failed_instances[0] += len(evaluation.findings)
+                failed_instances += len(evaluation.findings)
             yield Outcome(rule.id, rule.kind, rule.description, rule.severity, evaluation)
         if rules.figures.signed:
             yield Outcome(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION, Severity.WARNING,
@@ -168,9 +169,9 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
 
     suspects: tuple[Suspect, ...] = ()
     suspects_note = ""
-    if failed_instances[0] > MAX_LOCALISED_FAILURES:
+    if failed_instances > MAX_LOCALISED_FAILURES:
         suspects_note = (
-            f"not computed: {failed_instances[0]:,} rule instances failed, more than the "
+            f"not computed: {failed_instances:,} rule instances failed, more than the "
             f"{MAX_LOCALISED_FAILURES:,} that the search for the most likely wrong figures "
             "takes on; so many failures usually share one cause (a wrong column, unit or "
             "previous-year vintage), which the discrepancies of each rule show.")
