@@ -4,13 +4,24 @@
     python benchmarks/mutation.py                  # every module, in order of importance
     python benchmarks/mutation.py numbers report   # some of them (names as in MODULES)
     python benchmarks/mutation.py --report         # only the table, from the last run's results
+    python benchmarks/mutation.py --report --survivors numbers   # ... and the survivors' names
+    python benchmarks/mutation.py --rerun numbers  # only the survivors again (after new tests)
+    python benchmarks/mutation.py --mutant NAME    # one mutant (repeatable; fnmatch patterns)
+    python benchmarks/mutation.py --rerun numbers --mutant 'validator.report.*'  # both, one run
 
 mutmut (configured in pyproject.toml, [tool.mutmut]) copies the package to mutants/, runs the
 selected tests ([tool.mutmut] pytest_add_cli_args_test_selection) once to learn which tests reach
 which function, then runs each mutant against only those tests, fastest first, stopping at the
-first failure. Hypothesis runs the `mutation` profile there (10
+first failure (a mutant that makes them loop is stopped after 3x their measured time).
+Hypothesis runs the `mutation` profile there (10
 examples per property) to keep that affordable on a shared 2-core machine. Results are kept in
-mutants/ between runs, so a module already run is not run again until its source changes.
+mutants/ between runs. mutmut re-runs every mutant it is given by name or pattern, so naming
+a module runs all of its mutants again; `--rerun` gives it only the module's survivors and
+mutants no test reached (not those listed as equivalent), which is what to run after adding
+tests: a test added to a selected file is picked up (mutmut maps new tests to functions), a
+killed mutant stays killed. Adding a file to the selection makes mutmut forget every result.
+Each invocation first regenerates the mutants and runs the reaching tests once unmutated
+(2 to 3 minutes), so name several modules or mutants in one call rather than one per call.
 
 The score of a module is killed / (mutants - equivalent), where the equivalent mutants are those
 listed with their reason in docs/mutation.md; a mutant that no test reaches counts as surviving.
@@ -95,33 +106,54 @@ def table(statuses: dict[str, str], equivalent: set[str], modules: list[str]) ->
     return "\n".join(lines)
 
 
+def survivors(statuses: dict[str, str], equivalent: set[str], modules: list[str]) -> list[str]:
+    """Mutants of these modules that survived or that no test reached, not counting the
+    equivalent ones."""
+    return [name for name, status in sorted(statuses.items())
+            if status in ("survived", "no tests") and name not in equivalent
+            and module_of(name) in modules]
+
+
+def run_mutmut(names: list[str]) -> None:
+    """One mutmut run over these names or patterns: the reaching tests run once unmutated, then
+    each mutant, those with the fastest tests first."""
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
+    started = time.monotonic()
+    log = ROOT / "mutants" / "run.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w", encoding="utf-8") as out:
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1", *names],
+                       cwd=ROOT, env=env, check=False, stdout=out, stderr=subprocess.STDOUT)
+    print(f"mutmut: {len(names)} names or patterns, {time.monotonic() - started:.0f} s "
+          f"(its output: {log})", file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", choices=[[], *MODULES], default=[])
     parser.add_argument("--report", action="store_true", help="only print the table")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    parser.add_argument("--rerun", action="store_true",
+                        help="run only the survivors of the modules (after adding tests)")
+    parser.add_argument("--mutant", action="append", default=[],
+                        help="run this mutant (a name or an fnmatch pattern; repeatable)")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
-    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
-    if not args.report:
-        # One mutmut run for all of them: the suite runs once to learn which tests reach which
-        # function, and mutmut takes the mutants with the fastest tests first.
-        started = time.monotonic()
-        log = ROOT / "mutants" / "run.log"
-        log.parent.mkdir(exist_ok=True)
-        with log.open("w", encoding="utf-8") as out:
-            subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1",
-                            *(MODULES[m][0] for m in modules)], cwd=ROOT, env=env,
-                           check=False, stdout=out, stderr=subprocess.STDOUT)
-        print(f"mutmut: {time.monotonic() - started:.0f} s (its output: {log})", file=sys.stderr)
-    statuses = results()
     equivalent = equivalent_mutants()
+    if args.rerun or args.mutant:
+        # In one run, since each run costs minutes before the first mutant.
+        names = [*(survivors(results(), equivalent, modules) if args.rerun else []), *args.mutant]
+        if names:
+            run_mutmut(names)
+    elif not args.report:
+        # One mutmut run for all of them: the tests that reach their functions run once, and
+        # mutmut takes the mutants with the fastest tests first.
+        run_mutmut([MODULES[m][0] for m in modules])
+    statuses = results()
     print(table(statuses, equivalent, modules))
     if args.survivors:
-        for name, status in sorted(statuses.items()):
-            if status in ("survived", "no tests") and name not in equivalent and \
-                    module_of(name) in modules:
-                print(f"{status}: {name}")
+        for name in survivors(statuses, equivalent, modules):
+            print(f"{statuses[name]}: {name}")
     return 0
 
 

@@ -11,11 +11,15 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
+from validator import intake
 from validator.checks import CHECKS
 from validator.engine import check
+from validator.errors import InputError
+from validator.model import Dimension
 from validator.rules import parse_rules
 from validator.table import read_table
 
@@ -278,3 +282,117 @@ def test_every_failing_rule_case_names_a_suspect(data: dict[str, Any],
     explained = {rule for s in report["suspects"] for rule, _ in
                  ((e["rule"], e["context"]) for e in s["explains"])}
     assert failing <= explained
+
+
+# --- the intake on its own (validator/intake.py) --------------------------------------------
+
+BAD_ROWS = ("exports,Chnia,2020,4.0,bn,\nexports,,2020,1.0,bn,\nexports,World,2020,1O.0,bn,\n"
+            "exports,Asia,2020,6.0,USD bn,x\nimports,World,2021,2.0,mn,1.5\n")
+
+
+def _table(rows: str, columns: str = COLUMNS) -> Any:
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / "t.csv"
+        file.write_text(columns + rows, encoding="utf-8")
+        return read_table(str(file))
+
+
+def test_the_schema_alone_finds_what_the_intake_finds() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table(BAD_ROWS)
+    alone = intake.schema_failures(table, rules)
+    shared = intake.schema_failures(table, rules, intake.ParsedColumns(table.frame, rules))
+
+    def cells(failures: Any) -> list[tuple[str, str, int]]:
+        return sorted((str(c), str(k), int(i)) for c, k, i in
+                      failures[["column", "check", "index"]].itertuples(index=False))
+
+    assert cells(alone) == cells(shared) == [
+        ("change", "input.malformed-number", 3), ("geo", "input.unknown-code", 0),
+        ("geo", "input.unknown-code", 1), ("unit", "input.unknown-unit", 3),
+        ("value", "input.malformed-number", 2)]
+    clean = _table("exports,World,2020,4.0,bn,\n")
+    assert intake.schema_failures(clean, rules).empty
+    # Only with the intake's parse does the unit check see that a row has no value either.
+    valueless = _table("imports,Asia,2020,,,\n")
+    assert intake.schema_failures(valueless, rules,
+                                  intake.ParsedColumns(valueless.frame, rules)).empty
+
+
+def test_a_missing_value_column_is_an_input_error_naming_it() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,bn\n", columns="flow,geo,period,unit\n")
+    with pytest.raises(InputError) as raised:
+        intake.schema_failures(table, rules)
+    (message,) = raised.value.messages
+    assert message.endswith("row 1: required column 'value' is missing (columns found: flow, "
+                            "geo, period, unit; the rules file r.yaml names it)")
+    # A column the rules file names but only some rules read (a change) may be absent.
+    assert intake.schema_failures(_table("exports,World,2020,1.0,bn\n",
+                                         columns="flow,geo,period,value,unit\n"), rules).empty
+
+
+def test_printed_intervals_are_in_base_units_with_rates_apart() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    frame = _table("exports,World,2020,1.5,bn,2.0\nimports,World,2020,251,mn,\n"
+                   "exports,Asia,2020,3,kg,-1\n").frame
+    value, rate = intake.printed_intervals(frame, rules.figures)
+    assert value.lo[:2].tolist() == pytest.approx([1.45e9, 250.5e6])
+    assert value.hi[:2].tolist() == pytest.approx([1.55e9, 251.5e6])
+    assert np.isnan(value.lo[2])  # a unit the rules do not declare has no scale
+    assert rate is not None
+    assert rate.lo[[0, 2]].tolist() == pytest.approx([1.95, -1.5])
+    assert rate.hi[[0, 2]].tolist() == pytest.approx([2.05, -0.5]) and rate.empty[1]
+    _, none = intake.printed_intervals(frame.drop(columns=["change"]), rules.figures)
+    assert none is None
+    assert intake.unit_scale(frame, rules.figures)[:2].tolist() == [1e9, 1e6]
+    assert intake.unit_scale(frame.drop(columns=["unit"]), rules.figures).tolist() == [1.0] * 3
+
+
+def test_number_columns_name_each_column_of_printed_numbers() -> None:
+    rules = parse_rules(HEAD % ", share: share, abs_change: diff" + BALANCE, "r.yaml")
+    assert intake.number_columns(rules.figures) == {"value": "value", "change": "change",
+                                                    "share": "share", "diff": "abs_change"}
+    plain = parse_rules(HEAD.replace("change: change, ", "") % "" + BALANCE, "r.yaml")
+    assert intake.number_columns(plain.figures) == {"value": "value"}
+
+
+def test_the_intake_keeps_one_figure_per_key_and_says_why_others_are_unusable() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,258.4,bn,5\nexports,World,2020,258.42,bn,\n"
+                   "imports,World,2020,1O,bn,\nbalance,World,2020,5,bn,1\n"
+                   "balance,World,2020,7,bn,\nexports,Asia,2020,1,kg,\n")
+    taken = intake.take_in(table, rules)
+    figures = taken.figures
+    assert taken.row_keys.tolist()[:2] == [figures.key[0]] * 2
+    assert (taken.row_keys >= 0).all()
+    assert figures.frame_index.tolist() == [0, 2, 3, 5]
+    assert figures.lo[0] == pytest.approx(258.415e9) and figures.hi[0] == pytest.approx(258.425e9)
+    assert figures.rate_lo[0] == pytest.approx(4.5) and figures.decimals[0] == 2
+    assert figures.available.tolist() == [True, False, False, False]
+    assert sorted(figures.unusable.values()) == [
+        "row 4 has an unreadable number or unit", "row 7 has an unreadable number or unit",
+        "rows 5, 6 disagree"]
+    assert [rule for rule, _ in taken.findings] == [
+        "input.malformed-number", "input.unknown-unit", "input.duplicate"]
+    assert taken.checked == {rule: 6 for rule in intake.INPUT_RULES}
+    assert figures.value_text[0] == "258.4" and figures.unit[3] == "kg"
+    assert figures.change_text[2] == "1" and figures.scale.tolist() == [1e9, 1e9, 1e9, 1.0]
+
+
+def test_signed_codes_are_marked_in_the_figures() -> None:
+    rules = parse_rules(HEAD % ", signed: {flow: [balance, deficit]}" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,5,bn,\nbalance,World,2020,-1,bn,\n"
+                   "deficit,World,2020,2,bn,\n")
+    figures = intake.take_in(table, rules).figures
+    assert figures.is_signed().tolist() == [False, True, True]
+    assert intake.format_change(" 2.5 ") == "+2.5%" and intake.format_change("-1") == "-1%"
+    assert intake.format_change("\u22121") == "\u22121%" and intake.format_change("+0") == "+0%"
+
+
+def test_too_many_combinations_of_codes_cannot_be_keyed() -> None:
+    dims = tuple(Dimension(f"d{i}", tuple(f"c{j}" for j in range(2**16 - 1)), {}, False)
+                 for i in range(4))
+    intake._check_key_space(dims[:3])
+    with pytest.raises(InputError, match="too many combinations of codes"):
+        intake._check_key_space(dims)
