@@ -8,6 +8,7 @@
     python benchmarks/mutation.py --rerun numbers  # only the survivors again (after new tests)
     python benchmarks/mutation.py --mutant NAME    # one mutant (repeatable; fnmatch patterns)
     python benchmarks/mutation.py --rerun numbers --mutant 'validator.report.*'  # both, one run
+    python benchmarks/mutation.py intake --focus intake   # against the FOCUS tests only
 
 mutmut (configured in pyproject.toml, [tool.mutmut]) copies the package to mutants/, runs the
 selected tests ([tool.mutmut] pytest_add_cli_args_test_selection) once to learn which tests reach
@@ -16,8 +17,9 @@ first failure (a mutant that makes them loop is stopped after 3x their measured 
 Hypothesis runs the `mutation` profile there (10
 examples per property) to keep that affordable on a shared 2-core machine. Results are kept in
 mutants/ between runs. mutmut re-runs every mutant it is given by name or pattern, so naming
-a module runs all of its mutants again; `--rerun` gives it only the module's survivors and
-mutants no test reached (not those listed as equivalent), which is what to run after adding
+a module runs all of its mutants again; `--rerun` gives it only the module's survivors,
+mutants no test reached (not those listed as equivalent) and those a stopped run did not
+reach, which is what to run after adding
 tests: a test added to a selected file is picked up (mutmut maps new tests to functions), a
 killed mutant stays killed. Adding a file to the selection makes mutmut forget every result.
 Each invocation first regenerates the mutants and runs the reaching tests once unmutated
@@ -52,6 +54,50 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "report": ("validator.report.*", ("validator/report.py",)),
     "reporters": ("validator.reporters.*", ("validator/reporters",)),
 }
+
+# With --focus, the mutants of these modules run only the tests of these files that reach
+# them (not the whole selection): nearly every test reaches the intake and the figures, so a
+# surviving mutant there costs the whole selection (30 s) otherwise. A focused score is a lower
+# bound: the rest of the selection could only kill more.
+FOCUS: dict[str, tuple[str, ...]] = {
+    "intake": ("tests/test_rule_cases.py", "tests/test_figures_lookup.py",
+               "tests/test_example.py", "tests/test_real_releases.py"),
+    "figures": ("tests/test_rule_cases.py", "tests/test_figures_lookup.py",
+                "tests/test_example.py", "tests/test_real_releases.py"),
+}
+STATS = ROOT / "mutants" / "mutmut-stats.json"
+FULL_STATS = ROOT / "mutants" / "mutmut-stats.unfocused.json"
+
+
+def focus(modules: list[str]) -> None:
+    """Narrow mutmut's map of tests per function to the FOCUS files of these modules (the
+    full map is kept aside and restored by `unfocus`)."""
+    if not STATS.exists():
+        raise SystemExit("--focus needs a first run (mutmut's map of tests to functions)")
+    data = json.loads(STATS.read_text(encoding="utf-8"))
+    FULL_STATS.write_text(json.dumps(data), encoding="utf-8")
+    tests = data["tests_by_mangled_function_name"]
+    for function, reaching in tests.items():
+        module = module_of(function)
+        if module in modules and module in FOCUS:
+            kept = [t for t in reaching if t.split("::")[0] in FOCUS[module]]
+            tests[function] = kept or reaching
+    STATS.write_text(json.dumps(data), encoding="utf-8")
+
+
+def unfocus() -> None:
+    """Put back the full map, with any tests mutmut has added since (new tests)."""
+    if not FULL_STATS.exists():
+        return
+    full = json.loads(FULL_STATS.read_text(encoding="utf-8"))
+    now = json.loads(STATS.read_text(encoding="utf-8"))
+    for function, reaching in now["tests_by_mangled_function_name"].items():
+        known = set(full["tests_by_mangled_function_name"].get(function, []))
+        full["tests_by_mangled_function_name"][function] = sorted(known | set(reaching))
+    now["tests_by_mangled_function_name"] = full["tests_by_mangled_function_name"]
+    STATS.write_text(json.dumps(now), encoding="utf-8")
+    FULL_STATS.unlink()
+
 
 # mutmut's exit-code convention (mutmut.stats.status_by_exit_code).
 STATUS: dict[int | None, str] = {
@@ -114,6 +160,12 @@ def survivors(statuses: dict[str, str], equivalent: set[str], modules: list[str]
             and module_of(name) in modules]
 
 
+def pending(statuses: dict[str, str], modules: list[str]) -> list[str]:
+    """Mutants of these modules not run yet (a run stopped before them)."""
+    return [name for name, status in sorted(statuses.items())
+            if status == "not checked" and module_of(name) in modules]
+
+
 def run_mutmut(names: list[str]) -> None:
     """One mutmut run over these names or patterns: the reaching tests run once unmutated, then
     each mutant, those with the fastest tests first."""
@@ -134,21 +186,32 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--report", action="store_true", help="only print the table")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
     parser.add_argument("--rerun", action="store_true",
-                        help="run only the survivors of the modules (after adding tests)")
+                        help="run only the survivors of the modules (after adding tests) and those "
+                        "not run yet")
     parser.add_argument("--mutant", action="append", default=[],
                         help="run this mutant (a name or an fnmatch pattern; repeatable)")
+    parser.add_argument("--focus", action="append", default=[], choices=list(FOCUS),
+                        help="run this module's mutants against its FOCUS tests only")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
     equivalent = equivalent_mutants()
+    names: list[str] = []
     if args.rerun or args.mutant:
         # In one run, since each run costs minutes before the first mutant.
-        names = [*(survivors(results(), equivalent, modules) if args.rerun else []), *args.mutant]
-        if names:
-            run_mutmut(names)
+        statuses = results()
+        names = [*(survivors(statuses, equivalent, modules) + pending(statuses, modules)
+                   if args.rerun else []), *args.mutant]
     elif not args.report:
         # One mutmut run for all of them: the tests that reach their functions run once, and
         # mutmut takes the mutants with the fastest tests first.
-        run_mutmut([MODULES[m][0] for m in modules])
+        names = [MODULES[m][0] for m in modules]
+    if names:
+        if args.focus:
+            focus(args.focus)
+        try:
+            run_mutmut(names)
+        finally:
+            unfocus()
     statuses = results()
     print(table(statuses, equivalent, modules))
     if args.survivors:

@@ -106,6 +106,17 @@ def test_format_amount_names_nan() -> None:
     assert format_amount(math.nan, 2) == "nan"
 
 
+def test_float_noise_six_places_past_the_decimals_is_dropped_before_rounding() -> None:
+    assert format_amount(0.124999996, 2) == "0.13"  # 0.125 with noise: rounds up
+    assert format_amount(0.12499, 2) == "0.12"  # a real digit: rounds down
+
+
+def test_the_largest_figures_are_written_in_full() -> None:
+    # Figures up to limits.MAX_MAGNITUDE have 100 digits, past the 28 of Decimal's default.
+    assert format_amount(1e95, 2) == "1" + "0" * 95 + ".00"
+    assert format_amount(-1e95, 0) == "-1" + "0" * 95
+
+
 def test_a_display_writes_amounts_and_intervals_in_its_unit() -> None:
     display = Display(unit="USD bn", scale=1e9, decimals=1)
     assert display.format(71.05e9) == "71.1"
@@ -186,6 +197,9 @@ def test_keys_and_codes_of_the_example() -> None:
 def test_texts_values_as_printed_and_rates_with_their_sign() -> None:
     figures = _figures()
     assert figures.value_text[0] == "183.6" and figures.rate_text(0) == "+3.8"
+    signed = replace(figures, change_text=Texts([" +3.8", "-1.2", "\u22121.2", "0"],
+                                                np.arange(4)))
+    assert [signed.rate_text(i) for i in range(4)] == ["+3.8", "-1.2", "\u22121.2", "+0"]
     assert figures.verb == "reported" and figures.implied_prior().verb == "implied"
     texts = Texts(["a", "-1.5", "\u22122"], np.array([2, 0, 1]))
     assert (texts[0], texts[1], texts[2], len(texts)) == ("\u22122", "a", "-1.5", 3)

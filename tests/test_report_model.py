@@ -234,6 +234,8 @@ def test_to_frame_has_the_documented_columns_and_nan_for_what_is_absent() -> Non
     assert all(math.isnan(second[c]) for c in ("expected_lo", "expected_hi", "reported_lo",
                                                 "reported_hi", "gap"))
     assert report().to_frame().empty
+    (alone,) = report(replace(ERROR, gap=None)).to_frame().to_dict("records")
+    assert math.isnan(alone["gap"])  # NaN even when no discrepancy has a gap
 
 
 def test_repr_html_is_the_body_of_the_html_report_with_its_styles() -> None:

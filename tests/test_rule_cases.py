@@ -8,6 +8,7 @@ import importlib
 import re
 import tempfile
 import textwrap
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,10 @@ def test_rule_case(data: dict[str, Any], case: dict[str, Any]) -> None:
     for expected, discrepancy in zip(case["expect"], report["discrepancies"], strict=True):
         if "message" in expected:
             assert discrepancy["message"] == expected["message"]
+        if "context" in expected:
+            assert discrepancy["context"] == expected["context"]
+        if "roles" in expected:
+            assert [f["role"] for f in discrepancy["figures"]] == expected["roles"]
         assert discrepancy["severity"] == expected.get("severity", "error")
     counts = {r["id"]: [r["checked"], r["failed"], r["not_evaluated"], r["not_applicable"]]
               for r in report["rules"]}
@@ -381,11 +386,12 @@ def test_the_intake_keeps_one_figure_per_key_and_says_why_others_are_unusable() 
 
 
 def test_signed_codes_are_marked_in_the_figures() -> None:
-    rules = parse_rules(HEAD % ", signed: {flow: [balance, deficit]}" + BALANCE, "r.yaml")
+    rules = parse_rules(HEAD % ", signed: {flow: [balance, deficit], geo: [Asia]}" + BALANCE,
+                        "r.yaml")
     table = _table("exports,World,2020,5,bn,\nbalance,World,2020,-1,bn,\n"
-                   "deficit,World,2020,2,bn,\n")
+                   "deficit,World,2020,2,bn,\nexports,Asia,2020,2,bn,\n")
     figures = intake.take_in(table, rules).figures
-    assert figures.is_signed().tolist() == [False, True, True]
+    assert figures.is_signed().tolist() == [False, True, True, True]
     assert intake.format_change(" 2.5 ") == "+2.5%" and intake.format_change("-1") == "-1%"
     assert intake.format_change("\u22121") == "\u22121%" and intake.format_change("+0") == "+0%"
 
@@ -396,3 +402,48 @@ def test_too_many_combinations_of_codes_cannot_be_keyed() -> None:
     intake._check_key_space(dims[:3])
     with pytest.raises(InputError, match="too many combinations of codes"):
         intake._check_key_space(dims)
+
+
+def test_printed_intervals_follow_the_rounding_and_zeros_of_each_column() -> None:
+    extra = ", rounding: {value: truncated, change: exact}, trailing_zeros: significant"
+    rules = parse_rules(HEAD % extra + BALANCE, "r.yaml")
+    frame = _table("exports,World,2020,130,bn,2.5\n").frame
+    value, rate = intake.printed_intervals(frame, rules.figures)
+    assert (value.lo[0], value.hi[0]) == pytest.approx((130e9, 131e9))
+    assert rate is not None and (rate.lo[0], rate.hi[0]) == (2.5, 2.5)
+    plain = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    value, rate = intake.printed_intervals(frame, plain.figures)
+    assert (value.lo[0], value.hi[0]) == pytest.approx((125e9, 135e9))
+    assert rate is not None and (rate.lo[0], rate.hi[0]) == pytest.approx((2.45, 2.55))
+
+
+def test_a_figure_printed_more_often_than_a_finding_lists() -> None:
+    # 1,001 distinct printed versions of one figure, each twice: more versions than a finding
+    # lists figures (limits.MAX_FIGURES_PER_FINDING), so it lists one row of each, and names
+    # them all in its message.
+    versions = 1001
+    rows = "".join(f"exports,World,2020,{v}.0,bn,\n" * 2 for v in range(1, versions + 1))
+    (found,) = run(BALANCE, rows)["discrepancies"]
+    assert found["rule"] == "input.duplicate"
+    assert [f["row"] for f in found["figures"]] == list(range(2, 2 * versions + 2, 2))
+    assert found["message"].startswith(f"{2 * versions:,} rows give the same figure (exports, "
+                                       "World, 2020) as 1.0 bn (rows 2, 3) and 2.0 bn (rows 4, "
+                                       "5) and ")
+    copies = "exports,World,2020,5.0,bn,\n" * 1500 + "exports,World,2020,6.0,bn,\n"
+    (found,) = run(BALANCE, copies)["discrepancies"]
+    rows_listed = [f["row"] for f in found["figures"]]
+    assert rows_listed == [*range(2, 502), 1502]  # 1,000 // 2 versions: 500 rows of each
+    assert "5.0 bn (rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 1,490 more) and 6.0 bn (row 1502)" \
+        in found["message"]
+
+
+def test_checking_a_table_full_of_input_problems_gives_no_warning() -> None:
+    rows = BAD_ROWS + ("exports,World,2020,258.4,bn,5\nexports,World,2020,258.42,bn,\n"
+                       "balance,World,2020,5,bn,1\nbalance,World,2020,7,bn,\n"
+                       "imports,Asia,2020,1e305,bn,\nimports,Europe,2020,,,\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = run(BALANCE + NONNEG, rows)
+    assert {d["rule"] for d in report["discrepancies"]} >= {
+        "input.duplicate", "input.malformed-number", "input.unknown-code", "input.missing-code",
+        "input.unknown-unit"}
