@@ -8,7 +8,8 @@
     python benchmarks/mutation.py --rerun numbers  # only the survivors again (after new tests)
     python benchmarks/mutation.py --mutant NAME    # one mutant (repeatable; fnmatch patterns)
     python benchmarks/mutation.py --rerun numbers --mutant 'validator.report.*'  # both, one run
-    python benchmarks/mutation.py intake --focus intake   # against the FOCUS tests only
+    python benchmarks/mutation.py --pending intake --focus intake  # what a stopped run left,
+                                                   # against the FOCUS tests only
 
 mutmut (configured in pyproject.toml, [tool.mutmut]) copies the package to mutants/, runs the
 selected tests ([tool.mutmut] pytest_add_cli_args_test_selection) once to learn which tests reach
@@ -17,11 +18,11 @@ first failure (a mutant that makes them loop is stopped after 3x their measured 
 Hypothesis runs the `mutation` profile there (10
 examples per property) to keep that affordable on a shared 2-core machine. Results are kept in
 mutants/ between runs. mutmut re-runs every mutant it is given by name or pattern, so naming
-a module runs all of its mutants again; `--rerun` gives it only the module's survivors,
-mutants no test reached (not those listed as equivalent) and those a stopped run did not
-reach, which is what to run after adding
+a module runs all of its mutants again; `--rerun` gives it only the module's survivors and
+mutants no test reached (not those listed as equivalent), which is what to run after adding
 tests: a test added to a selected file is picked up (mutmut maps new tests to functions), a
-killed mutant stays killed. Adding a file to the selection makes mutmut forget every result.
+killed mutant stays killed. `--pending` gives it the mutants a stopped run did not reach.
+Adding a file to the selection makes mutmut forget every result.
 Each invocation first regenerates the mutants and runs the reaching tests once unmutated
 (2 to 3 minutes), so name several modules or mutants in one call rather than one per call.
 
@@ -186,8 +187,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--report", action="store_true", help="only print the table")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
     parser.add_argument("--rerun", action="store_true",
-                        help="run only the survivors of the modules (after adding tests) and those "
-                        "not run yet")
+                        help="run only the survivors of the modules (after adding tests)")
+    parser.add_argument("--pending", action="store_true",
+                        help="run the mutants of the modules a stopped run did not reach")
     parser.add_argument("--mutant", action="append", default=[],
                         help="run this mutant (a name or an fnmatch pattern; repeatable)")
     parser.add_argument("--focus", action="append", default=[], choices=list(FOCUS),
@@ -196,11 +198,11 @@ def main(argv: list[str]) -> int:
     modules = args.modules or list(MODULES)
     equivalent = equivalent_mutants()
     names: list[str] = []
-    if args.rerun or args.mutant:
+    if args.rerun or args.pending or args.mutant:
         # In one run, since each run costs minutes before the first mutant.
         statuses = results()
-        names = [*(survivors(statuses, equivalent, modules) + pending(statuses, modules)
-                   if args.rerun else []), *args.mutant]
+        names = [*(survivors(statuses, equivalent, modules) if args.rerun else []),
+                 *(pending(statuses, modules) if args.pending else []), *args.mutant]
     elif not args.report:
         # One mutmut run for all of them: the tests that reach their functions run once, and
         # mutmut takes the mutants with the fastest tests first.

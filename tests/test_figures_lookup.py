@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -47,6 +49,11 @@ def test_a_missing_figure_is_never_found_and_reads_the_fill() -> None:
     assert lookup.or_missing().tolist() == [3, -1, -1, -1]
     taken = lookup.take(figures.lo)
     assert taken[0] == figures.lo[3] and np.isnan(taken[1:]).all()
+    assert lookup.usable(figures).tolist() == [bool(figures.available[3]), False, False, False]
+    outside = np.ones(len(figures.key), dtype=bool)
+    outside[3] = False
+    assert not lookup.usable(figures, scope=outside).any()  # found, but out of scope
+    assert lookup.usable(figures, scope=~outside).tolist() == lookup.usable(figures).tolist()
 
 
 def test_under_another_code_and_along_a_dimension() -> None:
@@ -87,6 +94,7 @@ def test_unique_keys_matches_numpy() -> None:
     unique, inverse = figures.unique_keys(keys)
     expected, expected_inverse = np.unique(keys, return_inverse=True)
     assert (unique == expected).all() and (inverse == expected_inverse).all()
+    assert unique.dtype == expected.dtype == np.int64  # keys, as numpy gives them
 
 
 # --- amounts, intervals and keys in plain numbers -------------------------------------------
@@ -146,8 +154,10 @@ def test_interval_division_takes_the_extremes_whatever_the_signs() -> None:
     assert q_lo[:5].tolist() == [1.5, -3.0, -3.0, -4.0, -6.0]
     assert q_hi[:5].tolist() == [4.0, 4.0, -1.0, -1.5, 3.0]
     assert np.isnan(q_lo[5]) and np.isnan(q_hi[5])  # the divisor holds zero
-    zero_ends = interval_divide(np.array([1.0, 1.0]), np.array([2.0, 2.0]),
-                                np.array([0.0, -1.0]), np.array([1.0, 0.0]))
+    with warnings.catch_warnings():  # dividing by a zero end (0/0 too) warns nothing
+        warnings.simplefilter("error")
+        zero_ends = interval_divide(np.array([1.0, 0.0]), np.array([2.0, 0.0]),
+                                    np.array([0.0, -1.0]), np.array([1.0, 0.0]))
     assert np.isnan(zero_ends[0]).all() and np.isnan(zero_ends[1]).all()
 
 
@@ -185,6 +195,8 @@ def test_keys_and_codes_of_the_example() -> None:
     assert figures.code_in(first, "flow") == 0
     assert figures.code_in(figures.key[1], "flow") == 1
     assert figures.code_positions("flow", ["balance", "nope", "exports"]).tolist() == [2, -1, 0]
+    none = figures.code_positions("flow", [])
+    assert figures.key[none].tolist() == []  # no codes: still positions to index with
     moved = figures.with_code(np.array([first, -1]), "flow", np.array([2, 2]))
     assert figures.key_codes(moved[0])["flow"] == "balance" and moved[1] == -1
     assert figures.with_code(first, "flow", -1) == -1
@@ -212,6 +224,11 @@ def test_a_display_takes_the_first_unit_and_the_finest_decimals() -> None:
     figures = _figures()
     display = figures.display([0, 1])
     assert (display.unit, display.scale, display.decimals) == ("USD bn", 1e9, 1)
+    # 183.6 bn beside 112,600 mn (no decimals): a million is three decimals of a billion.
+    mixed = replace(figures, scale=np.array([1e9, 1e6, *figures.scale[2:]]),
+                    decimals=np.array([1, 0, *figures.decimals[2:]]))
+    assert mixed.display([0, 1]).decimals == 3
+    assert mixed.display([1, 0]).decimals == 0  # in mn, 0.1 bn is 100 mn
     assert figures.shown(0, display) == "183.6"
     assert figures.shown(0, Display("USD mn", 1e6, 0)) == "183600"
 
@@ -231,6 +248,11 @@ def test_the_prior_view_keeps_only_figures_with_a_usable_rate() -> None:
     prior = figures.implied_prior()
     assert prior.implied and (prior.decimals == figures.decimals + 1).all()
     assert prior.share_lo is None and prior.abs_lo is None
+    shares = np.ones(len(figures.key))
+    current_only = replace(figures, share_lo=shares, share_hi=shares, abs_lo=shares,
+                           abs_hi=shares).implied_prior()
+    assert (current_only.share_lo, current_only.share_hi, current_only.abs_lo,
+            current_only.abs_hi) == (None, None, None, None)  # they describe this period
     assert prior.lo[0] == pytest.approx(figures.lo[0] / 1.0385)
     assert prior.hi[0] == pytest.approx(figures.hi[0] / 1.0375)
     assert prior.available[0] and not prior.available[1]  # imports print no % change
@@ -238,3 +260,47 @@ def test_the_prior_view_keeps_only_figures_with_a_usable_rate() -> None:
     assert figures.printed(np.array([0, 1, -1])).tolist() == [True, True, False]
     assert prior.key_codes(figures.key[0])["period"] == "2019"
     assert not figures.is_signed().any() and len(figures.is_signed()) == len(figures.key)
+
+
+def test_a_release_of_one_figure_is_found_by_either_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = tmp_path / "one.csv"
+    lines = Path(EXAMPLES[0][0]).read_text(encoding="utf-8").splitlines()[:2]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = take_in(read_table(str(table)), load_rules(EXAMPLES[0][1])).figures
+    assert len(one.key) == 1
+    assert one.implied_prior().printed(np.array([0, -1])).tolist() == [True, False]
+    key = int(one.key[0])
+    keys = np.array([key - 1, key, key + 1, -1])
+    assert one.find(keys).found.tolist() == [False, True, False, False]
+    monkeypatch.setattr(figures_module, "DENSE_SLOTS_PER_FIGURE", 0)
+    monkeypatch.setattr(figures_module, "DENSE_MIN_SLOTS", 0)
+    sparse = take_in(read_table(str(table)), load_rules(EXAMPLES[0][1])).figures
+    assert sparse._slots is None
+    assert sparse.find(keys).found.tolist() == [False, True, False, False]
+
+
+def test_a_table_without_figures_finds_none_by_either_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = tmp_path / "none.csv"
+    table.write_text(Path(EXAMPLES[0][0]).read_text(encoding="utf-8").splitlines()[0] + "\n",
+                     encoding="utf-8")
+    for dense in (True, False):
+        if not dense:
+            monkeypatch.setattr(figures_module, "DENSE_SLOTS_PER_FIGURE", 0)
+            monkeypatch.setattr(figures_module, "DENSE_MIN_SLOTS", 0)
+        empty = take_in(read_table(str(table)), load_rules(EXAMPLES[0][1])).figures
+        assert len(empty.key) == 0 and (empty._slots is None) is not dense
+        lookup = empty.find(np.array([[0, 1], [-1, empty.key_space - 1]]))
+        assert lookup.found.shape == (2, 2) and not lookup.found.any()
+        assert lookup.positions.dtype == np.int64 and lookup.or_missing().tolist() == [[-1] * 2] * 2
+
+
+def test_a_scope_in_several_dimensions_keeps_what_all_of_them_allow() -> None:
+    figures = _figures()
+    scope = figures.in_scope({"flow": frozenset({"exports"}), "product": frozenset({"ICT"})})
+    flows = figures.codes[:, figures.dim_index("flow")]
+    products = figures.codes[:, figures.dim_index("product")]
+    expected = (flows == figures.code_positions("flow", ["exports"])[0]) & (
+        products == figures.code_positions("product", ["ICT"])[0])
+    assert scope.tolist() == expected.tolist() and 0 < scope.sum() < (flows == 0).sum()

@@ -411,6 +411,10 @@ def test_printed_intervals_follow_the_rounding_and_zeros_of_each_column() -> Non
     value, rate = intake.printed_intervals(frame, rules.figures)
     assert (value.lo[0], value.hi[0]) == pytest.approx((130e9, 131e9))
     assert rate is not None and (rate.lo[0], rate.hi[0]) == (2.5, 2.5)
+    zeros = parse_rules(HEAD % ", trailing_zeros: significant" + BALANCE, "r.yaml")
+    _, rate = intake.printed_intervals(_table("exports,World,2020,1,bn,20\n").frame,
+                                       zeros.figures)
+    assert rate is not None and (rate.lo[0], rate.hi[0]) == (19.5, 20.5)
     plain = parse_rules(HEAD % "" + BALANCE, "r.yaml")
     value, rate = intake.printed_intervals(frame, plain.figures)
     assert (value.lo[0], value.hi[0]) == pytest.approx((125e9, 135e9))
@@ -447,3 +451,86 @@ def test_checking_a_table_full_of_input_problems_gives_no_warning() -> None:
     assert {d["rule"] for d in report["discrepancies"]} >= {
         "input.duplicate", "input.malformed-number", "input.unknown-code", "input.missing-code",
         "input.unknown-unit"}
+
+
+PLAIN_HEAD = """\
+version: 1
+figures: {value: value, time: period%s}
+dimensions:
+  flow: [exports, imports, balance]
+  period: {"2020": ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]}
+rules:
+  - id: nonneg
+    bounds: {min: 0}
+"""
+
+
+def test_a_table_without_units_or_changes_is_read_in_base_units() -> None:
+    rules = parse_rules(PLAIN_HEAD % "", "r.yaml")
+    table = _table("exports,2020,1e100\nimports,2020,1e99\nbalance,2020,2\n",
+                   columns="flow,period,value\n")
+    taken = intake.take_in(table, rules)
+    (finding,) = [f for rule, f in taken.findings if rule == "input.malformed-number"]
+    # 1e100 is 0.5e100..1.5e100: past the largest figure checked, once its width is counted.
+    assert finding.message == ("row 2: value '1e100' in base units is too large to check "
+                               "(more than 1e+100 in base units)")
+    assert dict(finding.context) == {"flow": "exports", "period": "2020"}
+    figures = taken.figures
+    assert figures.available.tolist() == [False, True, True]
+    assert np.isnan(figures.rate_lo).all() and np.isnan(figures.rate_hi).all()
+    assert figures.rate_lo.dtype == np.float64 and figures.change_text[0] == ""
+    assert figures.share_lo is None and figures.abs_lo is None and figures.signed is None
+
+
+def test_the_largest_exact_figure_is_usable() -> None:
+    rules = parse_rules(PLAIN_HEAD % ", rounding: exact", "r.yaml")
+    table = _table("exports,2020,1e100\nimports,2020,-1e100\n", columns="flow,period,value\n")
+    taken = intake.take_in(table, rules)
+    assert taken.findings == [] and taken.figures.available.all()
+
+
+def test_a_change_column_the_table_lacks_costs_only_the_rates() -> None:
+    rules = parse_rules(PLAIN_HEAD % ", change: change", "r.yaml")
+    table = _table("exports,2020,5\nimports,2020,3\n", columns="flow,period,value\n")
+    figures = intake.take_in(table, rules).figures
+    assert figures.available.all() and np.isnan(figures.rate_lo).all()
+    assert figures.change_text[0] == ""
+
+
+def test_each_number_column_is_read_with_its_own_rounding() -> None:
+    extra = (", share: share, abs_change: diff, rounding: {value: truncated, change: exact, "
+             "share: truncated, abs_change: exact}")
+    rules = parse_rules(HEAD % extra + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,10.5,bn,2.5,40.5,1.5\n",
+                   columns="flow,geo,period,value,unit,change,share,diff\n")
+    figures = intake.take_in(table, rules).figures
+    assert (figures.lo[0], figures.hi[0]) == pytest.approx((10.5e9, 10.6e9))
+    assert (figures.rate_lo[0], figures.rate_hi[0]) == (2.5, 2.5)
+    assert figures.share_lo is not None and figures.share_hi is not None
+    assert (figures.share_lo[0], figures.share_hi[0]) == pytest.approx((40.5, 40.6))
+    assert figures.abs_lo is not None and figures.abs_hi is not None
+    assert (figures.abs_lo[0], figures.abs_hi[0]) == pytest.approx((1.5e9, 1.5e9))
+    assert figures.share_text is not None and figures.share_text[0] == "40.5"
+    assert figures.abs_text is not None and figures.abs_text[0] == "1.5"
+
+
+def test_a_formula_without_a_stored_value_is_an_input_finding_of_its_row(
+        tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    rules = parse_rules("figures: {value: value}\ndimensions: {flow: [exports, imports, balance]}"
+                        "\nrules:\n  - {id: balance, identity: balance = exports - imports, "
+                        "along: flow}\n", "r.yaml")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["flow", "value"], ["exports", 183.6], ["imports", 112.6],
+                ["balance", "=B2-B3"]):
+        sheet.append(row)
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    taken = intake.take_in(read_table(str(path), rules=rules), rules)
+    (finding,) = [f for rule, f in taken.findings if rule == "input.formula-value"]
+    assert finding.message.startswith("Sheet!B4: a formula with no stored value")
+    assert [(f.row_index, f.role) for f in finding.figures] == [(2, "figure")]
+    assert dict(finding.context) == {"flow": "balance"}
+    assert taken.checked["input.formula-value"] == 1
+    assert "input.unit-conflict" not in taken.checked  # no unit words declared
