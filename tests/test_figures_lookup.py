@@ -49,11 +49,6 @@ def test_a_missing_figure_is_never_found_and_reads_the_fill() -> None:
     assert lookup.or_missing().tolist() == [3, -1, -1, -1]
     taken = lookup.take(figures.lo)
     assert taken[0] == figures.lo[3] and np.isnan(taken[1:]).all()
-    assert lookup.usable(figures).tolist() == [bool(figures.available[3]), False, False, False]
-    outside = np.ones(len(figures.key), dtype=bool)
-    outside[3] = False
-    assert not lookup.usable(figures, scope=outside).any()  # found, but out of scope
-    assert lookup.usable(figures, scope=~outside).tolist() == lookup.usable(figures).tolist()
 
 
 def test_under_another_code_and_along_a_dimension() -> None:
@@ -304,3 +299,13 @@ def test_a_scope_in_several_dimensions_keeps_what_all_of_them_allow() -> None:
     expected = (flows == figures.code_positions("flow", ["exports"])[0]) & (
         products == figures.code_positions("product", ["ICT"])[0])
     assert scope.tolist() == expected.tolist() and 0 < scope.sum() < (flows == 0).sum()
+
+
+def test_a_figure_found_outside_the_scope_is_not_usable() -> None:
+    figures = _figures()
+    lookup = figures.find(np.array([int(figures.key[3]), -1]))
+    assert lookup.usable(figures).tolist() == [True, False]
+    outside = np.ones(len(figures.key), dtype=bool)
+    outside[3] = False
+    assert not lookup.usable(figures, scope=outside).any()  # found, but out of scope
+    assert lookup.usable(figures, scope=~outside).tolist() == [True, False]

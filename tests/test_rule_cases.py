@@ -375,6 +375,9 @@ def test_the_intake_keeps_one_figure_per_key_and_says_why_others_are_unusable() 
     assert figures.lo[0] == pytest.approx(258.415e9) and figures.hi[0] == pytest.approx(258.425e9)
     assert figures.rate_lo[0] == pytest.approx(4.5) and figures.decimals[0] == 2
     assert figures.available.tolist() == [True, False, False, False]
+    # Copies that disagree leave the figure without a value or a rate, not with one end.
+    assert np.isnan([figures.lo[2], figures.hi[2], figures.rate_lo[2], figures.rate_hi[2]]).all()
+    assert figures.decimals.dtype == np.int64
     assert sorted(figures.unusable.values()) == [
         "row 4 has an unreadable number or unit", "row 7 has an unreadable number or unit",
         "rows 5, 6 disagree"]
@@ -534,3 +537,66 @@ def test_a_formula_without_a_stored_value_is_an_input_finding_of_its_row(
     assert dict(finding.context) == {"flow": "balance"}
     assert taken.checked["input.formula-value"] == 1
     assert "input.unit-conflict" not in taken.checked  # no unit words declared
+
+
+def test_the_time_dimension_adds_each_observed_period_and_the_one_before_once() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table("exports,World,2022,1,bn,\nexports,World,2021,1,bn,\n"
+                   "exports,World,2022,1,bn,\nexports,World,2021Q3,1,bn,\n")
+    codes = intake.ParsedColumns(table.frame, rules).dimension("period").codes
+    assert codes[:5] == ("2020", "2020Q1", "2020Q2", "2020Q3", "2020Q4")
+    assert len(set(codes)) == len(codes)
+    assert {"2019", "2021", "2022", "2021Q3", "2019Q4"} <= set(codes)  # and a year before
+
+
+def test_a_unit_word_against_the_unit_column_makes_the_figure_unusable() -> None:
+    rules = parse_rules(HEAD % ', unit_words: {bn: ["$ billion"], mn: ["$ million"]}' + BALANCE,
+                        "r.yaml")
+    table = _table("exports,World,2020,$5 million,bn,\nimports,World,2020,$2 billion,bn,\n"
+                   "balance,Mars,2020,3,bn,\n")
+    taken = intake.take_in(table, rules)
+    figures = taken.figures
+    assert figures.available.tolist() == [False, True]
+    assert figures.unusable == {int(figures.key[0]): "row 2 has two different units"}
+    assert taken.checked["input.unit-conflict"] == 3
+    assert taken.row_keys[2] == -1  # an unknown code: no key at all
+    assert taken.row_keys[:2].tolist() == figures.key.tolist()
+
+
+def test_duplicates_whose_intervals_touch_at_an_end_agree_on_that_value() -> None:
+    # 5 and 6 are 4.5..5.5 and 5.5..6.5: both are right if the figure is 5.5; the same for
+    # rates of 1 and 2 (0.5..1.5 and 1.5..2.5).
+    rows = ("exports,World,2020,5,bn,\nexports,World,2020,6,bn,\n"
+            "imports,World,2020,5.0,bn,1\nimports,World,2020,5.0,bn,2\n")
+    assert run(NONNEG, rows)["discrepancies"] == []
+    table = _table(rows)
+    figures = intake.take_in(table, parse_rules(HEAD % "" + NONNEG, "r.yaml")).figures
+    assert (figures.lo[0], figures.hi[0]) == (5.5e9, 5.5e9)
+    assert (figures.rate_lo[1], figures.rate_hi[1]) == (1.5, 1.5)
+
+
+def test_copies_of_two_figures_interleaved_are_named_in_row_order() -> None:
+    rows = "exports,World,2020,5.0,bn,\nimports,World,2020,5.0,bn,\n" * 12 + (
+        "exports,World,2020,6.0,bn,\nimports,World,2020,6.0,bn,\n")
+    exports, imports = run(NONNEG, rows)["discrepancies"]
+    assert exports["message"] == (
+        "13 rows give the same figure (exports, World, 2020) as 5.0 bn (rows 2, 4, 6, 8, 10, 12, "
+        "14, 16, 18, 20 and 2 more) and 6.0 bn (row 26), which cannot all be right")
+    assert imports["message"].startswith(
+        "13 rows give the same figure (imports, World, 2020) as 5.0 bn (rows 3, 5, 7, 9, 11, 13, "
+        "15, 17, 19, 21 and 2 more)")
+
+
+def test_malformed_shares_and_changes_in_amount_are_named_as_such() -> None:
+    rules = parse_rules(HEAD % ", share: share, abs_change: diff" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,1,bn,,x,\nimports,World,2020,1,bn,,,y\n"
+                   "balance,World,2020,\u22121e999,bn,,,\n",
+                   columns="flow,geo,period,value,unit,change,share,diff\n")
+    messages = [f.message for _, f in intake.take_in(table, rules).findings]
+    assert messages == [
+        "row 2: share 'x' in column 'share' is not a number",
+        "row 3: change in amount 'y' in column 'diff' is not a number",
+        "row 4: value '\u22121e999' in column 'value' is too large to check (more than 1e+100)"]
+    # A share column the rules name but the table lacks: no shares, the values still read.
+    figures = intake.take_in(_table("exports,World,2020,1,bn,\n"), rules).figures
+    assert figures.share_lo is None and figures.abs_lo is None and figures.available.all()
