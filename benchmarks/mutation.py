@@ -4,13 +4,27 @@
     python benchmarks/mutation.py                  # every module, in order of importance
     python benchmarks/mutation.py numbers report   # some of them (names as in MODULES)
     python benchmarks/mutation.py --report         # only the table, from the last run's results
+    python benchmarks/mutation.py --report --survivors numbers   # ... and the survivors' names
+    python benchmarks/mutation.py --rerun numbers  # only the survivors again (after new tests)
+    python benchmarks/mutation.py --mutant NAME    # one mutant (repeatable; fnmatch patterns)
+    python benchmarks/mutation.py --rerun numbers --mutant 'validator.report.*'  # both, one run
+    python benchmarks/mutation.py --pending intake --focus intake  # what a stopped run left,
+                                                   # against the FOCUS tests only
 
 mutmut (configured in pyproject.toml, [tool.mutmut]) copies the package to mutants/, runs the
 selected tests ([tool.mutmut] pytest_add_cli_args_test_selection) once to learn which tests reach
 which function, then runs each mutant against only those tests, fastest first, stopping at the
-first failure. Hypothesis runs the `mutation` profile there (10
+first failure (a mutant that makes them loop is stopped after 3x their measured time).
+Hypothesis runs the `mutation` profile there (10
 examples per property) to keep that affordable on a shared 2-core machine. Results are kept in
-mutants/ between runs, so a module already run is not run again until its source changes.
+mutants/ between runs. mutmut re-runs every mutant it is given by name or pattern, so naming
+a module runs all of its mutants again; `--rerun` gives it only the module's survivors and
+mutants no test reached (not those listed as equivalent), which is what to run after adding
+tests: a test added to a selected file is picked up (mutmut maps new tests to functions), a
+killed mutant stays killed. `--pending` gives it the mutants a stopped run did not reach.
+Adding a file to the selection makes mutmut forget every result.
+Each invocation first regenerates the mutants and runs the reaching tests once unmutated
+(2 to 3 minutes), so name several modules or mutants in one call rather than one per call.
 
 The score of a module is killed / (mutants - equivalent), where the equivalent mutants are those
 listed with their reason in docs/mutation.md; a mutant that no test reaches counts as surviving.
@@ -41,6 +55,50 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "report": ("validator.report.*", ("validator/report.py",)),
     "reporters": ("validator.reporters.*", ("validator/reporters",)),
 }
+
+# With --focus, the mutants of these modules run only the tests of these files that reach
+# them (not the whole selection): nearly every test reaches the intake and the figures, so a
+# surviving mutant there costs the whole selection (30 s) otherwise. A focused score is a lower
+# bound: the rest of the selection could only kill more.
+FOCUS: dict[str, tuple[str, ...]] = {
+    "intake": ("tests/test_rule_cases.py", "tests/test_figures_lookup.py",
+               "tests/test_example.py", "tests/test_real_releases.py"),
+    "figures": ("tests/test_rule_cases.py", "tests/test_figures_lookup.py",
+                "tests/test_example.py", "tests/test_real_releases.py"),
+}
+STATS = ROOT / "mutants" / "mutmut-stats.json"
+FULL_STATS = ROOT / "mutants" / "mutmut-stats.unfocused.json"
+
+
+def focus(modules: list[str]) -> None:
+    """Narrow mutmut's map of tests per function to the FOCUS files of these modules (the
+    full map is kept aside and restored by `unfocus`)."""
+    if not STATS.exists():
+        raise SystemExit("--focus needs a first run (mutmut's map of tests to functions)")
+    data = json.loads(STATS.read_text(encoding="utf-8"))
+    FULL_STATS.write_text(json.dumps(data), encoding="utf-8")
+    tests = data["tests_by_mangled_function_name"]
+    for function, reaching in tests.items():
+        module = module_of(function)
+        if module in modules and module in FOCUS:
+            kept = [t for t in reaching if t.split("::")[0] in FOCUS[module]]
+            tests[function] = kept or reaching
+    STATS.write_text(json.dumps(data), encoding="utf-8")
+
+
+def unfocus() -> None:
+    """Put back the full map, with any tests mutmut has added since (new tests)."""
+    if not FULL_STATS.exists():
+        return
+    full = json.loads(FULL_STATS.read_text(encoding="utf-8"))
+    now = json.loads(STATS.read_text(encoding="utf-8"))
+    for function, reaching in now["tests_by_mangled_function_name"].items():
+        known = set(full["tests_by_mangled_function_name"].get(function, []))
+        full["tests_by_mangled_function_name"][function] = sorted(known | set(reaching))
+    now["tests_by_mangled_function_name"] = full["tests_by_mangled_function_name"]
+    STATS.write_text(json.dumps(now), encoding="utf-8")
+    FULL_STATS.unlink()
+
 
 # mutmut's exit-code convention (mutmut.stats.status_by_exit_code).
 STATUS: dict[int | None, str] = {
@@ -95,33 +153,72 @@ def table(statuses: dict[str, str], equivalent: set[str], modules: list[str]) ->
     return "\n".join(lines)
 
 
+def survivors(statuses: dict[str, str], equivalent: set[str], modules: list[str]) -> list[str]:
+    """Mutants of these modules that survived or that no test reached, not counting the
+    equivalent ones."""
+    return [name for name, status in sorted(statuses.items())
+            if status in ("survived", "no tests") and name not in equivalent
+            and module_of(name) in modules]
+
+
+def pending(statuses: dict[str, str], modules: list[str]) -> list[str]:
+    """Mutants of these modules not run yet (a run stopped before them)."""
+    return [name for name, status in sorted(statuses.items())
+            if status == "not checked" and module_of(name) in modules]
+
+
+def run_mutmut(names: list[str]) -> None:
+    """One mutmut run over these names or patterns: the reaching tests run once unmutated, then
+    each mutant, those with the fastest tests first."""
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
+    started = time.monotonic()
+    log = ROOT / "mutants" / "run.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w", encoding="utf-8") as out:
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1", *names],
+                       cwd=ROOT, env=env, check=False, stdout=out, stderr=subprocess.STDOUT)
+    print(f"mutmut: {len(names)} names or patterns, {time.monotonic() - started:.0f} s "
+          f"(its output: {log})", file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", choices=[[], *MODULES], default=[])
     parser.add_argument("--report", action="store_true", help="only print the table")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    parser.add_argument("--rerun", action="store_true",
+                        help="run only the survivors of the modules (after adding tests)")
+    parser.add_argument("--pending", action="store_true",
+                        help="run the mutants of the modules a stopped run did not reach")
+    parser.add_argument("--mutant", action="append", default=[],
+                        help="run this mutant (a name or an fnmatch pattern; repeatable)")
+    parser.add_argument("--focus", action="append", default=[], choices=list(FOCUS),
+                        help="run this module's mutants against its FOCUS tests only")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
-    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
-    if not args.report:
-        # One mutmut run for all of them: the suite runs once to learn which tests reach which
-        # function, and mutmut takes the mutants with the fastest tests first.
-        started = time.monotonic()
-        log = ROOT / "mutants" / "run.log"
-        log.parent.mkdir(exist_ok=True)
-        with log.open("w", encoding="utf-8") as out:
-            subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1",
-                            *(MODULES[m][0] for m in modules)], cwd=ROOT, env=env,
-                           check=False, stdout=out, stderr=subprocess.STDOUT)
-        print(f"mutmut: {time.monotonic() - started:.0f} s (its output: {log})", file=sys.stderr)
-    statuses = results()
     equivalent = equivalent_mutants()
+    names: list[str] = []
+    if args.rerun or args.pending or args.mutant:
+        # In one run, since each run costs minutes before the first mutant.
+        statuses = results()
+        names = [*(survivors(statuses, equivalent, modules) if args.rerun else []),
+                 *(pending(statuses, modules) if args.pending else []), *args.mutant]
+    elif not args.report:
+        # One mutmut run for all of them: the tests that reach their functions run once, and
+        # mutmut takes the mutants with the fastest tests first.
+        names = [MODULES[m][0] for m in modules]
+    if names:
+        if args.focus:
+            focus(args.focus)
+        try:
+            run_mutmut(names)
+        finally:
+            unfocus()
+    statuses = results()
     print(table(statuses, equivalent, modules))
     if args.survivors:
-        for name, status in sorted(statuses.items()):
-            if status in ("survived", "no tests") and name not in equivalent and \
-                    module_of(name) in modules:
-                print(f"{status}: {name}")
+        for name in survivors(statuses, equivalent, modules):
+            print(f"{statuses[name]}: {name}")
     return 0
 
 

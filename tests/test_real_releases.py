@@ -347,6 +347,9 @@ balance,JP,-$0.0 billion,
     report = runner(FORMAT_RULES, csv)
     assert report.count_failing() == 0
     assert sum(r.checked for r in report.rules if r.id == "balance") == 3
+    # Declared unit words make every row a check of its unit (and nothing conflicts here).
+    (conflict,) = [r for r in report.rules if r.id == "input.unit-conflict"]
+    assert (conflict.checked, conflict.failed) == (9, 0)
 
 
 def test_unit_word_conflicting_with_the_unit_column(runner) -> None:  # type: ignore[no-untyped-def]

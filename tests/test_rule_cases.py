@@ -8,14 +8,19 @@ import importlib
 import re
 import tempfile
 import textwrap
+import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
+from validator import intake
 from validator.checks import CHECKS
 from validator.engine import check
+from validator.errors import InputError
+from validator.model import Dimension
 from validator.rules import parse_rules
 from validator.table import read_table
 
@@ -81,6 +86,10 @@ def test_rule_case(data: dict[str, Any], case: dict[str, Any]) -> None:
     for expected, discrepancy in zip(case["expect"], report["discrepancies"], strict=True):
         if "message" in expected:
             assert discrepancy["message"] == expected["message"]
+        if "context" in expected:
+            assert discrepancy["context"] == expected["context"]
+        if "roles" in expected:
+            assert [f["role"] for f in discrepancy["figures"]] == expected["roles"]
         assert discrepancy["severity"] == expected.get("severity", "error")
     counts = {r["id"]: [r["checked"], r["failed"], r["not_evaluated"], r["not_applicable"]]
               for r in report["rules"]}
@@ -278,3 +287,316 @@ def test_every_failing_rule_case_names_a_suspect(data: dict[str, Any],
     explained = {rule for s in report["suspects"] for rule, _ in
                  ((e["rule"], e["context"]) for e in s["explains"])}
     assert failing <= explained
+
+
+# --- the intake on its own (validator/intake.py) --------------------------------------------
+
+BAD_ROWS = ("exports,Chnia,2020,4.0,bn,\nexports,,2020,1.0,bn,\nexports,World,2020,1O.0,bn,\n"
+            "exports,Asia,2020,6.0,USD bn,x\nimports,World,2021,2.0,mn,1.5\n")
+
+
+def _table(rows: str, columns: str = COLUMNS) -> Any:
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / "t.csv"
+        file.write_text(columns + rows, encoding="utf-8")
+        return read_table(str(file))
+
+
+def test_the_schema_alone_finds_what_the_intake_finds() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table(BAD_ROWS)
+    alone = intake.schema_failures(table, rules)
+    shared = intake.schema_failures(table, rules, intake.ParsedColumns(table.frame, rules))
+
+    def cells(failures: Any) -> list[tuple[str, str, int]]:
+        return sorted((str(c), str(k), int(i)) for c, k, i in
+                      failures[["column", "check", "index"]].itertuples(index=False))
+
+    assert cells(alone) == cells(shared) == [
+        ("change", "input.malformed-number", 3), ("geo", "input.unknown-code", 0),
+        ("geo", "input.unknown-code", 1), ("unit", "input.unknown-unit", 3),
+        ("value", "input.malformed-number", 2)]
+    clean = _table("exports,World,2020,4.0,bn,\n")
+    assert intake.schema_failures(clean, rules).empty
+    # Only with the intake's parse does the unit check see that a row has no value either.
+    valueless = _table("imports,Asia,2020,,,\n")
+    assert intake.schema_failures(valueless, rules,
+                                  intake.ParsedColumns(valueless.frame, rules)).empty
+
+
+def test_a_missing_value_column_is_an_input_error_naming_it() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,bn\n", columns="flow,geo,period,unit\n")
+    with pytest.raises(InputError) as raised:
+        intake.schema_failures(table, rules)
+    (message,) = raised.value.messages
+    assert message.endswith("row 1: required column 'value' is missing (columns found: flow, "
+                            "geo, period, unit; the rules file r.yaml names it)")
+    # A column the rules file names but only some rules read (a change) may be absent.
+    assert intake.schema_failures(_table("exports,World,2020,1.0,bn\n",
+                                         columns="flow,geo,period,value,unit\n"), rules).empty
+
+
+def test_printed_intervals_are_in_base_units_with_rates_apart() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    frame = _table("exports,World,2020,1.5,bn,2.0\nimports,World,2020,251,mn,\n"
+                   "exports,Asia,2020,3,kg,-1\n").frame
+    value, rate = intake.printed_intervals(frame, rules.figures)
+    assert value.lo[:2].tolist() == pytest.approx([1.45e9, 250.5e6])
+    assert value.hi[:2].tolist() == pytest.approx([1.55e9, 251.5e6])
+    assert np.isnan(value.lo[2])  # a unit the rules do not declare has no scale
+    assert rate is not None
+    assert rate.lo[[0, 2]].tolist() == pytest.approx([1.95, -1.5])
+    assert rate.hi[[0, 2]].tolist() == pytest.approx([2.05, -0.5]) and rate.empty[1]
+    _, none = intake.printed_intervals(frame.drop(columns=["change"]), rules.figures)
+    assert none is None
+    assert intake.unit_scale(frame, rules.figures)[:2].tolist() == [1e9, 1e6]
+    assert intake.unit_scale(frame.drop(columns=["unit"]), rules.figures).tolist() == [1.0] * 3
+
+
+def test_number_columns_name_each_column_of_printed_numbers() -> None:
+    rules = parse_rules(HEAD % ", share: share, abs_change: diff" + BALANCE, "r.yaml")
+    assert intake.number_columns(rules.figures) == {"value": "value", "change": "change",
+                                                    "share": "share", "diff": "abs_change"}
+    plain = parse_rules(HEAD.replace("change: change, ", "") % "" + BALANCE, "r.yaml")
+    assert intake.number_columns(plain.figures) == {"value": "value"}
+
+
+def test_the_intake_keeps_one_figure_per_key_and_says_why_others_are_unusable() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,258.4,bn,5\nexports,World,2020,258.42,bn,\n"
+                   "imports,World,2020,1O,bn,\nbalance,World,2020,5,bn,1\n"
+                   "balance,World,2020,7,bn,\nexports,Asia,2020,1,kg,\n")
+    taken = intake.take_in(table, rules)
+    figures = taken.figures
+    assert taken.row_keys.tolist()[:2] == [figures.key[0]] * 2
+    assert (taken.row_keys >= 0).all()
+    assert figures.frame_index.tolist() == [0, 2, 3, 5]
+    assert figures.lo[0] == pytest.approx(258.415e9) and figures.hi[0] == pytest.approx(258.425e9)
+    assert figures.rate_lo[0] == pytest.approx(4.5) and figures.decimals[0] == 2
+    assert figures.available.tolist() == [True, False, False, False]
+    # Copies that disagree leave the figure without a value or a rate, not with one end.
+    assert np.isnan([figures.lo[2], figures.hi[2], figures.rate_lo[2], figures.rate_hi[2]]).all()
+    assert figures.decimals.dtype == np.int64
+    assert sorted(figures.unusable.values()) == [
+        "row 4 has an unreadable number or unit", "row 7 has an unreadable number or unit",
+        "rows 5, 6 disagree"]
+    assert [rule for rule, _ in taken.findings] == [
+        "input.malformed-number", "input.unknown-unit", "input.duplicate"]
+    assert taken.checked == {rule: 6 for rule in intake.INPUT_RULES}
+    assert figures.value_text[0] == "258.4" and figures.unit[3] == "kg"
+    assert figures.change_text[2] == "1" and figures.scale.tolist() == [1e9, 1e9, 1e9, 1.0]
+
+
+def test_signed_codes_are_marked_in_the_figures() -> None:
+    rules = parse_rules(HEAD % ", signed: {flow: [balance, deficit], geo: [Asia]}" + BALANCE,
+                        "r.yaml")
+    table = _table("exports,World,2020,5,bn,\nbalance,World,2020,-1,bn,\n"
+                   "deficit,World,2020,2,bn,\nexports,Asia,2020,2,bn,\n")
+    figures = intake.take_in(table, rules).figures
+    assert figures.is_signed().tolist() == [False, True, True, True]
+    assert intake.format_change(" 2.5 ") == "+2.5%" and intake.format_change("-1") == "-1%"
+    assert intake.format_change("\u22121") == "\u22121%" and intake.format_change("+0") == "+0%"
+
+
+def test_too_many_combinations_of_codes_cannot_be_keyed() -> None:
+    dims = tuple(Dimension(f"d{i}", tuple(f"c{j}" for j in range(2**16 - 1)), {}, False)
+                 for i in range(4))
+    intake._check_key_space(dims[:3])
+    with pytest.raises(InputError, match="too many combinations of codes"):
+        intake._check_key_space(dims)
+
+
+def test_printed_intervals_follow_the_rounding_and_zeros_of_each_column() -> None:
+    extra = ", rounding: {value: truncated, change: exact}, trailing_zeros: significant"
+    rules = parse_rules(HEAD % extra + BALANCE, "r.yaml")
+    frame = _table("exports,World,2020,130,bn,2.5\n").frame
+    value, rate = intake.printed_intervals(frame, rules.figures)
+    assert (value.lo[0], value.hi[0]) == pytest.approx((130e9, 131e9))
+    assert rate is not None and (rate.lo[0], rate.hi[0]) == (2.5, 2.5)
+    zeros = parse_rules(HEAD % ", trailing_zeros: significant" + BALANCE, "r.yaml")
+    _, rate = intake.printed_intervals(_table("exports,World,2020,1,bn,20\n").frame,
+                                       zeros.figures)
+    assert rate is not None and (rate.lo[0], rate.hi[0]) == (19.5, 20.5)
+    plain = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    value, rate = intake.printed_intervals(frame, plain.figures)
+    assert (value.lo[0], value.hi[0]) == pytest.approx((125e9, 135e9))
+    assert rate is not None and (rate.lo[0], rate.hi[0]) == pytest.approx((2.45, 2.55))
+
+
+def test_a_figure_printed_more_often_than_a_finding_lists() -> None:
+    # 1,001 distinct printed versions of one figure, each twice: more versions than a finding
+    # lists figures (limits.MAX_FIGURES_PER_FINDING), so it lists one row of each, and names
+    # them all in its message.
+    versions = 1001
+    rows = "".join(f"exports,World,2020,{v}.0,bn,\n" * 2 for v in range(1, versions + 1))
+    (found,) = run(BALANCE, rows)["discrepancies"]
+    assert found["rule"] == "input.duplicate"
+    assert [f["row"] for f in found["figures"]] == list(range(2, 2 * versions + 2, 2))
+    assert found["message"].startswith(f"{2 * versions:,} rows give the same figure (exports, "
+                                       "World, 2020) as 1.0 bn (rows 2, 3) and 2.0 bn (rows 4, "
+                                       "5) and ")
+    copies = "exports,World,2020,5.0,bn,\n" * 1500 + "exports,World,2020,6.0,bn,\n"
+    (found,) = run(BALANCE, copies)["discrepancies"]
+    rows_listed = [f["row"] for f in found["figures"]]
+    assert rows_listed == [*range(2, 502), 1502]  # 1,000 // 2 versions: 500 rows of each
+    assert "5.0 bn (rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 1,490 more) and 6.0 bn (row 1502)" \
+        in found["message"]
+
+
+def test_checking_a_table_full_of_input_problems_gives_no_warning() -> None:
+    rows = BAD_ROWS + ("exports,World,2020,258.4,bn,5\nexports,World,2020,258.42,bn,\n"
+                       "balance,World,2020,5,bn,1\nbalance,World,2020,7,bn,\n"
+                       "imports,Asia,2020,1e305,bn,\nimports,Europe,2020,,,\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = run(BALANCE + NONNEG, rows)
+    assert {d["rule"] for d in report["discrepancies"]} >= {
+        "input.duplicate", "input.malformed-number", "input.unknown-code", "input.missing-code",
+        "input.unknown-unit"}
+
+
+PLAIN_HEAD = """\
+version: 1
+figures: {value: value, time: period%s}
+dimensions:
+  flow: [exports, imports, balance]
+  period: {"2020": ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]}
+rules:
+  - id: nonneg
+    bounds: {min: 0}
+"""
+
+
+def test_a_table_without_units_or_changes_is_read_in_base_units() -> None:
+    rules = parse_rules(PLAIN_HEAD % "", "r.yaml")
+    table = _table("exports,2020,1e100\nimports,2020,1e99\nbalance,2020,2\n",
+                   columns="flow,period,value\n")
+    taken = intake.take_in(table, rules)
+    (finding,) = [f for rule, f in taken.findings if rule == "input.malformed-number"]
+    # 1e100 is 0.5e100..1.5e100: past the largest figure checked, once its width is counted.
+    assert finding.message == ("row 2: value '1e100' in base units is too large to check "
+                               "(more than 1e+100 in base units)")
+    assert dict(finding.context) == {"flow": "exports", "period": "2020"}
+    figures = taken.figures
+    assert figures.available.tolist() == [False, True, True]
+    assert np.isnan(figures.rate_lo).all() and np.isnan(figures.rate_hi).all()
+    assert figures.rate_lo.dtype == np.float64 and figures.change_text[0] == ""
+    assert figures.share_lo is None and figures.abs_lo is None and figures.signed is None
+
+
+def test_the_largest_exact_figure_is_usable() -> None:
+    rules = parse_rules(PLAIN_HEAD % ", rounding: exact", "r.yaml")
+    table = _table("exports,2020,1e100\nimports,2020,-1e100\n", columns="flow,period,value\n")
+    taken = intake.take_in(table, rules)
+    assert taken.findings == [] and taken.figures.available.all()
+
+
+def test_a_change_column_the_table_lacks_costs_only_the_rates() -> None:
+    rules = parse_rules(PLAIN_HEAD % ", change: change", "r.yaml")
+    table = _table("exports,2020,5\nimports,2020,3\n", columns="flow,period,value\n")
+    figures = intake.take_in(table, rules).figures
+    assert figures.available.all() and np.isnan(figures.rate_lo).all()
+    assert figures.change_text[0] == ""
+
+
+def test_each_number_column_is_read_with_its_own_rounding() -> None:
+    extra = (", share: share, abs_change: diff, rounding: {value: truncated, change: exact, "
+             "share: truncated, abs_change: exact}")
+    rules = parse_rules(HEAD % extra + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,10.5,bn,2.5,40.5,1.5\n",
+                   columns="flow,geo,period,value,unit,change,share,diff\n")
+    figures = intake.take_in(table, rules).figures
+    assert (figures.lo[0], figures.hi[0]) == pytest.approx((10.5e9, 10.6e9))
+    assert (figures.rate_lo[0], figures.rate_hi[0]) == (2.5, 2.5)
+    assert figures.share_lo is not None and figures.share_hi is not None
+    assert (figures.share_lo[0], figures.share_hi[0]) == pytest.approx((40.5, 40.6))
+    assert figures.abs_lo is not None and figures.abs_hi is not None
+    assert (figures.abs_lo[0], figures.abs_hi[0]) == pytest.approx((1.5e9, 1.5e9))
+    assert figures.share_text is not None and figures.share_text[0] == "40.5"
+    assert figures.abs_text is not None and figures.abs_text[0] == "1.5"
+
+
+def test_a_formula_without_a_stored_value_is_an_input_finding_of_its_row(
+        tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    rules = parse_rules("figures: {value: value}\ndimensions: {flow: [exports, imports, balance]}"
+                        "\nrules:\n  - {id: balance, identity: balance = exports - imports, "
+                        "along: flow}\n", "r.yaml")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["flow", "value"], ["exports", 183.6], ["imports", 112.6],
+                ["balance", "=B2-B3"]):
+        sheet.append(row)
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    taken = intake.take_in(read_table(str(path), rules=rules), rules)
+    (finding,) = [f for rule, f in taken.findings if rule == "input.formula-value"]
+    assert finding.message.startswith("Sheet!B4: a formula with no stored value")
+    assert [(f.row_index, f.role) for f in finding.figures] == [(2, "figure")]
+    assert dict(finding.context) == {"flow": "balance"}
+    assert taken.checked["input.formula-value"] == 1
+    assert "input.unit-conflict" not in taken.checked  # no unit words declared
+
+
+def test_the_time_dimension_adds_each_observed_period_and_the_one_before_once() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table("exports,World,2022,1,bn,\nexports,World,2021,1,bn,\n"
+                   "exports,World,2022,1,bn,\nexports,World,2021Q3,1,bn,\n")
+    codes = intake.ParsedColumns(table.frame, rules).dimension("period").codes
+    assert codes[:5] == ("2020", "2020Q1", "2020Q2", "2020Q3", "2020Q4")
+    assert len(set(codes)) == len(codes)
+    assert {"2019", "2021", "2022", "2021Q3", "2019Q4"} <= set(codes)  # and a year before
+
+
+def test_a_unit_word_against_the_unit_column_makes_the_figure_unusable() -> None:
+    rules = parse_rules(HEAD % ', unit_words: {bn: ["$ billion"], mn: ["$ million"]}' + BALANCE,
+                        "r.yaml")
+    table = _table("exports,World,2020,$5 million,bn,\nimports,World,2020,$2 billion,bn,\n"
+                   "balance,Mars,2020,3,bn,\n")
+    taken = intake.take_in(table, rules)
+    figures = taken.figures
+    assert figures.available.tolist() == [False, True]
+    assert figures.unusable == {int(figures.key[0]): "row 2 has two different units"}
+    assert taken.checked["input.unit-conflict"] == 3
+    assert taken.row_keys[2] == -1  # an unknown code: no key at all
+    assert taken.row_keys[:2].tolist() == figures.key.tolist()
+
+
+def test_duplicates_whose_intervals_touch_at_an_end_agree_on_that_value() -> None:
+    # 5 and 6 are 4.5..5.5 and 5.5..6.5: both are right if the figure is 5.5; the same for
+    # rates of 1 and 2 (0.5..1.5 and 1.5..2.5).
+    rows = ("exports,World,2020,5,bn,\nexports,World,2020,6,bn,\n"
+            "imports,World,2020,5.0,bn,1\nimports,World,2020,5.0,bn,2\n")
+    assert run(NONNEG, rows)["discrepancies"] == []
+    table = _table(rows)
+    figures = intake.take_in(table, parse_rules(HEAD % "" + NONNEG, "r.yaml")).figures
+    assert (figures.lo[0], figures.hi[0]) == (5.5e9, 5.5e9)
+    assert (figures.rate_lo[1], figures.rate_hi[1]) == (1.5, 1.5)
+
+
+def test_copies_of_two_figures_interleaved_are_named_in_row_order() -> None:
+    rows = "exports,World,2020,5.0,bn,\nimports,World,2020,5.0,bn,\n" * 12 + (
+        "exports,World,2020,6.0,bn,\nimports,World,2020,6.0,bn,\n")
+    exports, imports = run(NONNEG, rows)["discrepancies"]
+    assert exports["message"] == (
+        "13 rows give the same figure (exports, World, 2020) as 5.0 bn (rows 2, 4, 6, 8, 10, 12, "
+        "14, 16, 18, 20 and 2 more) and 6.0 bn (row 26), which cannot all be right")
+    assert imports["message"].startswith(
+        "13 rows give the same figure (imports, World, 2020) as 5.0 bn (rows 3, 5, 7, 9, 11, 13, "
+        "15, 17, 19, 21 and 2 more)")
+
+
+def test_malformed_shares_and_changes_in_amount_are_named_as_such() -> None:
+    rules = parse_rules(HEAD % ", share: share, abs_change: diff" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,1,bn,,x,\nimports,World,2020,1,bn,,,y\n"
+                   "balance,World,2020,\u22121e999,bn,,,\n",
+                   columns="flow,geo,period,value,unit,change,share,diff\n")
+    messages = [f.message for _, f in intake.take_in(table, rules).findings]
+    assert messages == [
+        "row 2: share 'x' in column 'share' is not a number",
+        "row 3: change in amount 'y' in column 'diff' is not a number",
+        "row 4: value '\u22121e999' in column 'value' is too large to check (more than 1e+100)"]
+    # A share column the rules name but the table lacks: no shares, the values still read.
+    figures = intake.take_in(_table("exports,World,2020,1,bn,\n"), rules).figures
+    assert figures.share_lo is None and figures.abs_lo is None and figures.available.all()
