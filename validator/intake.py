@@ -23,11 +23,10 @@ from validator.model import Dimension, FigureRole, FiguresSpec, Finding, RuleSet
 from validator.numbers import (
     Parsed,
     code_positions,
-    is_number_or_empty,
     is_one_of,
     parse_printed,
 )
-from validator.periods import PERIOD_PATTERN, is_period, shift_period
+from validator.periods import is_period, shift_period
 from validator.table import FORMULA_VALUE, FORMULA_VALUE_DESCRIPTION, Table
 from validator.value_forms import UNIT_CONFLICT, UNIT_CONFLICT_DESCRIPTION, normalise
 
@@ -95,44 +94,29 @@ class ParsedColumns:
         return self._numbers[column]
 
 
-def build_schema(rules: RuleSet, parsed: ParsedColumns | None = None) -> pa.DataFrameSchema:
+def build_schema(rules: RuleSet, parsed: ParsedColumns) -> pa.DataFrameSchema:
+    """Columns the rules file names, with the row checks that become input discrepancies.
+
+    The row checks reuse the intake's parse of each column instead of reading the text again.
+    """
     value_column = rules.figures.value
 
     def no_value(unit: pd.Series) -> pd.Series:
         # The unit check sees its own column only; the empty values come from the frame it
         # belongs to, which the schema validates as a whole.
-        frame_values = parsed.frame[value_column] if parsed is not None else None
-        if frame_values is None:
-            return pd.Series(False, index=unit.index)
-        return (frame_values.astype("str").str.strip() == "") & (unit.str.strip() == "")
+        values = parsed.frame[value_column]
+        return (values.astype("str").str.strip() == "") & (unit.str.strip() == "")
 
-    """Columns the rules file names, with the row checks that become input discrepancies.
-
-    With `parsed`, the row checks reuse the intake's parse of each column instead of reading
-    the text a second time.
-    """
     columns: dict[str, pa.Column] = {}
     spec = rules.figures
     for dim in rules.dimensions:
-        allowed = dim.codes
-        if parsed is not None:
-            check = pa.Check(lambda s, name=dim.name: pd.Series(parsed.codes(name) >= 0,
-                                                                index=s.index),
-                             name=UNKNOWN_CODE)
-        elif dim.is_time:
-            check = pa.Check(
-                lambda s, allowed=allowed: is_one_of(s, allowed) | s.str.fullmatch(PERIOD_PATTERN),
-                name=UNKNOWN_CODE,
-            )
-        else:
-            check = pa.Check(lambda s, allowed=allowed: is_one_of(s, allowed), name=UNKNOWN_CODE)
+        check = pa.Check(lambda s, name=dim.name: pd.Series(parsed.codes(name) >= 0,
+                                                            index=s.index),
+                         name=UNKNOWN_CODE)
         columns[dim.name] = pa.Column(str, check, nullable=False)
     for column, role in number_columns(spec).items():
-        if parsed is not None:
-            number = pa.Check(lambda s, c=column, r=role: pd.Series(
-                ~parsed.number(c, r).malformed, index=s.index), name=MALFORMED_NUMBER)
-        else:
-            number = pa.Check(is_number_or_empty, name=MALFORMED_NUMBER)
+        number = pa.Check(lambda s, c=column, r=role: pd.Series(
+            ~parsed.number(c, r).malformed, index=s.index), name=MALFORMED_NUMBER)
         # Only values are required: a rule that reads another column the table lacks (a press
         # release has no shares) is not evaluated, with the reason (validator.engine).
         columns[column] = pa.Column(str, number, required=role == "value")
@@ -173,8 +157,7 @@ def number_columns(spec: FiguresSpec) -> dict[str, str]:
     return {column: role for role, column in roles.items() if column}
 
 
-def schema_failures(table: Table, rules: RuleSet,
-                    parsed: ParsedColumns | None = None) -> pd.DataFrame:
+def schema_failures(table: Table, rules: RuleSet, parsed: ParsedColumns) -> pd.DataFrame:
     """Failure cases (column, check, failure_case, index); InputError for missing columns."""
     try:
         build_schema(rules, parsed).validate(table.frame, lazy=True)

@@ -67,8 +67,7 @@ def _np(array: pa.Array | pa.ChunkedArray, dtype: type) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Cells:
-    stripped: pa.Array  # trimmed text with the Unicode minus as "-"
-    cleaned: pa.Array  # ... and without thousands separators
+    cleaned: pa.Array  # trimmed text, the Unicode minus as "-", no thousands separators
     empty: np.ndarray
     matched: np.ndarray  # the text is a printed number
     magnitude: np.ndarray  # its value as a float (NaN where not a number, inf when too large)
@@ -85,7 +84,6 @@ def _cells(text: pd.Series) -> _Cells:
     cleaned = pc.replace_substring_regex(stripped, _SEPARATORS, "") if len(rest) else stripped
     valid = pc.if_else(pa.array(matched), cleaned, pa.scalar(None, cleaned.type))
     return _Cells(
-        stripped=stripped,
         cleaned=cleaned,
         empty=_np(pc.equal(stripped, ""), bool),
         matched=matched,
@@ -161,13 +159,3 @@ def code_positions(text: pd.Series, codes: Sequence[str]) -> np.ndarray:
 def is_one_of(text: pd.Series, codes: Sequence[str]) -> pd.Series:
     """True where the cell's text is one of `codes` (a vectorised isin for text columns)."""
     return pd.Series(code_positions(text, codes) >= 0, index=text.index)
-
-
-def is_number_or_empty(text: pd.Series) -> pd.Series:
-    """True where the text is empty or a printed number this module can read."""
-    cells = _cells(text)
-    # A number too large for a float ("1e999", 400 digits) is no usable figure: parse_printed
-    # leaves it out, so it must be reported here rather than vanish silently.
-    with np.errstate(invalid="ignore"):
-        ok = cells.empty | (cells.matched & (np.abs(cells.magnitude) <= MAX_MAGNITUDE))
-    return pd.Series(ok, index=text.index)
