@@ -250,3 +250,12 @@ def test_repr_html_is_the_body_of_the_html_report_with_its_styles() -> None:
 @pytest.mark.parametrize("fmt", list(FailOn))
 def test_fail_on_reads_its_own_value(fmt: FailOn) -> None:
     assert FailOn(fmt.value) is fmt
+
+
+def test_the_records_say_why_no_suspect_was_computed_only_when_none_was() -> None:
+    plain = report(discrepancy(Severity.ERROR))
+    assert "suspects_note" not in plain.to_records()
+    note = "not computed: 6,000 rule instances failed"
+    records = replace(plain, suspects_note=note).to_records()
+    assert records["suspects_note"] == note
+    assert records["suspects"] == []
