@@ -4,6 +4,7 @@ docstring examples (its "Passes:" and "Fails:" lines) are cases of its file."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import re
 import tempfile
@@ -600,3 +601,31 @@ def test_malformed_shares_and_changes_in_amount_are_named_as_such() -> None:
     # A share column the rules name but the table lacks: no shares, the values still read.
     figures = intake.take_in(_table("exports,World,2020,1,bn,\n"), rules).figures
     assert figures.share_lo is None and figures.abs_lo is None and figures.available.all()
+
+
+def test_a_table_without_any_column_says_none_were_found() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,4.0,bn,\n")
+    with pytest.raises(InputError) as raised:
+        _schema_failures(dataclasses.replace(table, frame=table.frame.iloc[:, :0]), rules)
+    assert len(raised.value.messages) == 5
+    assert all("(columns found: none; the rules file r.yaml names it)" in m
+               for m in raised.value.messages)
+
+
+def test_a_column_that_is_not_text_is_named_first_in_rules_order() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    table = _table("exports,World,2020,4.0,bn,\n")
+    table.frame["geo"] = [1]
+    table.frame["flow"] = [2]
+    with pytest.raises(InputError) as raised:
+        _schema_failures(table, rules)
+    (message,) = raised.value.messages
+    assert message.startswith(f"{table.path}: column 'flow': dtype(")
+
+
+def test_a_clean_table_has_no_failure_rows_but_every_column_of_them() -> None:
+    rules = parse_rules(HEAD % "" + BALANCE, "r.yaml")
+    clean = _schema_failures(_table("exports,World,2020,4.0,bn,\n"), rules)
+    assert clean.empty
+    assert list(clean.columns) == ["column", "check", "failure_case", "index"]
