@@ -91,26 +91,6 @@ def test_spreadsheet_safe(text: str, safe: str) -> None:
     assert spreadsheet_safe(text) == safe
 
 
-def test_max_per_rule_on_the_command_line(tmp_path: Path) -> None:
-    rules = tmp_path / "r.yaml"
-    rules.write_text("figures: {value: value}\ndimensions:\n  flow: [exports, imports, balance]\n"
-                     "  year: [a, b, c, d]\nrules:\n"
-                     "  - {id: balance, identity: balance = exports - imports, along: flow}\n",
-                     encoding="utf-8")
-    table = tmp_path / "t.csv"
-    table.write_text("flow,year,value\n" + "".join(
-        f"exports,{y},12\nimports,{y},4\nbalance,{y},1\n" for y in "abcd"), encoding="utf-8")
-    out, md, js = tmp_path / "o.txt", tmp_path / "o.md", tmp_path / "o.json"
-    code = main(["check", str(table), "--rules", str(rules), "--max-per-rule", "1",
-                 "--format", "text", "--output", str(out), "--format", "markdown",
-                 "--output", str(md), "--format", "json", "--output", str(js)])
-    assert code == 1
-    assert "[balance] 3 more discrepancies not shown" in out.read_text(encoding="utf-8")
-    assert "\\[balance\\] 3 more discrepancies not shown" in md.read_text(encoding="utf-8")
-    assert len(json.loads(js.read_text(encoding="utf-8"))["discrepancies"]) == 4
-    assert main(["check", str(table), "--rules", str(rules), "--max-per-rule", "-1"]) == 2
-
-
 def _balance_release(tmp_path: Path, wrong: int) -> tuple[Path, Path]:
     """Four years of exports, imports and a balance; the first `wrong` balances are wrong."""
     rules = tmp_path / "r.yaml"
@@ -123,6 +103,20 @@ def _balance_release(tmp_path: Path, wrong: int) -> tuple[Path, Path]:
         f"exports,{y},12\nimports,{y},4\nbalance,{y},{1 if i < wrong else 8}\n"
         for i, y in enumerate("abcd")), encoding="utf-8")
     return table, rules
+
+
+def test_max_per_rule_on_the_command_line(tmp_path: Path) -> None:
+    table, rules = _balance_release(tmp_path, wrong=4)
+    out, md, js = tmp_path / "o.txt", tmp_path / "o.md", tmp_path / "o.json"
+    code = main(["check", str(table), "--rules", str(rules), "--max-per-rule", "1",
+                 "--format", "text", "--output", str(out), "--format", "markdown",
+                 "--output", str(md), "--format", "json", "--output", str(js)])
+    assert code == 1
+    assert "[balance] 3 more discrepancies not shown" in out.read_text(encoding="utf-8")
+    assert "\\[balance\\] 3 more discrepancies not shown" in md.read_text(encoding="utf-8")
+    assert len(json.loads(js.read_text(encoding="utf-8"))["discrepancies"]) == 4
+    assert main(["check", str(table), "--rules", str(rules), "--max-per-rule", "-1"]) == 2
+
 
 
 @pytest.mark.parametrize("wrong", [2, 3])

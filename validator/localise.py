@@ -320,12 +320,12 @@ def _localise_group(number: int, figures: Figures, rings: _Rings, candidates: li
     # too, pinned by their own relations, loaded for them now.
     # (Skipped when a single figure already has the best explanation there is: a pair would
     # only rank below it.)
-    # (Also skipped when the group alone has more values than swaps and the program take on:
-    # loading the relations of all their figures would find nothing more.)
+    # (Also skipped when the group alone has more values than swaps take on: then it has more
+    # candidates than the program takes on too, and loading the relations of all their figures
+    # would find nothing more.)
     extended: list[Var] = []
     core = sum(1 for v in candidates if v[1] is Quantity.VALUE)
-    widen = not any(c.tier[0] == 0 for c in found) and (
-        core <= MAX_CANDIDATES or len(candidates) <= MAX_CANDIDATES)
+    widen = not any(c.tier[0] == 0 for c in found) and core <= MAX_CANDIDATES
     if widen:
         extended = list(dict.fromkeys(v for r in rings.around(candidates)
                                       for v in r.variables()))

@@ -218,16 +218,17 @@ _RATE_BASE_AMOUNT = re.compile(
 _COMPARISON_IN = re.compile(
     r"\b(?:compared\s+(?:to|with)|versus|against)\b|\bfrom\s+(?:an?\s+)?$", re.IGNORECASE
 )
+# The verbs that introduce a share ("accounted for", "made up"), before a rate or an amount.
+_SHARE_VERBS = r"account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*"
 _SHARE_BEFORE = re.compile(
-    r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*)\s+(?:an?\s+)?$"
+    rf"\b(?:{_SHARE_VERBS})\s+(?:an?\s+)?$"
     # "占我国外贸总值的13.8%" (13.8% of the total), "비중은 20.1%"
     r"|[占佔][^，,。；;%\d]{0,20}$|比重[^，,。；;%\d]{0,6}$|비중[^,.;%\d]{0,6}$",
     re.IGNORECASE,
 )
 # "Outbound goods made up USD5.79 billion (38.4%) of that total": the share of that amount.
 _SHARE_OF_AMOUNT = re.compile(
-    r"\b(?:account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|makes?\s+up"
-    r"|represent\w*|comprising)\s+[^,;()%]{1,40}\(\s*$",
+    rf"\b(?:{_SHARE_VERBS}|makes?\s+up|comprising)\s+[^,;()%]{{1,40}}\(\s*$",
     re.IGNORECASE,
 )
 # Counts and days in Chinese, Japanese and Korean ("5년 7개월 만에", "1년 전보다", "12日公布",
