@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,6 +18,7 @@ from validator.localise import localise
 from validator.model import (
     BUILTIN_HEADLINES,
     COLUMN_ROLES,
+    MAX_LISTED_UNEVALUATED,
     BuiltinKind,
     Evaluation,
     FigureRole,
@@ -24,7 +27,6 @@ from validator.model import (
     Outcome,
     Rule,
     RuleSet,
-    Unevaluated,
 )
 from validator.refs import FigureRefs
 from validator.relations import MEASURES, Quantity, Relation
@@ -57,7 +59,9 @@ class RuleRunner:
         return self._memo[key]
 
     def run(self, rule_id: str, figures: Figures) -> Evaluation:
-        rule = self.rules[rule_id]
+        return self.run_rule(self.rules[rule_id], figures)
+
+    def run_rule(self, rule: Rule, figures: Figures) -> Evaluation:
         return CHECKS[rule.kind].evaluate(rule, figures, self)
 
     def relations(self, rule_id: str, figures: Figures,
@@ -97,6 +101,43 @@ def _rounded(bounds: tuple[float, float] | None,
 Progress = Callable[[str], None]
 
 
+@dataclass
+class RuleResult:
+    """One rule's results on a table, or on one part of it (a lazy engine adds the parts up)."""
+
+    summary: RuleSummary
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    listed: list[NotEvaluated] = field(default_factory=list)  # the first not evaluated
+    # Why the whole rule was not evaluated: the table lacks a column it reads ("" if none).
+    absent: str = ""
+
+    def add(self, other: RuleResult) -> None:
+        """Another part's results of the same rule: counts added, the first ones listed."""
+        mine, theirs = self.summary, other.summary
+        self.summary = dataclasses.replace(
+            mine, checked=mine.checked + theirs.checked, failed=mine.failed + theirs.failed,
+            not_evaluated=mine.not_evaluated + theirs.not_evaluated,
+            not_applicable=mine.not_applicable + theirs.not_applicable)
+        self.discrepancies.extend(other.discrepancies)
+        room = max(MAX_LISTED_UNEVALUATED - len(self.listed), 0)
+        self.listed.extend(other.listed[:room])
+        self.absent = self.absent or other.absent
+
+
+@dataclass
+class Evaluated:
+    """What the rules found on one table: per rule, and which rows they checked."""
+
+    results: list[RuleResult]
+    checked: np.ndarray  # bool per frame row: some evaluated rule instance used its figure
+    flagged: np.ndarray  # bool per frame row: named by an input discrepancy
+    failed_rows: dict[str, list[int]]  # rule of the file -> frame rows its failures name
+    touched: list[np.ndarray]  # per rule of the file: the figure positions it used
+    intake: Intake
+    refs: FigureRefs
+    runner: RuleRunner
+
+
 def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
           prior: Table | None = None, progress: Progress | None = None,
           explain: bool = False) -> Report:
@@ -106,6 +147,47 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
     each rule. With `explain`, the report says which rules used each row's figure and
     the arithmetic that checked it (for a press release's marked text: a loop per rule
     instance, so meant for small tables)."""
+    found = evaluate(table, rules, rules.rules, builtins=builtins, prior=prior,
+                     progress=progress)
+    failed_instances = sum(len(r.discrepancies) for r in found.results
+                           if r.summary.id in found.failed_rows)
+    suspects: tuple[Suspect, ...] = ()
+    suspects_note = suspects_note_for(failed_instances)
+    if not suspects_note:
+        suspects = _suspects(found.intake.figures, rules, found.runner, found.failed_rows,
+                             found.refs)
+    used_by: dict[str, np.ndarray] = {}
+    arithmetic: dict[int, tuple[tuple[str, str], ...]] = {}
+    if explain:
+        from validator.explain import explain_rows
+
+        used_by, arithmetic = explain_rows(found.intake.figures, rules, found.runner,
+                                           found.touched, found.intake.row_keys)
+    loose = np.flatnonzero(~found.checked & ~found.flagged)
+    return dataclasses.replace(
+        assemble(rules, table.path, len(table.frame), found.results,
+                 Coverage(int(found.checked.sum()), unconstrained(table, rules, loose)),
+                 suspects, suspects_note),
+        unread=(*table.unread, *(u for b in builtins for u in b.unread)),
+        reading=table.reading, rule_rows=used_by, arithmetic_by_row=arithmetic)
+
+
+def suspects_note_for(failed_instances: int) -> str:
+    """Why no suspects are computed for so many failing instances ("" when they are)."""
+    if failed_instances <= MAX_LOCALISED_FAILURES:
+        return ""
+    return (f"not computed: {failed_instances:,} rule instances failed, more than the "
+            f"{MAX_LOCALISED_FAILURES:,} that the search for the most likely wrong figures "
+            "takes on; so many failures usually share one cause (a wrong column, unit or "
+            "previous-year vintage), which the discrepancies of each rule show.")
+
+
+def evaluate(table: Table, rules: RuleSet, selected: Sequence[Rule], *,
+             builtins: Sequence[Outcome] = (), prior: Table | None = None,
+             progress: Progress | None = None, inputs: bool = True,
+             signs: bool = True) -> Evaluated:
+    """The `selected` rules of the file (others may be pieces of them, see `split_rule`) on a
+    table, with the input checks and sign changes unless told not to."""
     step: Progress = progress or (lambda stage: None)
     step("parse")
     intake = take_in(table, rules)
@@ -122,82 +204,89 @@ def check(table: Table, rules: RuleSet, builtins: Sequence[Outcome] = (),
 
     touched: list[np.ndarray] = []
     failed_rows: dict[str, list[int]] = {}  # rule of the file -> rows its failing instances name
-    failed_instances = 0  # how many instances of the file's rules failed, in all
+    absent: dict[str, str] = {}
     runner = RuleRunner(rules)
 
     def outcomes() -> Iterator[Outcome]:
-        nonlocal failed_instances
-        yield from _input_outcomes(intake)
+        if inputs:
+            yield from _input_outcomes(intake)
         yield from builtins
-        for rule in rules.rules:
+        for rule in selected:
             step(f"rule {rule.id}")
-            evaluation = _evaluate(rule, runner, intake.figures, table)
+            absent[rule.id] = _absent_columns(rule, intake.figures.spec, table)
+            evaluation = (Evaluation() if absent[rule.id]
+                          else runner.run_rule(rule, intake.figures))
             touched.append(evaluation.touched)
-            if evaluation.findings:
-                failed_rows[rule.id] = [r.row_index for f in evaluation.findings
-                                        for r in f.figures]
-                failed_instances += len(evaluation.findings)
+            failed_rows.setdefault(rule.id, []).extend(
+                r.row_index for f in evaluation.findings for r in f.figures)
             yield Outcome(rule.id, rule.kind, rule.description, rule.severity, evaluation)
-        if rules.figures.signed:
+        if signs and rules.figures.signed:
             yield Outcome(SIGN_CHANGE, "sign", SIGN_CHANGE_DESCRIPTION, Severity.WARNING,
                           evaluate_sign_changes(intake.figures))
         if prior is not None:
             yield from compare(intake.figures, take_in(prior, rules).figures,
                                rules.revision_severity)
 
-    summaries: list[RuleSummary] = []
-    discrepancies: list[Discrepancy] = []
-    not_evaluated: list[NotEvaluated] = []
+    results: dict[str, RuleResult] = {}
     for outcome in outcomes():
         evaluation = outcome.evaluation
         resolved = iter(resolve([r for finding in evaluation.findings for r in finding.figures]))
-        discrepancies.extend(
-            _discrepancy(outcome, finding, tuple(next(resolved) for _ in finding.figures))
-            for finding in evaluation.findings)
-        skipped = [NotEvaluated(outcome.rule_id, u.reason, u.missing, u.context)
-                   for u in evaluation.unevaluated]
-        count = evaluation.not_evaluated
-        if count > len(skipped):
-            skipped.append(NotEvaluated(
-                outcome.rule_id, f"{count - len(skipped)} more instances not evaluated (only the "
-                f"first {len(skipped)} are listed)"))
-        not_evaluated.extend(skipped)
-        summaries.append(RuleSummary(outcome.rule_id, outcome.kind, outcome.description,
-                                     outcome.severity, evaluation.checked,
-                                     len(evaluation.findings), count,
-                                     evaluation.not_applicable))
+        result = RuleResult(
+            RuleSummary(outcome.rule_id, outcome.kind, outcome.description, outcome.severity,
+                        evaluation.checked, len(evaluation.findings), evaluation.not_evaluated,
+                        evaluation.not_applicable),
+            [_discrepancy(outcome, finding, tuple(next(resolved) for _ in finding.figures))
+             for finding in evaluation.findings],
+            [NotEvaluated(outcome.rule_id, u.reason, u.missing, u.context)
+             for u in evaluation.unevaluated],
+            absent.get(outcome.rule_id, ""))
+        if outcome.rule_id in results:  # pieces of one rule (see split_rule)
+            results[outcome.rule_id].add(result)
+        else:
+            results[outcome.rule_id] = result
+    checked, flagged = _coverage_masks(table, rules, intake, touched)
+    return Evaluated(list(results.values()), checked, flagged,
+                     {k: v for k, v in failed_rows.items() if v}, touched, intake, refs, runner)
 
-    suspects: tuple[Suspect, ...] = ()
-    suspects_note = ""
-    if failed_instances > MAX_LOCALISED_FAILURES:
-        suspects_note = (
-            f"not computed: {failed_instances:,} rule instances failed, more than the "
-            f"{MAX_LOCALISED_FAILURES:,} that the search for the most likely wrong figures "
-            "takes on; so many failures usually share one cause (a wrong column, unit or "
-            "previous-year vintage), which the discrepancies of each rule show.")
-    else:
-        suspects = _suspects(intake.figures, rules, runner, failed_rows, refs)
-    used_by: dict[str, np.ndarray] = {}
-    arithmetic: dict[int, tuple[tuple[str, str], ...]] = {}
-    if explain:
-        from validator.explain import explain_rows
 
-        used_by, arithmetic = explain_rows(intake.figures, rules, runner, touched,
-                                           intake.row_keys)
+def assemble(rules: RuleSet, table_name: str, figures: int, results: Sequence[RuleResult],
+             coverage: Coverage, suspects: tuple[Suspect, ...] = (),
+             suspects_note: str = "") -> Report:
+    """The report of a table from every rule's results (added up over parts by a lazy engine).
+
+    A rule that applies to nothing, or reads a column the table lacks, must not pass silently:
+    it is not evaluated, once, whatever the number of parts.
+    """
+    summaries: list[RuleSummary] = []
+    discrepancies: list[Discrepancy] = []
+    not_evaluated: list[NotEvaluated] = []
+    for result in results:
+        summary, listed = result.summary, list(result.listed)
+        if result.absent or (summary.checked == 0 and summary.not_evaluated == 0
+                             and summary.kind in CHECKS):
+            reason = (f"{result.absent}, which this rule reads" if result.absent
+                      else "the table prints none of the figures this rule checks"
+                      if summary.not_applicable else "no figures in the table fall under this rule")
+            listed = [NotEvaluated(summary.id, reason)]
+            summary = dataclasses.replace(summary, not_evaluated=1)
+        discrepancies.extend(result.discrepancies)
+        count = summary.not_evaluated
+        if count > len(listed):
+            listed.append(NotEvaluated(
+                summary.id, f"{count - len(listed)} more instances not evaluated (only the "
+                f"first {len(listed)} are listed)"))
+        not_evaluated.extend(listed)
+        summaries.append(summary)
     return Report(
         title=rules.title,
-        table=table.path,
+        table=table_name,
         rules_file=rules.path,
-        figures=len(table.frame),
+        figures=figures,
         rules=tuple(summaries),
         discrepancies=tuple(discrepancies),
         not_evaluated=tuple(not_evaluated),
-        coverage=_coverage(table, rules, intake, touched),
+        coverage=coverage,
         suspects=suspects,
-        unread=(*table.unread, *(u for b in builtins for u in b.unread)),
-        reading=table.reading,
-        rule_rows=used_by,
-        arithmetic_by_row=arithmetic,
         suspects_note=suspects_note,
     )
 
@@ -251,22 +340,6 @@ def _input_outcomes(intake: Intake) -> Iterator[Outcome]:
                       Evaluation(checked=intake.checked[rule_id], findings=found))
 
 
-def _evaluate(rule: Rule, runner: RuleRunner, figures: Figures, table: Table) -> Evaluation:
-    """A rule of the file on the figures; a rule that applies to nothing is not evaluated."""
-    absent = _absent_columns(rule, figures.spec, table)
-    if absent:
-        evaluation = Evaluation()
-        evaluation.skip_one(Unevaluated(f"{absent}, which this rule reads"))
-        return evaluation
-    evaluation = runner.run(rule.id, figures)
-    if evaluation.checked == 0 and evaluation.not_evaluated == 0:
-        # A rule that applies to nothing must not pass silently.
-        evaluation.skip_one(Unevaluated(
-            "the table prints none of the figures this rule checks" if evaluation.not_applicable
-            else "no figures in the table fall under this rule"))
-    return evaluation
-
-
 def _absent_columns(rule: Rule, spec: FiguresSpec, table: Table) -> str:
     """Why the table lacks a column the rule's kind reads ("" when it has them all)."""
     for role in CHECKS[rule.kind].reads(rule.options):
@@ -301,32 +374,35 @@ def _discrepancy(outcome: Outcome, finding: Finding,
     )
 
 
-def _coverage(table: Table, rules: RuleSet, intake: Intake,
-              touched: list[np.ndarray]) -> Coverage:
-    """Rows some evaluated rule instance used, and the usable rows none did.
+def _coverage_masks(table: Table, rules: RuleSet, intake: Intake,
+                    touched: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame row: whether some evaluated rule instance used its figure, and whether an
+    input discrepancy names it.
 
-    Rows repeating a figure count with the copy the checks used; rows already named by an input
-    discrepancy (unreadable, unknown code) are not listed again as unconstrained.
+    Rows repeating a figure count with the copy the checks used; so are all copies of a figure
+    whose copies disagree flagged (a finding lists only the first ones).
     """
     n = len(table.frame)
     used = np.zeros(len(intake.figures.key), dtype=bool)
     for positions in touched:  # one array per rule; a mask avoids sorting millions of positions
         used[positions.astype(np.int64)] = True
-    dims = [d.name for d in rules.dimensions]
     used_keys = intake.figures.key[used]
     checked = (intake.row_keys >= 0) & np.isin(intake.row_keys, used_keys)
-    flagged_mask = np.zeros(n, dtype=bool)
-    flagged_mask[[r.row_index for _, f in intake.findings for r in f.figures]] = True
-    # So are all copies of a figure whose copies disagree (a finding lists only the first ones).
+    flagged = np.zeros(n, dtype=bool)
+    flagged[[r.row_index for _, f in intake.findings for r in f.figures]] = True
     unusable_keys = np.fromiter(intake.figures.unusable, dtype=np.int64)
     if len(unusable_keys):
-        flagged_mask |= (intake.row_keys >= 0) & np.isin(intake.row_keys, unusable_keys)
-    loose = np.flatnonzero(~checked & ~flagged_mask)
-    return Coverage(
-        figures_checked=int(checked.sum()),
-        unconstrained=tuple(
-            Unconstrained(key={d: str(table.frame.at[i, d]) for d in dims},
-                          row=int(table.rows[i]))
-            for i in loose
-        ),
+        flagged |= (intake.row_keys >= 0) & np.isin(intake.row_keys, unusable_keys)
+    return checked, flagged
+
+
+def unconstrained(table: Table, rules: RuleSet,
+                  loose: np.ndarray) -> tuple[Unconstrained, ...]:
+    """The usable figures at frame positions `loose` that no evaluated rule instance used
+    (rows already named by an input discrepancy are not listed again)."""
+    dims = [d.name for d in rules.dimensions]
+    return tuple(
+        Unconstrained(key={d: str(table.frame.at[i, d]) for d in dims},
+                      row=int(table.rows[i]))
+        for i in loose
     )
