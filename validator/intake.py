@@ -34,6 +34,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import pandera.pandas as pa
     from pandera.errors import SchemaErrors
+# With PySpark installed (the spark extra), pandera imports pyspark.pandas when it first
+# validates, which warns about the pandas version on every run; that is not the user's concern.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support",
+                        category=FutureWarning)
 
 MISSING_CODE = "input.missing-code"
 UNKNOWN_CODE = "input.unknown-code"

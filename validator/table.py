@@ -285,7 +285,12 @@ def float_text(values: pa.Array) -> pa.Array:
 def _read_parquet(data: bytes) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
-    table = pq.read_table(io.BytesIO(data))
+    return text_frame(pq.read_table(io.BytesIO(data)))
+
+
+def text_frame(table: pa.Table) -> pd.DataFrame:
+    """Every column of an Arrow table as the text it prints (Parquet, or a lazy engine's part
+    of a table); a null cell is empty."""
     if table.num_columns > MAX_COLUMNS:
         raise InputError([f"{table.num_columns:,} columns (the limit is {MAX_COLUMNS:,})"])
     columns = {}

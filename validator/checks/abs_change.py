@@ -25,7 +25,16 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, interval_gap, room, scope_at
+from validator.checks.base import (
+    Check,
+    EvalContext,
+    fails,
+    interval_gap,
+    over_time,
+    room,
+    scope_at,
+    signs_over_time,
+)
 from validator.figures import Figures
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.periods import previous_period, shift_period
@@ -205,4 +214,5 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
 CHECK = Check(
     headline="A change in amount does not match the figures",
     keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("abs_change",),
-    relations=relations)
+    relations=relations,
+    varies=lambda rule, rules: over_time(rules) | signs_over_time(rules))

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from validator.figures import Figures
-from validator.model import Evaluation, ParseContext, Rule
+from validator.model import Evaluation, ParseContext, Rule, RuleSet
 from validator.relations import Relation
 from validator.suggest import did_you_mean
 from validator.yamlpos import Path
@@ -39,6 +39,26 @@ def no_columns(options: Any) -> tuple[str, ...]:
     return ()
 
 
+def every_dimension(rule: Rule, rules: RuleSet) -> frozenset[str]:
+    """What a kind that does not say relates: the whole table (one part for a lazy engine)."""
+    return frozenset(d.name for d in rules.dimensions)
+
+
+def itself(rule: Rule) -> tuple[Rule, ...]:
+    return (rule,)
+
+
+def over_time(rules: RuleSet) -> frozenset[str]:
+    """The time dimension, which a check that compares periods relates across."""
+    return frozenset({rules.figures.time}) if rules.figures.time else frozenset()
+
+
+def signs_over_time(rules: RuleSet) -> frozenset[str]:
+    """What a check that leaves out rates on balances whose sign changed relates across: the
+    sign change is judged against the prior period (validator/signs.py)."""
+    return over_time(rules) if rules.figures.signed else frozenset()
+
+
 @dataclass(frozen=True)
 class Check:
     headline: str  # what a failing rule of this kind means for the reader, in plain words
@@ -49,6 +69,12 @@ class Check:
     # a table without one leaves the rule not evaluated, with the reason, instead of refused.
     reads: Callable[[Any], tuple[str, ...]] = no_columns
     relations: Relations | None = None  # None: the kind takes no part in localisation
+    # The dimensions along which one instance relates figures: figures that differ in any
+    # other dimension are never in one instance, so a lazy engine may check them apart
+    # (validator/lazy). A kind that does not say is checked on the whole table at once.
+    varies: Callable[[Rule, RuleSet], frozenset[str]] = every_dimension
+    # The rule as pieces whose results add up to its own, each relating fewer dimensions.
+    split: Callable[[Rule], tuple[Rule, ...]] = itself
 
 
 def interval_gap(

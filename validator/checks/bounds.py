@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, room, scope_at
+from validator.checks.base import Check, EvalContext, fails, room, scope_at, signs_over_time
 from validator.figures import Display, Figures, format_amount
 from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
 from validator.relations import Quantity, Relation, Term, relation
@@ -156,4 +156,5 @@ def reads(options: Options) -> tuple[str, ...]:
 CHECK = Check(
     headline="A figure is outside its allowed range",
     keys=(), parse=parse, evaluate=evaluate, reads=reads,
-    relations=relations)
+    relations=relations,
+    varies=lambda rule, rules: signs_over_time(rules))

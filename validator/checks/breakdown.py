@@ -230,4 +230,5 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
 CHECK = Check(
     headline="A total does not equal the sum of its parts",
     keys=("complete",), parse=parse, evaluate=evaluate,
-    relations=relations)
+    relations=relations,
+    varies=lambda rule, rules: frozenset({rule.options.dimension}))

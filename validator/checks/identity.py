@@ -251,4 +251,5 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
 CHECK = Check(
     headline="Figures that should balance do not add up",
     keys=("along",), parse=parse, evaluate=evaluate,
-    relations=relations)
+    relations=relations,
+    varies=lambda rule, rules: frozenset({rule.options.along}))

@@ -23,9 +23,19 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, interval_gap, lookup, room, scope_at
+from validator.checks.base import (
+    Check,
+    EvalContext,
+    fails,
+    interval_gap,
+    lookup,
+    over_time,
+    room,
+    scope_at,
+    signs_over_time,
+)
 from validator.figures import Figures
-from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.model import Evaluation, Finding, ParseContext, Rule, RuleSet, Unevaluated
 from validator.periods import shift_period
 from validator.relations import Form, Quantity, Relation, Term, relation
 from validator.signs import sign_changed
@@ -38,6 +48,9 @@ PRIOR_PREFIX = "on the prior-period values implied by the % changes, "
 @dataclass(frozen=True)
 class Options:
     rules: tuple[str, ...]
+    # Also check the rates above -100% and the implied values against the reported prior
+    # period (False in the pieces `split` makes of the rule for the listed rules).
+    own: bool = True
 
 
 def parse(raw: dict[str, Any], path: Path, ctx: ParseContext) -> Options | None:
@@ -74,9 +87,10 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
         )
         result.skip(range(len(inner.unevaluated)), inner.not_evaluated,
                     _prefixed(inner.unevaluated, rule_id))
-    scope = figures.in_scope(rule.where)
-    result.extend(_impossible_rates(figures, scope))
-    result.extend(_against_reported(rule, figures, prior, scope))
+    if options.own:
+        scope = figures.in_scope(rule.where)
+        result.extend(_impossible_rates(figures, scope))
+        result.extend(_against_reported(rule, figures, prior, scope))
     return result
 
 
@@ -172,6 +186,8 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
         for inner in ctx.relations(rule_id, prior, positions):
             result.append(Relation(tuple(_on_prior(t) for t in inner.terms), inner.lower,
                                    inner.upper, inner.context))
+    if not options.own:
+        return result
     in_scope = scope_at(figures, rule.where, positions)
     with_rate = (in_scope & figures.available[positions] & np.isfinite(figures.rate_lo[positions])
                  & ~figures.is_signed()[positions])
@@ -208,7 +224,25 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
     return result
 
 
+def varies(rule: Rule, rules: RuleSet) -> frozenset[str]:
+    """The listed rules' dimensions, and time for the prior period and for sign changes."""
+    from validator.checks import CHECKS  # the registry imports this module
+
+    options: Options = rule.options
+    by_id = {r.id: r for r in rules.rules}
+    listed = [CHECKS[by_id[i].kind].varies(by_id[i], rules) for i in options.rules]
+    own = over_time(rules) if options.own else frozenset()
+    return frozenset().union(own, signs_over_time(rules), *listed)
+
+
+def split(rule: Rule) -> tuple[Rule, ...]:
+    """A piece per listed rule, and one for the rates and the reported prior period."""
+    options: Options = rule.options
+    return (*(replace(rule, options=Options(rules=(i,), own=False)) for i in options.rules),
+            replace(rule, options=Options(rules=(), own=True)))
+
+
 CHECK = Check(
     headline="The growth rates imply prior-year figures that do not add up",
     keys=(), parse=parse, evaluate=evaluate, reads=lambda options: ("change",),
-    relations=relations)
+    relations=relations, varies=varies, split=split)

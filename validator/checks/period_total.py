@@ -29,7 +29,16 @@ from typing import Any
 
 import numpy as np
 
-from validator.checks.base import Check, EvalContext, fails, lookup, parse_bool, room
+from validator.checks.base import (
+    Check,
+    EvalContext,
+    fails,
+    lookup,
+    over_time,
+    parse_bool,
+    room,
+    signs_over_time,
+)
 from validator.figures import Figures
 from validator.model import Evaluation, ParseContext, Rule, Unevaluated
 from validator.relations import Relation, Term, relation
@@ -261,4 +270,5 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
 CHECK = Check(
     headline="A period total does not match its parts",
     keys=("complete",), parse=parse, evaluate=evaluate,
-    relations=relations)
+    relations=relations,
+    varies=lambda rule, rules: over_time(rules) | signs_over_time(rules))

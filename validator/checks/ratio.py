@@ -258,4 +258,5 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
 CHECK = Check(
     headline="A ratio of two figures is not what it should be",
     keys=("along", "min", "max", "times"), parse=parse, evaluate=evaluate,
-    relations=relations)
+    relations=relations,
+    varies=lambda rule, rules: frozenset({rule.options.along}))

@@ -201,4 +201,5 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
 CHECK = Check(
     headline="A share does not match its amounts",
     keys=("of",), parse=parse, evaluate=evaluate, reads=lambda options: ("share",),
-    relations=relations)
+    relations=relations,
+    varies=lambda rule, rules: frozenset({rule.options.dimension}))

@@ -1,0 +1,145 @@
+"""A table in DuckDB: a CSV or Parquet file (or a glob of them), or a table of a DuckDB file.
+
+The table is copied once into a temporary DuckDB table (its row numbers are DuckDB's row ids,
+which keep the file's order), under `--memory-limit` with a temporary directory to spill to;
+each part of a pass is then one query, fetched as Arrow.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from validator.errors import InputError
+from validator.lazy.parts import ROW, PartResult, check_part
+from validator.lazy.plan import Pass
+from validator.model import RuleSet
+from validator.table import FIRST_DATA_ROW
+
+PREFIX = "duckdb:"
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def quote(name: str) -> str:
+    """An identifier as DuckDB reads it, whatever characters it holds."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def check_memory_limit(limit: str) -> str:
+    if not _MEMORY.match(limit):
+        raise InputError([f"--memory-limit: '{limit}' is not an amount of memory such as 8GB"])
+    return limit.strip()
+
+
+class DuckSource:
+    """The table to check, held by DuckDB; closed (its spill files removed) by `close`."""
+
+    def __init__(self, spec: str, memory_limit: str | None = None) -> None:
+        import duckdb
+
+        self.name = spec
+        self._spill = tempfile.mkdtemp(prefix="validator-duckdb-")
+        self.con: Any = duckdb.connect(":memory:")
+        try:
+            self._run(f"SET temp_directory = {literal(self._spill)}")
+            self._run("SET preserve_insertion_order = true")
+            if memory_limit:
+                self._run(f"SET memory_limit = {literal(check_memory_limit(memory_limit))}")
+            source = self._source(spec)
+            self._run(f"CREATE TEMP TABLE figures AS SELECT * FROM {source}")
+            columns = [row[0] for row in self._run("DESCRIBE figures")]
+        except duckdb.Error as exc:
+            self.close()
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError([f"{spec}: cannot read with DuckDB: {detail}"]) from None
+        except BaseException:
+            self.close()
+            raise
+        self.columns = columns
+        self.rows = int(self._run("SELECT count(*) FROM figures")[0][0])
+        self._select = ", ".join(
+            [f"rowid + {FIRST_DATA_ROW} AS {quote(ROW)}", *(quote(c) for c in columns)])
+
+    def _run(self, sql: str) -> list[Any]:
+        # Every result fetched to its end: DuckDB 2 refuses new work on a connection otherwise.
+        rows: list[Any] = self.con.execute(sql).fetchall()
+        return rows
+
+    def _source(self, spec: str) -> str:
+        if spec.startswith(PREFIX):
+            path, sep, table = spec[len(PREFIX):].partition("::")
+            if not sep or not table:
+                raise InputError([f"{spec}: name a table as duckdb:PATH::TABLE"])
+            if not Path(path).is_file():
+                raise InputError([f"{spec}: no DuckDB file '{path}'"])
+            self._run(f"ATTACH {literal(path)} AS source (READ_ONLY)")
+            return f"source.{quote(table)}"
+        if not any(ch in spec for ch in "*?[") and not Path(spec).is_file():
+            raise InputError([f"{spec}: cannot read the table: No such file or directory"])
+        if spec.lower().endswith((".parquet", ".pq")):
+            return f"read_parquet({literal(spec)})"
+        # Every cell as the text printed; an empty cell is empty, never a number or a date.
+        return f"read_csv({literal(spec)}, header = true, all_varchar = true)"
+
+    def parts(self, apart: Sequence[str], count: int) -> Iterator[pa.Table]:
+        """The table cut into `count` parts by a hash of the codes of `apart`."""
+        if not apart or count <= 1:
+            yield self._fetch("")
+            return
+        cut = f"hash({', '.join(quote(c) for c in apart)}) % {int(count)}"
+        for i in range(count):
+            yield self._fetch(f"WHERE {cut} = {i}")
+
+    def checked_parts(self, step: Pass, count: int, rules: RuleSet) -> Iterator[PartResult]:
+        for part in self.parts(step.apart, count):
+            yield check_part(part, rules, step, self.name)
+
+    def rows_at(self, rows: np.ndarray) -> pa.Table:
+        """The table's rows with these numbers, in their order."""
+        wanted = pa.table({"wanted": pa.array(np.asarray(rows, dtype=np.int64) - FIRST_DATA_ROW)})
+        self.con.register("wanted_rows", wanted)
+        try:
+            return self._fetch("WHERE rowid IN (SELECT wanted FROM wanted_rows)")
+        finally:
+            self.con.unregister("wanted_rows")
+
+    def around(self, rows: np.ndarray, groups: Sequence[Sequence[str]]) -> pa.Table:
+        """Every row that shares, for one of `groups`, the codes of those columns with one of
+        `rows` (an empty group: every row)."""
+        if any(not g for g in groups):
+            return self._fetch("")
+        wanted = pa.table({"wanted": pa.array(np.asarray(rows, dtype=np.int64) - FIRST_DATA_ROW)})
+        self.con.register("wanted_rows", wanted)
+        try:
+            tests = []
+            for group in groups:
+                cols = ", ".join(quote(c) for c in group)
+                tests.append(f"({cols}) IN (SELECT ({cols}) FROM figures "
+                             "WHERE rowid IN (SELECT wanted FROM wanted_rows))")
+            return self._fetch("WHERE " + " OR ".join(tests))
+        finally:
+            self.con.unregister("wanted_rows")
+
+    def _fetch(self, where: str) -> pa.Table:
+        relation = self.con.sql(f"SELECT {self._select} FROM figures {where} ORDER BY rowid")
+        # DuckDB 2 calls it to_arrow_table; DuckDB 1 arrow().
+        fetch = getattr(relation, "to_arrow_table", None) or relation.arrow
+        table: pa.Table = fetch()
+        return table
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            shutil.rmtree(self._spill, ignore_errors=True)

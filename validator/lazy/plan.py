@@ -1,0 +1,54 @@
+"""Passes over a table too large to check at once: which rules run together, split how.
+
+A rule instance relates figures that differ only in the dimensions its kind varies (a breakdown
+its hierarchy's dimension, an identity its `along`, a growth rule time). Figures that differ in
+any other dimension are never in one instance. So a pass runs the rules that vary the same
+dimensions (or fewer of them) on parts of the table cut by the codes of every other dimension:
+each instance lies whole in one part, and the in-memory engine checks each part with the very
+same code. A rule that varies every dimension runs on one part, the whole table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from validator.checks import CHECKS
+from validator.checks.base import signs_over_time
+from validator.model import Rule, RuleSet
+
+
+@dataclass(frozen=True)
+class Pass:
+    """Rules (or pieces of them) checked together, on parts cut by the codes of `apart`."""
+
+    varies: frozenset[str]  # the dimensions some instance of these rules relates across
+    apart: tuple[str, ...]  # the other dimensions, in the rules file's order
+    rules: tuple[Rule, ...]
+    inputs: bool = False  # also the input checks of every row (the first pass)
+    signs: bool = False  # also the sign changes of balances (figures.signed)
+
+
+def plan(rules: RuleSet) -> tuple[Pass, ...]:
+    """The passes: rules grouped by what they vary, a group that varies a subset of another's
+    dimensions folded into it; the input checks go with the first pass."""
+    dims = [d.name for d in rules.dimensions]
+    groups: dict[frozenset[str], list[Rule]] = {}
+    for rule in rules.rules:
+        for piece in CHECKS[rule.kind].split(rule):
+            groups.setdefault(CHECKS[rule.kind].varies(piece, rules), []).append(piece)
+    signs = signs_over_time(rules) if rules.figures.signed else None
+    if signs is not None:
+        groups.setdefault(signs, [])
+    if not groups:
+        groups[frozenset()] = []
+    # Widest first, so that a narrower group folds into the first wider one that holds it.
+    order = sorted(groups, key=lambda v: (-len(v), sorted(v)))
+    kept: dict[frozenset[str], list[Rule]] = {}
+    for varies in order:
+        host = next((k for k in kept if varies <= k), None)
+        kept.setdefault(host if host is not None else varies, []).extend(groups[varies])
+    host_of_signs = None if signs is None else next(k for k in kept if signs <= k)
+    passes = [Pass(varies, tuple(d for d in dims if d not in varies), tuple(pieces),
+                   inputs=i == 0, signs=varies == host_of_signs)
+              for i, (varies, pieces) in enumerate(kept.items())]
+    return tuple(passes)
