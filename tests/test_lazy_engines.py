@@ -5,6 +5,7 @@ small the parts they cut the table into."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import validator
+from validator.cli import main
 from validator.engine import check
 from validator.lazy import Engine, check_lazy, part_rows
 from validator.lazy.plan import plan
@@ -35,7 +38,7 @@ def canonical(report: Report) -> dict[str, Any]:
     records = report.to_records()
     for key in ("discrepancies", "not_evaluated"):
         records[key] = sorted(json.dumps(r, sort_keys=True) for r in records[key])
-    records.pop("table", None)
+    records["inputs"].pop("table")  # how the engine names the table
     return records
 
 
@@ -114,3 +117,117 @@ def test_passes_keep_every_instance_whole() -> None:
 def test_part_rows_follow_the_memory_limit() -> None:
     assert part_rows("8GB") == 4_000_000
     assert part_rows(None) > 0
+
+
+def planted(tmp_path: Path, suffix: str = ".csv") -> Path:
+    """The Korean example with its balance's digits swapped (71.0 printed as 17.0)."""
+    frame = pd.read_csv(ROOT / "examples" / "korea-ict-2020" / "figures.csv", dtype=str,
+                        keep_default_na=False)
+    frame.loc[2, "value"] = "17.0"
+    path = tmp_path / f"figures{suffix}"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_the_command_line_gives_the_same_json_on_duckdb(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = planted(tmp_path)
+    rules = str(ROOT / "rules" / "korea-ict.yaml")
+    assert main(["check", str(path), "--rules", rules, "--format", "json"]) == 1
+    expected = capsys.readouterr().out
+    assert main(["check", str(path), "--rules", rules, "--format", "json",
+                 "--engine", "duckdb", "--memory-limit", "1GB"]) == 1
+    assert capsys.readouterr().out == expected
+
+
+def test_a_duckdb_table_is_read_by_name(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import duckdb
+
+    path = planted(tmp_path)
+    database = tmp_path / "figures.duckdb"
+    con = duckdb.connect(str(database))
+    con.execute(f"CREATE TABLE trade AS SELECT * FROM read_csv('{path}', all_varchar = true)")
+    con.close()
+    spec = f"duckdb:{database}::trade"
+    assert main(["check", spec, "--rules", str(ROOT / "rules" / "korea-ict.yaml"),
+                 "--engine", "duckdb", "-q"]) == 1
+    out = capsys.readouterr().out
+    assert f"{spec}:2: error [balance]" in out and "1 error" in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--engine", "duckdb", "--memory-limit", "lots"],
+     "validator: --memory-limit: 'lots' is not an amount of memory such as 8GB\n"),
+    (["--engine", "duckdb", "--prior", "PATH"],
+     "validator: only the memory engine takes prior (--prior), not --engine duckdb\n"),
+])
+def test_lazy_engine_misuse_exits_2_with_one_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+        message: str) -> None:
+    path = planted(tmp_path)
+    args = [str(path) if a == "PATH" else a for a in args]
+    assert main(["check", str(path), "--rules", str(ROOT / "rules" / "korea-ict.yaml"),
+                 *args]) == 2
+    assert capsys.readouterr().err == message
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("duckdb:{dir}/none.duckdb::trade", "{spec}: no DuckDB file '{dir}/none.duckdb'"),
+    ("duckdb:{dir}/none.duckdb", "{spec}: name a table as duckdb:PATH::TABLE"),
+    ("{dir}/none.csv", "{spec}: cannot read the table: No such file or directory"),
+])
+def test_a_table_duckdb_cannot_find_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           spec: str, message: str) -> None:
+    spec = spec.format(dir=tmp_path)
+    assert main(["check", spec, "--rules", str(ROOT / "rules" / "korea-ict.yaml"),
+                 "--engine", "duckdb"]) == 2
+    assert capsys.readouterr().err == f"validator: {message.format(spec=spec, dir=tmp_path)}\n"
+
+
+# --- Spark: local[2], one session for the module --------------------------------------------
+
+@pytest.fixture(scope="module")
+def spark() -> Any:
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java (.ci/run installs it)")
+    from validator.lazy.on_spark import session
+
+    return session()
+
+
+@pytest.mark.parametrize(("example", "rules_file"), EXAMPLES)
+def test_spark_reports_the_examples_as_memory_does(spark: Any, example: str,
+                                                   rules_file: str) -> None:
+    rules = load_rules(str(ROOT / "rules" / rules_file))
+    assert_same(ROOT / "examples" / example / "figures.csv", rules, Engine.SPARK, 6)
+
+
+def test_spark_finds_the_planted_error_in_parquet_and_in_a_table(spark: Any,
+                                                                 tmp_path: Path) -> None:
+    rules = load_rules(str(ROOT / "rules" / "korea-ict.yaml"))
+    csv_path = planted(tmp_path)
+    parquet = tmp_path / "figures.parquet"
+    pd.read_csv(csv_path, dtype=str, keep_default_na=False).to_parquet(parquet, index=False)
+    report = assert_same(parquet, rules, Engine.SPARK, 4)
+    assert [s.figure.row for s in report.suspects if s.rank == 1] == [4]
+    spark.read.parquet(str(parquet)).createOrReplaceTempView("korea_ict")
+    by_name = check_lazy("spark:korea_ict", rules, Engine.SPARK, partition_rows=4)
+    assert canonical(by_name) == canonical(report)
+    frame = spark.read.parquet(str(parquet))
+    given = validator.check(frame, rules, engine="spark", partition_rows=5, spark=spark)
+    assert canonical(given) == canonical(report)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_rules_and_release(max_rows=40), st.sampled_from(sorted(MUTATIONS)), st.data())
+def test_spark_reports_generated_releases_as_memory_does(
+        spark: Any, tmp_path_factory: pytest.TempPathFactory, case: GeneratedCase, kind: str,
+        data: st.DataObject) -> None:
+    row = data.draw(st.integers(0, len(case.frame) - 1), label="row")
+    mutated = MUTATIONS[kind](case.frame, case.rules, row)
+    path = tmp_path_factory.mktemp("spark") / "figures.csv"
+    (case.frame if mutated is None else mutated).to_csv(path, index=False)
+    got = check_lazy(str(path), case.rules, Engine.SPARK, partition_rows=3)
+    assert canonical(got) == canonical(in_memory(path, case.rules)), case.yaml_text

@@ -75,7 +75,11 @@ def check(table: TableLike | Release, rules: RulesLike, *,
           history: TableLike | None = None,
           release_date: datetime.date | None = None,
           sheets: Sequence[str] = (),
-          progress: Progress | None = None) -> Report:
+          progress: Progress | None = None,
+          engine: str = "memory",
+          memory_limit: str | None = None,
+          partition_rows: int | None = None,
+          spark: object = None) -> Report:
     """Check a figures table or a press release against a rules file.
 
     `table`: a path (CSV, TSV, XLSX, Parquet; a press release by its suffix), a DataFrame (with
@@ -83,8 +87,20 @@ def check(table: TableLike | Release, rules: RulesLike, *,
     table, for revisions. With a press release, `figures_table` checks its figures against a
     table, `history` checks record claims, and `release_date` resolves "last year". `sheets`
     names the sheets of a workbook to read (default: every sheet with figures).
+
+    `engine`: "memory" (the default), or "duckdb" or "spark" for a table larger than memory
+    (validator/lazy): a CSV or Parquet path or glob, `duckdb:PATH::TABLE`, `spark:TABLE` or a
+    Spark DataFrame, checked in parts of at most `partition_rows` rows (by default as many as
+    `memory_limit` allows), on the `spark` session given (else the active or a local one).
     """
     ruleset = rules_of(rules)
+    if engine != "memory":
+        return _check_lazy(table, ruleset, engine, memory_limit, partition_rows, spark,
+                           given=[n for n, v in (("prior", prior), ("table_format", table_format),
+                                                 ("decimals", decimals),
+                                                 ("table", figures_table),
+                                                 ("history", history), ("sheet", sheets))
+                                  if v])
     outcomes: list[Outcome] = []
     source = table
     if not isinstance(source, Release | pd.DataFrame | Table) and is_release(os.fspath(source)):
@@ -102,6 +118,34 @@ def check(table: TableLike | Release, rules: RulesLike, *,
     report = run_check(figures, ruleset, outcomes, previous, progress, explain=True)
     marked = mark_release(source, report, ruleset)
     return dataclasses.replace(report, release=marked)
+
+
+def _check_lazy(table: object, rules: RuleSet, engine: str, memory_limit: str | None,
+                partition_rows: int | None, spark: object, given: list[str]) -> Report:
+    from validator.errors import InputError
+    from validator.lazy import Engine, check_lazy
+
+    try:
+        chosen = Engine(engine)
+    except ValueError:
+        raise InputError([f"unknown engine '{engine}' (expected one of: "
+                          f"{', '.join(e.value for e in Engine)})"]) from None
+    if given:
+        named = ", ".join(f"{g} (--{g.replace('_', '-')})" for g in given)
+        raise InputError([f"only the memory engine takes {named}, not --engine {engine}"])
+    if isinstance(table, Release | pd.DataFrame | Table) or (
+            isinstance(table, str | os.PathLike) and is_release(os.fspath(table))):
+        raise InputError([f"--engine {engine} checks a table of figures (CSV, Parquet or a "
+                          "table of the engine), not a press release or a frame in memory"])
+    module = {Engine.DUCKDB: "duckdb", Engine.SPARK: "pyspark"}[chosen]
+    try:
+        __import__(module)
+    except ImportError:
+        raise InputError([f"--engine {engine} needs {module}: pip install "
+                          f"'release-validator[{chosen.value}]'"]) from None
+    source = os.fspath(table) if isinstance(table, str | os.PathLike) else table
+    return check_lazy(source, rules, chosen, memory_limit=memory_limit,
+                      partition_rows=partition_rows, spark=spark)
 
 
 def _prose_outcomes(release: Release, rules: RuleSet, figures_table: TableLike | None,

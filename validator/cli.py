@@ -120,6 +120,14 @@ def cli() -> None:
 @click.option("--sheet", "sheets", multiple=True, metavar="NAME",
               help="Read only this sheet of a workbook (repeatable). Default: every sheet with "
                    "figures; the others are listed as not read.")
+@click.option("--engine", type=click.Choice(["memory", "duckdb", "spark"]), default="memory",
+              show_default=True,
+              help="Where the figures are held: in memory, or for a table larger than memory "
+                   "in DuckDB (a CSV or Parquet path or glob, or duckdb:PATH::TABLE) or Spark "
+                   "(a path or spark:TABLE); the report is the same.")
+@click.option("--memory-limit", metavar="SIZE",
+              help="With --engine duckdb or spark: the memory to stay within, such as 8GB "
+                   "(DuckDB spills to disk beyond it; parts are cut to fit).")
 @click.option("--annotate", "annotate_path", metavar="OUT.xlsx|OUT.docx",
               help="Also write a copy of the workbook (a new one for a CSV) with every "
                    "discrepancy as a comment on its cells and a sheet with the summary; for a "
@@ -132,7 +140,8 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
                   figures_table: str | None, release_date: datetime | None,
                   history: str | None, since: str | None, quiet: bool,
                   verbose: bool, max_per_rule: int, allow_empty: bool = False,
-                  sheets: tuple[str, ...] = (), annotate_path: str | None = None) -> int:
+                  sheets: tuple[str, ...] = (), annotate_path: str | None = None,
+                  engine: str = "memory", memory_limit: str | None = None) -> int:
     """Check release tables: each PATH (a file, a folder or a glob) or, with no PATH, every
     table of the project's config.
 
@@ -202,6 +211,8 @@ def check_command(tables: tuple[str, ...], rules_path: str | None, config_path: 
         history=history,
         interactive=all(f in INTERACTIVE for f in chosen) and not quiet,
         sheets=sheets,
+        engine=engine,
+        memory_limit=memory_limit,
     )
     try:
         baseline = load_baseline(baseline_path) if baseline_path is not None else None
@@ -463,9 +474,15 @@ class CheckOptions:
     history: str | None = None
     interactive: bool = True
     sheets: tuple[str, ...] = ()
+    engine: str = "memory"
+    memory_limit: str | None = None
 
 
 def _check_table(table: str, rules: RuleSet, options: CheckOptions) -> Report:
+    if options.engine != "memory":
+        return check(table, rules, engine=options.engine, memory_limit=options.memory_limit,
+                     prior=options.prior, table_format=options.table_format,
+                     sheets=options.sheets)
     source: Table | Release = (extract(table, rules, release_date=options.release_date)
                                if is_release(table) else table_of(table, options.table_format,
                                                             rules=rules, sheets=options.sheets))
