@@ -104,7 +104,8 @@ def check_lazy(table: Any, rules: RuleSet, engine: Engine, *, memory_limit: str 
 
 
 def _check(source: Source, rules: RuleSet, rows_per_part: int) -> Report:
-    passes = plan(rules)
+    count = max(1, math.ceil(source.rows / rows_per_part))
+    passes = plan(rules, count)
     # The columns are judged on no rows first, so that a table the rules cannot read fails
     # once, with the in-memory engine's message, before any part is read.
     empty = pa.table({c: pa.array([], pa.string()) for c in [ROW, *source.columns]})
@@ -113,9 +114,8 @@ def _check(source: Source, rules: RuleSet, rows_per_part: int) -> Report:
     unchecked: np.ndarray | None = None
     flagged: list[np.ndarray] = []
     for step in passes:
-        count = max(1, math.ceil(source.rows / rows_per_part)) if step.apart else 1
         left: list[np.ndarray] = []
-        for part in source.checked_parts(step, count, rules):
+        for part in source.checked_parts(step, count if step.apart else 1, rules):
             for result in part.results:
                 if result.summary.id in results:
                     results[result.summary.id].add(result)

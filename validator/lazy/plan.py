@@ -28,9 +28,17 @@ class Pass:
     signs: bool = False  # also the sign changes of balances (figures.signed)
 
 
-def plan(rules: RuleSet) -> tuple[Pass, ...]:
-    """The passes: rules grouped by what they vary, a group that varies a subset of another's
-    dimensions folded into it; the input checks go with the first pass."""
+# A pass cuts its parts by the codes of the dimensions it keeps apart; it needs several
+# combinations of them per part for the parts to come out about even.
+COMBINATIONS_PER_PART = 4
+
+
+def plan(rules: RuleSet, parts: int = 1) -> tuple[Pass, ...]:
+    """The passes for a table of about `parts` parts: rules grouped by what they vary, a
+    group that varies a subset of another's dimensions folded into it, and groups merged
+    while the dimensions left apart still have enough combinations of codes to cut `parts`
+    parts (every pass reads the whole table, so fewer passes is faster). One part: one pass.
+    The input checks go with the first pass."""
     dims = [d.name for d in rules.dimensions]
     groups: dict[frozenset[str], list[Rule]] = {}
     for rule in rules.rules:
@@ -46,9 +54,25 @@ def plan(rules: RuleSet) -> tuple[Pass, ...]:
     kept: dict[frozenset[str], list[Rule]] = {}
     for varies in order:
         host = next((k for k in kept if varies <= k), None)
+        if host is None:
+            host = next((k for k in kept if _cuts(rules, k | varies, parts)), None)
+            if host is not None:
+                kept[host | varies] = kept.pop(host)
+                host = host | varies
         kept.setdefault(host if host is not None else varies, []).extend(groups[varies])
     host_of_signs = None if signs is None else next(k for k in kept if signs <= k)
-    passes = [Pass(varies, tuple(d for d in dims if d not in varies), tuple(pieces),
-                   inputs=i == 0, signs=varies == host_of_signs)
-              for i, (varies, pieces) in enumerate(kept.items())]
-    return tuple(passes)
+    return tuple(Pass(varies, tuple(d for d in dims if d not in varies), tuple(pieces),
+                      inputs=i == 0, signs=varies == host_of_signs)
+                 for i, (varies, pieces) in enumerate(kept.items()))
+
+
+def _cuts(rules: RuleSet, varies: frozenset[str], parts: int) -> bool:
+    """Whether the dimensions not in `varies` have codes enough to cut `parts` parts (a time
+    dimension counted by its declared codes only: the table may have more)."""
+    if parts <= 1:
+        return True
+    combinations = 1
+    for dim in rules.dimensions:
+        if dim.name not in varies:
+            combinations *= max(len(dim.codes), 1)
+    return combinations >= COMBINATIONS_PER_PART * parts
