@@ -231,3 +231,46 @@ def test_spark_reports_generated_releases_as_memory_does(
     (case.frame if mutated is None else mutated).to_csv(path, index=False)
     got = check_lazy(str(path), case.rules, Engine.SPARK, partition_rows=3)
     assert canonical(got) == canonical(in_memory(path, case.rules)), case.yaml_text
+
+
+def test_one_part_is_one_pass_and_more_parts_merge_no_further_than_they_cut() -> None:
+    rules = load_rules(str(ROOT / "rules" / "korea-ict.yaml"))
+    whole = plan(rules, 1)
+    assert len(whole) == 1 and whole[0].apart == () and whole[0].inputs
+    assert whole[0].signs == bool(rules.figures.signed)
+    assert len(whole[0].rules) == len(plan(rules, 10**6)[0].rules) + sum(
+        len(p.rules) for p in plan(rules, 10**6)[1:])
+    codes = {d.name: len(d.codes) for d in rules.dimensions}
+    counts = [len(plan(rules, parts)) for parts in (1, 2, 5, 50, 10**6)]
+    assert counts == sorted(counts) and counts[0] < counts[-1]
+    for step in plan(rules, 2):  # two parts: every pass merged as far as two parts allow
+        combinations = 1
+        for dim in step.apart:
+            combinations *= codes[dim]
+        assert step.apart and combinations >= 4 * 2
+
+
+def test_implied_prior_is_split_into_pieces_that_add_up(tmp_path: Path) -> None:
+    rules = load_rules(str(ROOT / "rules" / "korea-ict.yaml"))
+    prior = next(r for r in rules.rules if r.kind == "implied_prior")
+    pieces = [p for step in plan(rules, 10**6) for p in step.rules if p.id == prior.id]
+    assert sorted(p.options.rules for p in pieces) == sorted(
+        [(), *((i,) for i in prior.options.rules)])
+    assert [p.options.own for p in pieces].count(True) == 1
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: validator.check(ROOT / "examples" / "korea-ict-2020" / "figures.csv",
+                             ROOT / "rules" / "korea-ict.yaml", engine="polars"),
+     "unknown engine 'polars' (expected one of: memory, duckdb, spark)"),
+    (lambda: validator.check(pd.DataFrame({"a": ["1"]}), ROOT / "rules" / "korea-ict.yaml",
+                             engine="duckdb"),
+     "--engine duckdb checks a table of figures (CSV, Parquet or a table of the engine), not a "
+     "press release or a frame in memory"),
+])
+def test_the_library_refuses_what_a_lazy_engine_cannot_read(call: Any, message: str) -> None:
+    from validator.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        call()
+    assert list(raised.value.messages) == [message]
