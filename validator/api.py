@@ -131,7 +131,9 @@ def _check_lazy(table: object, rules: RuleSet, engine: str, memory_limit: str | 
         raise InputError([f"unknown engine '{engine}' (expected one of: "
                           f"{', '.join(e.value for e in Engine)})"]) from None
     if given:
-        named = ", ".join(f"{g} (--{g.replace('_', '-')})" for g in given)
+        flags = {"prior": "--prior", "table_format": "--table-format", "table": "--table",
+                 "history": "--history", "sheet": "--sheet"}  # decimals: the library's only
+        named = ", ".join(f"{g} ({flags[g]})" if g in flags else g for g in given)
         raise InputError([f"only the memory engine takes {named}, not --engine {engine}"])
     if isinstance(table, Release | pd.DataFrame | Table) or (
             isinstance(table, str | os.PathLike) and is_release(os.fspath(table))):
