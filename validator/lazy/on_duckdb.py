@@ -107,27 +107,26 @@ class DuckSource:
 
     def rows_at(self, rows: np.ndarray) -> pa.Table:
         """The table's rows with these numbers, in their order."""
-        wanted = pa.table({"wanted": pa.array(np.asarray(rows, dtype=np.int64) - FIRST_DATA_ROW)})
-        self.con.register("wanted_rows", wanted)
-        try:
-            return self._fetch("WHERE rowid IN (SELECT wanted FROM wanted_rows)")
-        finally:
-            self.con.unregister("wanted_rows")
+        return self._fetch_with(rows, "WHERE rowid IN (SELECT wanted FROM wanted_rows)")
 
     def around(self, rows: np.ndarray, groups: Sequence[Sequence[str]]) -> pa.Table:
         """Every row that shares, for one of `groups`, the codes of those columns with one of
         `rows` (an empty group: every row)."""
         if any(not g for g in groups):
             return self._fetch("")
+        tests = []
+        for group in groups:
+            cols = ", ".join(quote(c) for c in group)
+            tests.append(f"({cols}) IN (SELECT ({cols}) FROM figures "
+                         "WHERE rowid IN (SELECT wanted FROM wanted_rows))")
+        return self._fetch_with(rows, "WHERE " + " OR ".join(tests))
+
+    def _fetch_with(self, rows: np.ndarray, where: str) -> pa.Table:
+        """`_fetch`, with the row ids of `rows` as the table `wanted_rows` of the query."""
         wanted = pa.table({"wanted": pa.array(np.asarray(rows, dtype=np.int64) - FIRST_DATA_ROW)})
         self.con.register("wanted_rows", wanted)
         try:
-            tests = []
-            for group in groups:
-                cols = ", ".join(quote(c) for c in group)
-                tests.append(f"({cols}) IN (SELECT ({cols}) FROM figures "
-                             "WHERE rowid IN (SELECT wanted FROM wanted_rows))")
-            return self._fetch("WHERE " + " OR ".join(tests))
+            return self._fetch(where)
         finally:
             self.con.unregister("wanted_rows")
 
