@@ -1,6 +1,7 @@
 """Generate a release of the yardstick's shape, vectorised: our own generator, not its code.
 
     python benchmarks/release_shape.py N OUT_DIR [--time-consistent] [--per-type 100]
+                                       [--block-years Y] [--parquet]
 
 The shape of ../shared/perf-reference (see its README): 3 flows (balance = exports - imports)
 x 21 products in two levels (TOTAL, G1..G4, G11..G44) x 56 partners in two levels (WORLD,
@@ -24,11 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 GROUPS, LEAVES, REGIONS, SUBS = 4, 4, 5, 10
 FLOWS = ["exports", "imports", "balance"]
@@ -81,23 +84,66 @@ def _tenths(values: np.ndarray, decimals: np.ndarray) -> pa.Array:
 
 
 def generate(n: int, out: Path, time_consistent: bool, per_type: int = 100,
-             seed: int = 11) -> int:
+             seed: int = 11, block_years: int | None = None, parquet: bool = False) -> int:
+    """Write the release; returns its number of figures.
+
+    `block_years`: generate (and write) that many years at a time, each block growing from the
+    last year of the one before, so that a release larger than memory can be written (the
+    planted errors are shared out between the blocks). `parquet`: release.parquet (text
+    columns) instead of release.csv."""
     rng = np.random.default_rng(seed)
     product_codes, product_matrix, product_tree = products()
     partner_codes, partner_matrix, partner_tree = partners()
     per_year = len(FLOWS) * len(product_codes) * len(partner_codes) * PERIODS_A_YEAR
     years = max(1, round(n / per_year))
-    shape = (2, product_matrix.shape[1], partner_matrix.shape[1], years + 1, 12)
+    step = block_years or years
+    starts = list(range(0, years, step))
     # Leaf values in USD: mostly millions, some billions; each year grows from the last.
-    base = np.exp(rng.normal(np.log(2e7), 1.6, size=(*shape[:3], 1, 12)))
+    last = np.exp(rng.normal(np.log(2e7), 1.6,
+                             size=(2, product_matrix.shape[1], partner_matrix.shape[1], 1, 12)))
+    out.mkdir(parents=True, exist_ok=True)
+    writer: Any = None
+    written = 0
+    try:
+        for b, first in enumerate(starts):
+            count = min(step, years - first)
+            planted = per_type // len(starts) + (b < per_type % len(starts))
+            table, last = _block(rng, last, first, count, time_consistent, planted,
+                                 product_matrix, partner_matrix, product_codes, partner_codes)
+            if writer is None:
+                writer = (pq.ParquetWriter(out / "release.parquet", table.schema) if parquet
+                          else pacsv.CSVWriter(out / "release.csv", table.schema))
+            writer.write_table(table)
+            written += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    periods = [str(FIRST_YEAR + y) for y in range(1, years + 1)]
+    (out / "hierarchies.json").write_text(json.dumps({
+        "product": product_tree, "partner": partner_tree,
+        "period": "YYYY -> YYYY-01..YYYY-12 (parent = first 4 chars of a 7-char period)",
+    }, indent=1), encoding="utf-8")
+    (out / "rules.yaml").write_text(rules_yaml(product_tree, partner_tree, periods),
+                                    encoding="utf-8")
+    return written
+
+
+def _block(rng: np.random.Generator, last: np.ndarray, first: int, years: int,
+           time_consistent: bool, k: int, product_matrix: np.ndarray,
+           partner_matrix: np.ndarray, product_codes: list[str],
+           partner_codes: list[str]) -> tuple[pa.Table, np.ndarray]:
+    """`years` years from year `first` on, growing from the leaves of the year before
+    (`last`); the table and the leaves of its last year."""
+    shape = (*last.shape[:3], years + 1, 12)
     growth = rng.uniform(0.85, 1.25, size=shape)
     growth[:, :, :, 0] = 1.0
-    leaves = base * np.cumprod(growth, axis=3)
+    leaves = last * np.cumprod(growth, axis=3)
     if time_consistent:
         prior_leaves = leaves[:, :, :, :-1]
     else:
         prior_leaves = leaves[:, :, :, 1:] / rng.uniform(0.8, 1.3, size=leaves[:, :, :, 1:].shape)
     current_leaves = leaves[:, :, :, 1:]
+    next_last = leaves[:, :, :, -1:].copy()
 
     def publish(cube: np.ndarray) -> np.ndarray:
         """(2, leaves, leaves, years, 12) -> (3 flows, products, partners, years, 13)."""
@@ -123,7 +169,6 @@ def generate(n: int, out: Path, time_consistent: bool, per_type: int = 100,
 
     # Planted errors (rows chosen at random, disjoint by kind).
     rows = rng.permutation(len(value))
-    k = per_type
     balance_rows = rows[np.flatnonzero(flow[rows] == 2)[:k]]
     value[balance_rows] += np.sign(value[balance_rows] + 0.5) * (trade[balance_rows] / 2 + 1e9)
     leaf_rows = rows[np.flatnonzero((flow[rows] == 0) & (index[1][rows] > GROUPS))[k:2 * k]]
@@ -139,7 +184,7 @@ def generate(n: int, out: Path, time_consistent: bool, per_type: int = 100,
     relabel = rng.choice(small_mn, size=min(k, len(small_mn)), replace=False)
     unit[relabel] = "USD bn"
 
-    periods = [str(FIRST_YEAR + y) for y in range(1, years + 1)]
+    periods = [str(FIRST_YEAR + first + y) for y in range(1, years + 1)]
     period_codes = np.array([[p, *(f"{p}-{m:02d}" for m in range(1, 13))] for p in periods])
     order = rng.permutation(len(value))
     table = pa.table({
@@ -153,15 +198,7 @@ def generate(n: int, out: Path, time_consistent: bool, per_type: int = 100,
                                  _tenths(np.nan_to_num(rate[order]), np.ones(len(order), int)),
                                  ""),
     })
-    out.mkdir(parents=True, exist_ok=True)
-    pacsv.write_csv(table, out / "release.csv")
-    (out / "hierarchies.json").write_text(json.dumps({
-        "product": product_tree, "partner": partner_tree,
-        "period": "YYYY -> YYYY-01..YYYY-12 (parent = first 4 chars of a 7-char period)",
-    }, indent=1), encoding="utf-8")
-    (out / "rules.yaml").write_text(rules_yaml(product_tree, partner_tree, periods),
-                                    encoding="utf-8")
-    return int(table.num_rows)
+    return table, next_last
 
 
 def rules_yaml(product_tree: dict[str, list[str]], partner_tree: dict[str, list[str]],
@@ -202,9 +239,14 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--time-consistent", action="store_true")
     parser.add_argument("--per-type", type=int, default=100)
+    parser.add_argument("--block-years", type=int, default=None,
+                        help="generate this many years at a time (a release larger than memory)")
+    parser.add_argument("--parquet", action="store_true", help="write release.parquet")
     args = parser.parse_args()
-    rows = generate(int(args.n), args.out, args.time_consistent, args.per_type)
-    print(f"{rows} figures written to {args.out / 'release.csv'}")
+    rows = generate(int(args.n), args.out, args.time_consistent, args.per_type,
+                    block_years=args.block_years, parquet=args.parquet)
+    name = "release.parquet" if args.parquet else "release.csv"
+    print(f"{rows} figures written to {args.out / name}")
 
 
 if __name__ == "__main__":

@@ -122,9 +122,21 @@ def test_passes_keep_every_instance_whole() -> None:
         assert not set(step.apart) & step.varies
 
 
-def test_part_rows_follow_the_memory_limit() -> None:
-    assert part_rows("8GB") == 4_000_000
-    assert part_rows(None) > 0
+def test_the_memory_limit_is_shared_between_duckdb_and_the_part_in_python() -> None:
+    # DuckDB is given half (1,000 MB is 953.6 MiB); a part is sized to the other half at
+    # 1,000 bytes a row, never below 10,000 rows.
+    from validator.lazy.on_duckdb import DuckSource
+
+    source = DuckSource(str(ROOT / "examples" / "korea-ict-2020" / "figures.csv"), "2GB")
+    try:
+        setting = source.con.execute("SELECT current_setting('memory_limit')").fetchall()
+    finally:
+        source.close()
+    assert setting == [("953.6 MiB",)]
+    assert part_rows("2GB") == 1_000_000
+    assert part_rows("1 GiB") == 2**29 // 1_000
+    assert part_rows("1MB") == 10_000
+    assert part_rows(None) == 2_000_000
 
 
 def planted(tmp_path: Path, suffix: str = ".csv") -> Path:

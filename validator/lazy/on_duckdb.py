@@ -1,7 +1,8 @@
 """A table in DuckDB: a CSV or Parquet file (or a glob of them), or a table of a DuckDB file.
 
 The table is copied once into a temporary DuckDB table (its row numbers are DuckDB's row ids,
-which keep the file's order), under `--memory-limit` with a temporary directory to spill to;
+which keep the file's order), under half of `--memory-limit` with a temporary directory to
+spill to (the part being checked in Python has the other half);
 each part of a pass is then one query, fetched as Arrow.
 """
 
@@ -36,10 +37,22 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def check_memory_limit(limit: str) -> str:
-    if not _MEMORY.match(limit):
+_SCALE = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def memory_bytes(limit: str) -> int:
+    """An amount of memory such as 8GB or 512MiB, in bytes."""
+    match = _MEMORY.match(limit)
+    if not match:
         raise InputError([f"--memory-limit: '{limit}' is not an amount of memory such as 8GB"])
-    return limit.strip()
+    return int(float(limit.strip()[:match.start(2)]) * _SCALE[match.group(2).upper()])
+
+
+def duckdb_share(limit: str) -> str:
+    """DuckDB's part of the limit: half. The part being checked in Python takes the rest (see
+    `validator.lazy.part_rows`)."""
+    return f"{max(1, memory_bytes(limit) // 2 // 10**6)}MB"
 
 
 class DuckSource:
@@ -55,7 +68,7 @@ class DuckSource:
             self._run(f"SET temp_directory = {literal(self._spill)}")
             self._run("SET preserve_insertion_order = true")
             if memory_limit:
-                self._run(f"SET memory_limit = {literal(check_memory_limit(memory_limit))}")
+                self._run(f"SET memory_limit = {literal(duckdb_share(memory_limit))}")
             source = self._source(spec)
             self._run(f"CREATE TEMP TABLE figures AS SELECT * FROM {source}")
             columns = [row[0] for row in self._run("DESCRIBE figures")]
