@@ -110,6 +110,7 @@ class RuleResult:
     listed: list[NotEvaluated] = field(default_factory=list)  # the first not evaluated
     # Why the whole rule was not evaluated: the table lacks a column it reads ("" if none).
     absent: str = ""
+    idle: str = ""  # why it checked nothing, if it checks nothing anywhere (Evaluation.idle)
 
     def add(self, other: RuleResult) -> None:
         """Another part's results of the same rule: counts added, the first ones listed."""
@@ -122,6 +123,7 @@ class RuleResult:
         room = max(MAX_LISTED_UNEVALUATED - len(self.listed), 0)
         self.listed.extend(other.listed[:room])
         self.absent = self.absent or other.absent
+        self.idle = self.idle or other.idle
 
 
 @dataclass
@@ -239,7 +241,7 @@ def evaluate(table: Table, rules: RuleSet, selected: Sequence[Rule], *,
              for finding in evaluation.findings],
             [NotEvaluated(outcome.rule_id, u.reason, u.missing, u.context)
              for u in evaluation.unevaluated],
-            absent.get(outcome.rule_id, ""))
+            absent.get(outcome.rule_id, ""), evaluation.idle)
         if outcome.rule_id in results:  # pieces of one rule (see split_rule)
             results[outcome.rule_id].add(result)
         else:
@@ -265,6 +267,7 @@ def assemble(rules: RuleSet, table_name: str, figures: int, results: Sequence[Ru
         if result.absent or (summary.checked == 0 and summary.not_evaluated == 0
                              and summary.kind in CHECKS):
             reason = (f"{result.absent}, which this rule reads" if result.absent
+                      else result.idle if result.idle
                       else "the table prints none of the figures this rule checks"
                       if summary.not_applicable else "no figures in the table fall under this rule")
             listed = [NotEvaluated(summary.id, reason)]

@@ -232,6 +232,10 @@ class Evaluation:
     # Figure positions (in the Figures arrays) that took part in an evaluated rule instance;
     # repeats allowed. The engine turns them into the report's coverage.
     touched: np.ndarray = field(default_factory=_no_positions)
+    # Why nothing could be checked, should nothing be checked in the whole table: a statement
+    # about the table, so the report makes the entry once (a lazy engine's part may have none
+    # of the usable figures another part has).
+    idle: str = ""
 
     def skip(self, instances: Iterable[int], count: int,
              describe: Callable[[int], Unevaluated]) -> None:
@@ -258,6 +262,7 @@ class Evaluation:
         self.skip(range(len(other.unevaluated)), other.not_evaluated,
                   lambda i: other.unevaluated[i])
         self.touched = np.concatenate([self.touched, other.touched])
+        self.idle = self.idle or other.idle
 
 
 class BuiltinKind(enum.StrEnum):

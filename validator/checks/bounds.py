@@ -26,7 +26,7 @@ import numpy as np
 
 from validator.checks.base import Check, EvalContext, fails, room, scope_at, signs_over_time
 from validator.figures import Display, Figures, format_amount
-from validator.model import Evaluation, Finding, ParseContext, Rule, Unevaluated
+from validator.model import Evaluation, Finding, ParseContext, Rule
 from validator.relations import Quantity, Relation, Term, relation
 from validator.signs import sign_changed
 from validator.yamlpos import Path
@@ -95,7 +95,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     failing = scope & has & fails(gap, rule.tolerance.slack(magnitude), magnitude)
     result = Evaluation(checked=int((scope & has).sum()), touched=np.flatnonzero(scope & has))
     if options.measure == "value" and not (scope & has).any() and (scope & ~has).any():
-        result.skip_one(Unevaluated(reason="no figure in scope has a usable value"))
+        result.idle = "no figure in scope has a usable value"
     for position in np.flatnonzero(failing):
         result.findings.append(_finding(options, figures, int(position), float(gap[position]),
                                         float(lo[position]), float(hi[position])))

@@ -10,8 +10,8 @@ executors: only the results come back to the driver). The results are added up r
 and the report is assembled by the same code as in memory (`engine.assemble`), so the
 discrepancies, the counts of instances checked and not evaluated, and the coverage are those
 of the in-memory engine; the order of the discrepancies within a rule may differ. The most
-likely wrong figures are searched for in memory, on the rows that share a part with a
-failing figure in some pass.
+likely wrong figures are searched for in memory, on the rows that share a rule instance
+with a failing figure (validator/lazy/plan.py, `reaches`).
 """
 
 from __future__ import annotations
@@ -32,15 +32,17 @@ from validator.engine import (
     unconstrained,
 )
 from validator.lazy.parts import ROW, PartResult, check_part, part_table, unpack
-from validator.lazy.plan import Pass, plan
+from validator.lazy.plan import Pass, Reach, plan, reaches
 from validator.model import RuleSet
 from validator.report import Coverage, Report, Suspect
 from validator.signs import SIGN_CHANGE
+from validator.table import FIRST_DATA_ROW
 
 # Rows of a part when no memory limit says otherwise: the in-memory engine takes about 1 GB
 # per million figures at its peak (0.5 GB from a few million on).
 DEFAULT_PART_ROWS = 2_000_000
 BYTES_PER_ROW = 1_000
+MIN_PART_ROWS = 10_000
 
 
 class Engine(enum.StrEnum):
@@ -62,9 +64,9 @@ class Source(Protocol):
     def rows_at(self, rows: np.ndarray) -> pa.Table:
         """The rows with these numbers, in their order."""
 
-    def around(self, rows: np.ndarray, groups: Sequence[Sequence[str]]) -> pa.Table:
-        """Every row that shares, for one of `groups`, the codes of those columns with one of
-        `rows` (an empty group: every row)."""
+    def around(self, rows: np.ndarray, reaches: Sequence[Reach], most: int) -> pa.Table | None:
+        """Every row within one of `reaches` of one of `rows` (see `plan.reaches`); None when
+        they are more than `most`."""
 
     def close(self) -> None: ...
 
@@ -76,7 +78,7 @@ def part_rows(memory_limit: str | None) -> int:
         return DEFAULT_PART_ROWS
     from validator.lazy.on_duckdb import memory_bytes
 
-    return max(10_000, memory_bytes(memory_limit) // 2 // BYTES_PER_ROW)
+    return max(MIN_PART_ROWS, memory_bytes(memory_limit) // 2 // BYTES_PER_ROW)
 
 
 def check_lazy(table: Any, rules: RuleSet, engine: Engine, *, memory_limit: str | None = None,
@@ -135,8 +137,18 @@ def _check(source: Source, rules: RuleSet, rows_per_part: int) -> Report:
     suspects: tuple[Suspect, ...] = ()
     if failing and not note:
         rows = np.unique([f.row for d in failing for f in d.figures if f.row is not None])
-        around = part_table(source.around(rows, [s.apart for s in passes]), source.name)
-        suspects = check(around, rules).suspects
+        # The rows next to them as well: the search takes printed texts of neighbouring rows
+        # as candidates ("the value of another figure").
+        rows = np.unique(np.concatenate([rows - 1, rows, rows + 1]))
+        rows = rows[(rows >= FIRST_DATA_ROW) & (rows < FIRST_DATA_ROW + source.rows)]
+        most = max(rows_per_part, MIN_PART_ROWS)
+        near = source.around(rows, reaches(rules), most)
+        if near is None:
+            note = (f"not computed: the rows that share a rule instance with the "
+                    f"{len(failing):,} failing instances are more than the {most:,} of one "
+                    "part; the memory engine (or a larger --memory-limit) computes them.")
+        else:
+            suspects = check(part_table(near, source.name), rules).suspects
     return assemble(rules, source.name, source.rows, ordered, coverage, suspects, note)
 
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from validator.errors import InputError
 from validator.lazy.parts import ROW, PartResult, check_part
-from validator.lazy.plan import Pass
+from validator.lazy.plan import Pass, Reach
 from validator.model import RuleSet
 from validator.table import FIRST_DATA_ROW
 
@@ -35,6 +35,11 @@ def quote(name: str) -> str:
 
 def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _year(column: str) -> str:
+    """The first four-digit year written in a period code (NULL when it has none)."""
+    return f"TRY_CAST(regexp_extract(CAST({column} AS VARCHAR), '(\\d{{4}})', 1) AS INTEGER)"
 
 
 _SCALE = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
@@ -122,22 +127,46 @@ class DuckSource:
         """The table's rows with these numbers, in their order."""
         return self._fetch_with(rows, "WHERE rowid IN (SELECT wanted FROM wanted_rows)")
 
-    def around(self, rows: np.ndarray, groups: Sequence[Sequence[str]]) -> pa.Table:
-        """Every row that shares, for one of `groups`, the codes of those columns with one of
-        `rows` (an empty group: every row)."""
-        if any(not g for g in groups):
-            return self._fetch("")
-        tests = []
-        for group in groups:
-            cols = ", ".join(quote(c) for c in group)
-            tests.append(f"({cols}) IN (SELECT ({cols}) FROM figures "
-                         "WHERE rowid IN (SELECT wanted FROM wanted_rows))")
-        return self._fetch_with(rows, "WHERE " + " OR ".join(tests))
+    def around(self, rows: np.ndarray, reaches: Sequence[Reach], most: int) -> pa.Table | None:
+        """Every row within one of `reaches` of one of `rows`; None when they are more than
+        `most`."""
+        picks = []
+        for reach in reaches:
+            same = [f"f.{quote(c)} IS NOT DISTINCT FROM w.{quote(c)}" for c in reach.key]
+            chosen = [f"{quote(c)}" for c in reach.key]
+            if reach.by_year:
+                chosen.append(f"{_year(quote(reach.by_year))} AS __year")
+                near = _year(f"f.{quote(reach.by_year)}")
+                same.append(f"(w.__year IS NULL OR {near} IS NULL OR abs({near} - w.__year) <= 1)")
+            if not chosen:
+                picks.append("SELECT rowid AS id FROM figures")
+                continue
+            picks.append(
+                f"SELECT f.rowid AS id FROM figures f JOIN (SELECT DISTINCT {', '.join(chosen)} "
+                "FROM figures WHERE rowid IN (SELECT wanted FROM wanted_rows)) w "
+                f"ON {' AND '.join(same) or 'true'}")
+        picks = picks or ["SELECT rowid AS id FROM figures"]
+        self._want(rows)
+        try:
+            self._run("CREATE OR REPLACE TEMP TABLE near_rows AS SELECT DISTINCT id FROM ("
+                      + " UNION ALL ".join(picks) + ")")
+        finally:
+            self.con.unregister("wanted_rows")
+        try:
+            if int(self._run("SELECT count(*) FROM near_rows")[0][0]) > most:
+                return None
+            return self._fetch("WHERE rowid IN (SELECT id FROM near_rows)")
+        finally:
+            self._run("DROP TABLE near_rows")
+
+    def _want(self, rows: np.ndarray) -> None:
+        """The row ids of `rows` as the table `wanted_rows` (unregister it after use)."""
+        wanted = pa.table({"wanted": pa.array(np.asarray(rows, dtype=np.int64) - FIRST_DATA_ROW)})
+        self.con.register("wanted_rows", wanted)
 
     def _fetch_with(self, rows: np.ndarray, where: str) -> pa.Table:
         """`_fetch`, with the row ids of `rows` as the table `wanted_rows` of the query."""
-        wanted = pa.table({"wanted": pa.array(np.asarray(rows, dtype=np.int64) - FIRST_DATA_ROW)})
-        self.con.register("wanted_rows", wanted)
+        self._want(rows)
         try:
             return self._fetch(where)
         finally:

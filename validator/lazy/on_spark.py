@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from validator.errors import InputError
 from validator.lazy.parts import ROW, PartResult, check_part
-from validator.lazy.plan import Pass
+from validator.lazy.plan import Pass, Reach
 from validator.model import RuleSet
 from validator.table import FIRST_DATA_ROW
 
@@ -56,6 +56,14 @@ def session(given: Any = None) -> Any:
              .getOrCreate())
     built.sparkContext.setLogLevel("ERROR")
     return built
+
+
+def _year(column: Any) -> Any:
+    """The first four-digit year written in a period code (null when it has none)."""
+    from pyspark.sql import functions as F
+
+    digits = F.regexp_extract(column.cast("string"), r"(\d{4})", 1)
+    return F.when(digits == "", F.lit(None)).otherwise(digits.cast("int"))
 
 
 class SparkSource:
@@ -128,22 +136,40 @@ class SparkSource:
         wanted = self._rows_frame(rows)
         return self._collect(self.frame.join(F.broadcast(wanted), ROW, "left_semi"))
 
-    def around(self, rows: np.ndarray, groups: Sequence[Sequence[str]]) -> pa.Table:
+    def around(self, rows: np.ndarray, reaches: Sequence[Reach], most: int) -> pa.Table | None:
+        """Every row within one of `reaches` of one of `rows`; None when they are more than
+        `most`."""
         from pyspark.sql import functions as F
 
-        if any(not g for g in groups):
-            return self._collect(self.frame)
-        wanted = self._rows_frame(rows)
-        failing = self.frame.join(F.broadcast(wanted), ROW, "left_semi")
+        failing = self.frame.join(F.broadcast(self._rows_frame(rows)), ROW, "left_semi")
         found = None
-        for group in groups:
-            keys = failing.select(*(F.col(f"`{c}`") for c in group)).distinct()
-            near = self.frame.join(keys, list(group), "left_semi")
-            # A join puts its keys first: the rows are put together by name, not position.
-            found = near if found is None else found.unionByName(near)
-        assert found is not None
-        return self._collect(found.select(ROW, *(F.col(f"`{c}`") for c in self.columns))
-                             .distinct())
+        for reach in reaches:
+            f, w = self.frame.alias("f"), failing
+            chosen = [F.col(f"`{c}`").alias(f"w{i}") for i, c in enumerate(reach.key)]
+            same = [F.col(f"f.`{c}`").eqNullSafe(F.col(f"w{i}")) for i, c in enumerate(reach.key)]
+            if reach.by_year:
+                chosen.append(_year(F.col(f"`{reach.by_year}`")).alias("wyear"))
+                near = _year(F.col(f"f.`{reach.by_year}`"))
+                same.append(F.col("wyear").isNull() | near.isNull()
+                            | (F.abs(near - F.col("wyear")) <= 1))
+            if not chosen:
+                rows_near = self.frame.select(ROW)
+            else:
+                keys = F.broadcast(w.select(*chosen).distinct())
+                condition = same[0]
+                for test in same[1:]:
+                    condition = condition & test
+                rows_near = f.join(keys, condition, "left_semi").select(F.col(f"f.`{ROW}`"))
+            found = rows_near if found is None else found.unionByName(rows_near)
+        if found is None:
+            return None if self.rows > most else self._collect(self.frame.limit(0))
+        ids = found.distinct().persist()
+        try:
+            if ids.count() > most:
+                return None
+            return self._collect(self.frame.join(ids, ROW, "left_semi"))
+        finally:
+            ids.unpersist()
 
     def _rows_frame(self, rows: np.ndarray) -> Any:
         return self.spark.createDataFrame(pd.DataFrame({ROW: np.asarray(rows, dtype=np.int64)}))

@@ -28,6 +28,15 @@ class Pass:
     signs: bool = False  # also the sign changes of balances (figures.signed)
 
 
+@dataclass(frozen=True)
+class Reach:
+    """The rows that share an instance with a figure: those with its codes of `key` (and, when
+    the instances relate periods, a period within a year of its own: `by_year`)."""
+
+    key: tuple[str, ...]
+    by_year: str | None = None
+
+
 # A pass cuts its parts by the codes of the dimensions it keeps apart; it needs several
 # combinations of them per part for the parts to come out about even.
 COMBINATIONS_PER_PART = 4
@@ -64,6 +73,26 @@ def plan(rules: RuleSet, parts: int = 1) -> tuple[Pass, ...]:
     return tuple(Pass(varies, tuple(d for d in dims if d not in varies), tuple(pieces),
                       inputs=i == 0, signs=varies == host_of_signs)
                  for i, (varies, pieces) in enumerate(kept.items()))
+
+
+def reaches(rules: RuleSet) -> tuple[Reach, ...]:
+    """How far the instances of the rules reach from a figure, one `Reach` for each set of
+    dimensions some rule (or piece of one) relates: every instance that holds a figure lies
+    within one of them. An instance relates periods at most a year apart (a year and its
+    months, a fiscal year's months, a period and the same one a year before), so time is
+    bounded by the year written in the period (a code without one: every period)."""
+    time = rules.figures.time
+    columns = [d.name for d in rules.dimensions]
+    if time and time not in columns:
+        columns.append(time)
+    kinds = {CHECKS[rule.kind].varies(piece, rules)
+             for rule in rules.rules for piece in CHECKS[rule.kind].split(rule)}
+    signs = signs_over_time(rules) if rules.figures.signed else None
+    if signs is not None:
+        kinds.add(signs)
+    return tuple(Reach(tuple(c for c in columns if c not in varies),
+                       time if time and time in varies else None)
+                 for varies in sorted(kinds, key=lambda v: (len(v), sorted(v))))
 
 
 def _cuts(rules: RuleSet, varies: frozenset[str], parts: int) -> bool:
