@@ -132,7 +132,7 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
     r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
-    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
+    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+|a\s+)?(?:(?:same|corresponding|similar)\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
     r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$",
     re.IGNORECASE,
 )
@@ -285,6 +285,8 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
         return mention.code
     if mention.relative == "year_before":
         return shift_year(current, -1)
+    if mention.relative == "current":
+        return current
     if mention.relative.startswith("same_period_in:"):
         # "the same period of 2020-21" for July 2021 to March 2022: the run that starts in 2020
         year = int(mention.relative.split(":", 1)[1])
@@ -310,9 +312,28 @@ def find_periods(
     month_of = MONTH_NUMBERS
     # "the same month of 2014", "April last year": the month (quarter) of the text in that year.
     for m in re.finditer(
-        rf"\bthe\s+same\s+(?:month|quarter|period)\s+(?:of|in)\s+({_YEAR})\b", text, re.IGNORECASE
+        rf"\bthe\s+(?:same|corresponding)\s+(?:month|quarter|period)\s+(?:of|in)\s+({_YEAR})\b",
+        text, re.IGNORECASE
     ):
         add(m, None, f"same_period_in:{m.group(1)}")
+    # "the second quarter to June this year", "the first quarter of last year": a quarter whose
+    # year the words after it give (before "June this year" is read as a month)
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(first|second|third|fourth)\s+quarter\s+(?:(?:to|ending|ended|through)\s+"
+        rf"(?P<month>{_MONTH_ANY})\s+)?(?:(?P<year>{_YEAR})|(?:of\s+)?(?P<rel>this|last)\s+year)\b",
+        text, re.IGNORECASE,
+    ):
+        q = QUARTER_WORDS[m.group(1).lower()]
+        month = m.group("month")
+        if month and month_of[month.rstrip(".").lower()] != 3 * q:
+            continue
+        if m.group("year"):
+            year: int | None = int(m.group("year"))
+        elif release is not None:
+            year = release.year - (1 if m.group("rel").lower() == "last" else 0)
+        else:
+            year = None
+        add(m, f"{year}-Q{q}" if year else None)
     for m in re.finditer(rf"\b({_MONTH_ANY})\s+(last|this)\s+year\b", text):
         month = month_of[m.group(1).rstrip(".").lower()]
         if release is not None:
@@ -467,6 +488,15 @@ def find_periods(
     for m in re.finditer(rf"(?<![\w.$€£¥₩,-])({_YEAR})(?![\w%]|[.,]\d|-\d)", text):
         add(m, m.group(1))
     relative: list[tuple[str, str | None, str]] = [
+        # before "last year", which it contains
+        (
+            r"a\s+year\s+(?:earlier|ago|before)|(?:the|a)\s+(?:same|corresponding|similar)\s+"
+            r"(?:period|month|quarter)\s+(?:of\s+)?(?:last|the\s+previous|the\s+prior)\s+year",
+            None,
+            "year_before",
+        ),
+        # "in the quarter under review": the period the text is about
+        (r"the\s+(?:month|quarter|period|year|half)\s+under\s+review", None, "current"),
         (
             r"last\s+year|the\s+previous\s+year|the\s+prior\s+year",
             str(release.year - 1) if release else None,
@@ -481,11 +511,6 @@ def find_periods(
             "period_before",
         ),
         (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
-        (
-            r"a\s+year\s+(?:earlier|ago|before)|the\s+same\s+(?:period|month|quarter)\s+(?:of\s+)?last\s+year",
-            None,
-            "year_before",
-        ),
         # Chinese "去年同期" (the same period last year), "上年同月"
         (r"(?:去年|上年)(?:同期|同月|同季)", None, "year_before"),
         (r"year[\s-]+to[\s-]+date|so\s+far\s+this\s+year", None, "year_to_date"),

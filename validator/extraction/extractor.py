@@ -81,7 +81,7 @@ _MINUS = r"[-\u2212\u2013]"
 # A sign may be glued to the word before it in box text ("Billion-4.7%"), never to a digit.
 _PERCENT = re.compile(
     r"(?:(?<![\d.,])(?P<sign>[-+\u2212\u2013\u25b3\u25b2])|(?<![0-9A-Za-z_.,\-+\u2212\u2013]))"
-    r"(?P<num>\d+(?:\.\d+)?)(?:\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b)"
+    r"(?P<num>\d+(?:\.\d+)?)(?:\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b|(?-i:pc)\b)"
     # "fell 5.5 and 2.2 per cent": the first of a pair shares the unit of the second
     r"|(?<!(?<!\d)(?:19|20)\d\d)(?=\s*(?:,|and|or)\s*\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b)))",
     re.IGNORECASE,
@@ -446,7 +446,8 @@ class _Scanner:
         prefixes = _words_pattern(lexicon.prefix_words())
         suffixes = _words_pattern(lexicon.suffix_words())
         self.amount = re.compile(
-            rf"(?<![\w$€£¥₩])(?<!\d\.)(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
+            # never from inside a number ("N11,722.44" is not 722.44 when N is not read)
+            rf"(?<![\w$€£¥₩])(?<!\d\.)(?<!\d,)(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
             rf"(?P<num1>{_NUMBER})(?:\s?(?P<suf1>{suffixes})(?![\w$]))?"
             rf"|(?P<num2>{_NUMBER})\s?(?P<suf2>{suffixes})(?![\w$]))",
             re.IGNORECASE,
@@ -713,7 +714,9 @@ class _SentenceWork:
         return next((
             p for p in self.periods
             if p.start >= end and not p.is_base
-            and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during)\s+)?",
+            and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during)\s+"
+                             # "US dollars 3.5 billion at end May 2023"
+                             r"|(?:at|as\s+at|by)\s+(?:the\s+)?end(?:\s+of)?\s+)?",
                              self.text[end : p.start])
         ), None)
 
