@@ -13,6 +13,7 @@ and a quarter is "2020Q1" where the hierarchy says so.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Collection
@@ -132,7 +133,10 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
     r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
-    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+|a\s+)?(?:(?:same|corresponding|similar)\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
+    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+|a\s+)?"
+    # "from the value of the third quarter of 2022"
+    r"(?:(?:value|level|amount|figure)s?\s+(?:of|in|for)\s+(?:the\s+)?)?"
+    r"(?:(?:same|corresponding|similar)\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
     r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$",
     re.IGNORECASE,
 )
@@ -537,7 +541,18 @@ def find_periods(
             and not re.match(r"\s*(?:to|until|through)\s+\S", text[end:])
         )
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
-    return sorted(mentions, key=lambda p: p.start)
+    mentions.sort(key=lambda p: p.start)
+    # "against the third quarter of 2022 (N5,934.15 billion) and the fourth quarter of 2021":
+    # the next of a list of bases is a base too
+    for i in range(1, len(mentions)):
+        if (mentions[i - 1].is_base and not mentions[i].is_base
+                and _NEXT_BASE.fullmatch(text[mentions[i - 1].end : mentions[i].start])):
+            mentions[i] = dataclasses.replace(mentions[i], is_base=True)
+    return mentions
+
+
+_NEXT_BASE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:and|or)\s+(?:in\s+)?(?:the\s+)?",
+                        re.IGNORECASE)
 
 
 _CJK_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,

@@ -247,6 +247,8 @@ _EXCHANGE_RATE_AFTER = re.compile(
 )
 # "Table 1.", "Figure 2", "Chart 3a": numbers of the page's furniture, not of the release.
 _FURNITURE_NUMBER = re.compile(r"\b(?:Table|Figure|Chart|Graph|Box|Annex)\s+\d+[a-z]?(?:\.\d+)*\b")
+# "... of total exports", "... of the total": the sentence's rates are shares of a total
+_SHARE_LATER = re.compile(r"^[^;]*?\bof\s+(?:the\s+)?(?:total|all|overall)\b", re.IGNORECASE)
 _SHARE_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:total|all|overall)|share)\b", re.IGNORECASE)
 # A rate measured against the period before ("1.9% on month", "4.80 percent month on month",
 # "5.1% higher than in the preceding three months", "(mom)").
@@ -770,7 +772,13 @@ class _SentenceWork:
                 or (in_paren_after_amount and self._share_in_parens)
                 # "made up 40 percent of October's imports and consumer goods 19 percent"
                 or (sign is None and self._share_end is not None
-                    and _SHARE_LIST_GAP.fullmatch(self.text[self._share_end : m.start()]))):
+                    and (_SHARE_LIST_GAP.fullmatch(self.text[self._share_end : m.start()])
+                         # "..., or 77.24% of the total, while ... N1,447.69 billion (22.76%)"
+                         or in_paren_after_amount))
+                # "N617.17 billion or 9.70%, N574.55 billion or 9.03% ... of total exports":
+                # unsigned rates after their amounts, in a sentence of shares of a total
+                or (sign is None and self._or_after_amount(m.start())
+                    and _SHARE_LATER.search(self.text[m.end() :]))):
             reason = "share of a total, not a change"
             self._share_in_parens = self._share_in_parens or in_paren_after_amount
             self._share_end = m.end()
@@ -803,6 +811,10 @@ class _SentenceWork:
                 return _Rate(m.start(), m.end(), sign + number)
         self._unplace(m.start(), m.end(), reason)
         return None
+
+    def _or_after_amount(self, start: int) -> bool:
+        return any(a.end <= start and re.fullmatch(r"\s*,?\s*or\s+", self.text[a.end : start])
+                   for a in self.levels)
 
     def _pair(self) -> list[_Candidate]:
         tokens: list[_Amount | _Rate] = sorted([*self.levels, *self.rates], key=lambda t: t.start)
@@ -926,7 +938,8 @@ def _list_pairs(work: _SentenceWork) -> dict[int, _Mention]:
     boundary = 0
     while i < len(cands):
         j = i
-        while j + 1 < len(cands) and _LIST_GAP.match(text[cands[j].end : cands[j + 1].start]):
+        while j + 1 < len(cands) and _LIST_GAP.match(
+                _without_shares(work, cands[j].end, cands[j + 1].start)):
             j += 1
         count = j - i + 1
         if count >= 2:
@@ -942,6 +955,20 @@ def _list_pairs(work: _SentenceWork) -> dict[int, _Mention]:
         boundary = cands[j].end
         i = j + 1
     return pairs
+
+
+def _without_shares(work: _SentenceWork, start: int, end: int) -> str:
+    """The text between two figures less the shares printed after the first ("N617.17 billion
+    or 9.70%, N574.55 billion ..."), so a list of amounts with their shares is still a list."""
+    gap = work.text[start:end]
+    for u in work.unplaced:
+        if u.reason == "share of a total, not a change" and start <= u.start and u.end <= end:
+            lead = re.search(r"(?:\s*,?\s*or\s+|\s*\(\s*)$", work.text[start : u.start])
+            first = u.start - len(lead.group()) if lead else u.start
+            close = re.match(r"\s*\)", work.text[u.end : end])
+            last = u.end + (len(close.group()) if close else 0)
+            gap = gap[: first - start] + " " * (last - first) + gap[last - start :]
+    return gap
 
 
 def _last_listed_run(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -1029,7 +1056,7 @@ class _Placer:
                 p
                 for p in work.periods
                 if cand.end <= p.start < following
-                and not re.search(r"[,;(，；（]", text[cand.end : p.start])
+                and not re.search(r"[,;()，；（）]", text[cand.end : p.start])
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
             if index in paired:  # "A and B were X and Y (respectively)"
@@ -1223,6 +1250,34 @@ class _Placer:
             return resolve(p, self.current_period)
         return None
 
+    @staticmethod
+    def _respective_base(
+        work: _SentenceWork, rate: _Rate, bases: list[PeriodMention]
+    ) -> PeriodMention | None:
+        """'rose by 7.17% and 10.28% when set against the third quarter of 2022 (...) and the
+        fourth quarter of 2021 (...) respectively': the k-th rate of a list against the k-th
+        base after it."""
+        rates = [c.rate for c in work.candidates if c.amount is None and c.rate is not None]
+        if rate not in rates:
+            return None
+        index = rates.index(rate)
+        first = last = index
+        while first > 0 and _RATE_LIST_GAP.fullmatch(
+                work.text[rates[first - 1].end : rates[first].start]):
+            first -= 1
+        while last + 1 < len(rates) and _RATE_LIST_GAP.fullmatch(
+                work.text[rates[last].end : rates[last + 1].start]):
+            last += 1
+        if first == last:
+            return None
+        respectively = _RESPECTIVELY.search(work.text, rates[last].end)
+        if respectively is None:
+            return None
+        listed = [p for p in bases if rates[last].end <= p.start < respectively.start()]
+        if len(listed) != last - first + 1:
+            return None
+        return listed[index - first]
+
     def _without_monthly_rate(
         self, work: _SentenceWork, cand: _Candidate, ctx: _Context
     ) -> _Candidate:
@@ -1249,6 +1304,9 @@ class _Placer:
         after = [p for p in bases if rate.end <= p.start < limit]
         earlier = [p for p in bases if p.end <= rate.start]
         base = after[0] if after else (earlier[-1] if earlier else None)
+        paired = self._respective_base(work, rate, bases)
+        if paired is not None:
+            base = paired
         measured = resolve(base, self.current_period) if base is not None else None
         if base is None:
             compared = [
