@@ -308,6 +308,10 @@ _CONTINUATION = re.compile(
 
 
 CONVERSION = "the same amount in another currency"
+NO_OWN_PERIOD = "comparison amount without its own period"
+# What a comparison amount without a period of its own is compared with, once the text has
+# compared with a year before and still speaks of the same kind of period.
+YEAR_BEFORE = PeriodMention(0, 0, "", None, "year_before")
 # Numbers that are not figures of the release at all: nothing was left unread by skipping them.
 EARLIER_ESTIMATE = "an earlier estimate, since revised"
 NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target", CONVERSION,
@@ -610,9 +614,13 @@ class _SentenceWork:
     """The tokens of one sentence and the reasons for numbers that are not figures."""
 
     def __init__(
-        self, number: int, text: str, scanner: _Scanner, release: datetime.date | None
+        self, number: int, text: str, scanner: _Scanner, release: datetime.date | None,
+        carried: PeriodMention | None = None,
     ) -> None:
         self.number = number
+        # the relation of the release's last comparison with a named period ("a year earlier"),
+        # for a comparison amount that names none
+        self._carried = carried
         self.text = text
         self.unplaced: list[Unplaced] = []
         masked = [(m.start(), m.end()) for p in scanner.ignore for m in p.finditer(text)]
@@ -726,9 +734,10 @@ class _SentenceWork:
         """'' when an earlier comparison of the sentence named the period compared with
         ("rose to $23.3 billion from $18.7 billion a year earlier, while imports climbed to
         $58.7 billion from $39.5 billion": that period), else the reason it is not a level."""
-        if self._compared_period is None:
-            return "comparison amount without its own period"
-        self.implied[amount.start] = self._compared_period
+        compared = self._compared_period or self._carried
+        if compared is None:
+            return NO_OWN_PERIOD
+        self.implied[amount.start] = compared
         return ""
 
     def _rate(
@@ -992,6 +1001,7 @@ class _Placer:
         self.previous: _Context = {}
         self.current_period: str | None = None
         self.reference: str | None = None  # the period the release is about
+        self.carried: PeriodMention | None = None  # see YEAR_BEFORE
         self.rows: list[_Row] = []
         self.changes: list[StatedChange] = []
         self.unplaced: list[Unplaced] = []
@@ -1147,6 +1157,10 @@ class _Placer:
                 and _COMPARED_AMOUNT.search(text[boundary : cand.amount.start])
             )
             compared_only = compared_only and bool(compared)
+            if compared and cand.amount is not None and period and clause_period:
+                # "Exports were up from Ksh 227.4 billion in the same quarter last year": later
+                # amounts "from" no period are compared with a year before too
+                self.carried = YEAR_BEFORE if period == shift_year(clause_period, -1) else None
             if self.time and self.time in ctx:
                 figure_periods.add(ctx[self.time][0])
             if paren is None and not compared:
@@ -1713,8 +1727,13 @@ def extract_figures(
     unplaced: list[Unplaced] = []
     for number, table in layout:
         if table is None:
-            unplaced += works[number].unplaced
-            placer.place(works[number])
+            work = works[number]
+            if placer.carried is not None and any(u.reason == NO_OWN_PERIOD
+                                                  for u in work.unplaced):
+                work = _SentenceWork(number, sentences[number - 1], scanner, release,
+                                     placer.carried)
+            unplaced += work.unplaced
+            placer.place(work)
         else:
             placer.place_table(table, number + len(table.header), scanner)
     unplaced += placer.unplaced
