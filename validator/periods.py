@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 PERIOD_PATTERN = (
@@ -110,6 +110,13 @@ MONTH_NUMBERS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+# Spanish month names, written in lower case ("diciembre de 2018").
+SPANISH_MONTHS = {
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+}  # fmt: skip
+_MES = r"(?:" + "|".join(SPANISH_MONTHS) + r")"
 COUNT_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12,
@@ -137,7 +144,10 @@ _BASE_BEFORE = re.compile(
     # "from the value of the third quarter of 2022"
     r"(?:(?:value|level|amount|figure)s?\s+(?:of|in|for)\s+(?:the\s+)?)?"
     r"(?:(?:same|corresponding|similar)\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
-    r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$",
+    r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$"
+    # Spanish: frente al, con respecto al, en comparación con, en relación con, comparado con
+    r"|\b(?:frente\s+a|(?:con\s+)?respecto\s+a|en\s+(?:comparación|relación)\s+(?:con|a)"
+    r"|comparad[oa]s?\s+con|desde)l?\s+(?:el\s+|la\s+|los\s+)?$",
     re.IGNORECASE,
 )
 
@@ -314,6 +324,7 @@ def find_periods(
         found.append((m.start(), m.end(), code, relative))
 
     month_of = MONTH_NUMBERS
+    _spanish_periods(text, release, add)
     # "the same month of 2014", "April last year": the month (quarter) of the text in that year.
     for m in re.finditer(
         rf"\bthe\s+(?:same|corresponding)\s+(?:month|quarter|period)\s+(?:of|in)\s+({_YEAR})\b",
@@ -553,6 +564,36 @@ def find_periods(
 
 _NEXT_BASE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:and|or)\s+(?:in\s+)?(?:the\s+)?",
                         re.IGNORECASE)
+
+
+def _spanish_periods(
+    text: str, release: datetime.date | None,
+    add: Callable[..., None],
+) -> None:
+    """Spanish periods: "diciembre de 2018", "entre enero y diciembre de 2018", "enero-octubre
+    2018", "el mismo mes de 2017", "el mismo periodo del año anterior", "el año pasado"."""
+    flags = re.IGNORECASE
+    for m in re.finditer(rf"\b(?:el\s+)?mismo\s+(?:mes|periodo|período|trimestre)\s+(?:de|del)\s+"
+                         rf"({_YEAR})\b", text, flags):
+        add(m, None, f"same_period_in:{m.group(1)}")
+    for m in re.finditer(r"\b(?:el\s+|un\s+)?(?:mismo\s+(?:mes|periodo|período|trimestre)|igual\s+"
+                         r"(?:mes|periodo|período))\s+(?:del|de\s+un)\s+año\s+(?:anterior|pasado|antes)",
+                         text, flags):
+        add(m, None, "year_before")
+    for m in re.finditer(
+        rf"\b(?:entre\s+)?({_MES})\s*(?:y|a|al|hasta|-|\u2013)\s*({_MES})(?:\s+(?:de|del))?\s+({_YEAR})\b",
+        text, flags,
+    ):
+        first, last = (SPANISH_MONTHS[g.lower()] for g in (m.group(1), m.group(2)))
+        if first < last:
+            year = int(m.group(3))
+            add(m, str(year) if (first, last) == (1, 12)
+                else f"{month_code(year, first)}/{month_code(year, last)}")
+    for m in re.finditer(rf"\b({_MES})(?:\s+(?:de|del))?\s+({_YEAR})\b", text, flags):
+        add(m, month_code(int(m.group(2)), SPANISH_MONTHS[m.group(1).lower()]))
+    if release is not None:
+        for m in re.finditer(r"\b(?:el\s+)?año\s+(pasado|anterior)\b", text, flags):
+            add(m, str(release.year - 1))
 
 
 _CJK_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,

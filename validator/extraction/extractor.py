@@ -178,6 +178,33 @@ _COMPARISON_BEFORE = re.compile(
 # period carries on past it.
 _AFTER_FIGURE = re.compile(r"\b(?:after|following)\s+(?:an?\s+|the\s+)?(?:revised\s+)?$",
                            re.IGNORECASE)
+# Spanish "pasaron de US$3.980 millones en diciembre de 2017 a US$3.400 millones": the amount
+# after "de" with another after "a" is the one compared with ("de" alone is "of").
+_DE_BEFORE = re.compile(r"\b(?:de|desde)\s+$", re.IGNORECASE)
+_A_AFTER = re.compile(
+    r"(?:\s+(?:en|de|del|durante)\s+[^,;()]{1,30}?)?\s+(?:a|hasta)\s+(?:los\s+|las\s+)?"
+    r"(?=[^\d\s]{0,4}\s?\d)", re.IGNORECASE)
+# A release in Spanish and others write "14,6%" and "US$3.980 millones".
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])\d{1,3},\d{1,2}\s?%|(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d")
+_DECIMAL_POINT = re.compile(r"(?<![\d.,])\d{1,3}\.\d{1,2}\s?%|\d,\d{3}\.\d")
+_LOCAL_NUMBER = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]?\d)|(?<![\d.,])\d+,\d+(?![\d.,]?\d)"
+)
+
+
+def decimal_comma(text: str) -> bool:
+    """True when the text writes decimals with a comma ("14,6%", "3.192,3") and never with a
+    point before a % ("14.6%"): then "US$3.980 millones" is 3980."""
+    return bool(_DECIMAL_COMMA.search(text)) and not _DECIMAL_POINT.search(text)
+
+
+def _with_decimal_points(text: str) -> str:
+    """The same text, of the same length, with "3.192,3" written "3\u202f192.3" and "14,6"
+    written "14.6"; every position stays where it was."""
+    return _LOCAL_NUMBER.sub(
+        lambda m: m.group().replace(".", "\u202f").replace(",", "."), text)
+
+
 _AMOUNT_WAS = re.compile(r"\s+(?:were|was|is|are|stood)\s+(?:thus\s+)?", re.IGNORECASE)
 _COMPARATIVE_AFTER = re.compile(
     r"\s*(?:more|less|higher|lower|above|below|larger|smaller|bigger|greater)\b", re.IGNORECASE
@@ -291,7 +318,10 @@ _AMOUNT_THEN_RATE = re.compile(
     re.IGNORECASE,
 )
 _FORWARD_DIRECTION = FORWARD_DIRECTION
-_ATTACH_PREPOSITION = re.compile(r"\s*(?:worth\s+)?(?:in|of|to|from)\s+(?:the\s+)?", re.IGNORECASE)
+# ... and in Spanish: "el crecimiento de 17,4% de combustibles"
+_ATTACH_PREPOSITION = re.compile(
+    r"\s*(?:worth\s+)?(?:(?:in|of|to|from)\s+(?:the\s+)?|(?:de|del|en)\s+(?:(?:el|la|los|las)\s+)?)",
+    re.IGNORECASE)
 # Korean and Japanese put the name after the amount: "16억4000만 달러 흑자", "1兆円の赤字".
 # Up to two words between an attributive amount and its noun, none of them a conjunction.
 _NOUN_GAP = re.compile(r"\s+(?:(?!(?:and|or|but|while|whereas)\b)[A-Za-z-]+\s+){0,2}")
@@ -447,10 +477,18 @@ def _words_pattern(words: Iterable[str]) -> str:
 class _Scanner:
     """Compiled patterns for one lexicon."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, decimal_comma: bool = False) -> None:
         self.lexicon = lexicon
+        self.decimal_comma = decimal_comma  # the release writes 14,6% and US$3.980 millones
         prefixes = _words_pattern(lexicon.prefix_words())
         suffixes = _words_pattern(lexicon.suffix_words())
+        # "from $7.7 to $8.3 billion", "de US$7.710 a US$8.324 millones": the first amount of a
+        # pair shares the scale of the second
+        self.shared_scale = re.compile(
+            rf"\s*(?:to|and|a|y|-|\u2013)\s*(?:{prefixes})?\s?{_MINUS}?\s?(?:{_NUMBER})\s?"
+            rf"(?P<suf>{suffixes})(?![\w$])",
+            re.IGNORECASE,
+        )
         self.amount = re.compile(
             # never from inside a number ("N11,722.44" is not 722.44 when N is not read)
             rf"(?<![\w$€£¥₩])(?<!\d\.)(?<!\d,)(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
@@ -492,6 +530,9 @@ class _Scanner:
             number = re.sub(r"[,\s\u00a0\u202f]", "", m.group("num1") or m.group("num2"))
             negative = bool(m.group("m0") or m.group("m1"))
             unit = self.lexicon.unit_for(prefix, suffix, currency)
+            if unit is None and prefix and not suffix and (
+                    shared := self.shared_scale.match(text, m.end())):
+                unit = self.lexicon.unit_for(prefix, shared.group("suf"), currency)
             own_currency = self._currency_printed(prefix, suffix) or (
                 self.lexicon.currency_of(unit) if unit else None
             )
@@ -621,7 +662,11 @@ class _SentenceWork:
         # the relation of the release's last comparison with a named period ("a year earlier"),
         # for a comparison amount that names none
         self._carried = carried
+        self.original = text  # as printed; `text` has its numbers written with a decimal point
+        if scanner.decimal_comma:
+            text = _with_decimal_points(text)
         self.text = text
+        self.compared_de: set[int] = set()  # "de US$A a US$B": A is compared with
         self.unplaced: list[Unplaced] = []
         masked = [(m.start(), m.end()) for p in scanner.ignore for m in p.finditer(text)]
         masked += [(d.start, d.end) for d in find_dates(text)]
@@ -682,7 +727,7 @@ class _SentenceWork:
         self.candidates = self._pair()
 
     def _unplace(self, start: int, end: int, reason: str) -> None:
-        self.unplaced.append(Unplaced(self.number, self.text[start:end], start, end, reason))
+        self.unplaced.append(Unplaced(self.number, self.original[start:end], start, end, reason))
 
     def _is_level(self, amount: _Amount) -> bool:
         before = self.text[max(0, amount.start - 60) : amount.start]
@@ -708,7 +753,10 @@ class _SentenceWork:
             reason = "threshold, not a level"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:])):
             reason = "forecast or target"
-        elif _COMPARISON_BEFORE.search(before):
+        elif _COMPARISON_BEFORE.search(before) or (
+                _DE_BEFORE.search(before) and _A_AFTER.match(self.text, amount.end)):
+            if _DE_BEFORE.search(before):
+                self.compared_de.add(amount.start)
             if not self._own_period_after(amount.end):
                 reason = self._implied_comparison(amount)
             else:
@@ -724,7 +772,7 @@ class _SentenceWork:
         return next((
             p for p in self.periods
             if p.start >= end and not p.is_base
-            and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during)\s+"
+            and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during|en|de|del|durante)\s+"
                              # "US dollars 3.5 billion at end May 2023"
                              r"|(?:at|as\s+at|by)\s+(?:the\s+)?end(?:\s+of)?\s+)?",
                              self.text[end : p.start])
@@ -1154,7 +1202,8 @@ class _Placer:
                 text[boundary : cand.start]
             ) or (
                 cand.amount is not None
-                and _COMPARED_AMOUNT.search(text[boundary : cand.amount.start])
+                and (_COMPARED_AMOUNT.search(text[boundary : cand.amount.start])
+                     or cand.amount.start in work.compared_de)
             )
             compared_only = compared_only and bool(compared)
             if compared and cand.amount is not None and period and clause_period:
@@ -1337,7 +1386,7 @@ class _Placer:
         if before is None or measured is None or measured != before:
             return cand
         self.unplaced.append(
-            Unplaced(work.number, work.text[rate.start : rate.end], rate.start, rate.end,
+            Unplaced(work.number, work.original[rate.start : rate.end], rate.start, rate.end,
                      "change on the previous month or quarter")
         )
         return _Candidate(cand.amount, None)
@@ -1701,7 +1750,7 @@ def extract_figures(
                 for sentence in paragraph:
                     sentences.append(sentence)
                     layout.append((len(sentences), None))
-    scanner = _Scanner(lexicon)
+    scanner = _Scanner(lexicon, decimal_comma(text))
 
     def sentence_works(date: datetime.date | None) -> dict[int, _SentenceWork]:
         return {

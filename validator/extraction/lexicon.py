@@ -47,8 +47,9 @@ CURRENCY_PREFIXES: dict[str, tuple[str, ...]] = {
 # Prefixes of one letter are read only when the rules list their currency ("N95" is a mask).
 _LETTER_PREFIXES = {"N": "NGN"}
 CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
-    "USD": ("dollars", "US dollars", "U.S. dollars", "United States dollars"),
-    "EUR": ("euros", "euro"),
+    # "millones de dólares" (Spanish): the currency after the scale and "de"
+    "USD": ("dollars", "US dollars", "U.S. dollars", "United States dollars", "de dólares"),
+    "EUR": ("euros", "euro", "de euros"),
     "GBP": ("pounds",),
     "JPY": ("yen",),
     "KRW": ("won",),
@@ -75,8 +76,9 @@ CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
 }
 SCALE_WORDS: dict[str, tuple[str, ...]] = {
     "tn": ("trillion", "tn"),
-    "bn": ("billion", "bn", "bln", "b"),
-    "mn": ("million", "mn", "mln", "m"),
+    # Spanish "mil millones" (a thousand millions); "billones" are 10^12 there, not read
+    "bn": ("billion", "bn", "bln", "b", "mil millones", "miles de millones"),
+    "mn": ("million", "mn", "mln", "m", "millones", "millón"),
     "k": ("thousand", "k"),
 }
 # Unit codes may spell the scale out; each spelling maps to its canonical scale.
