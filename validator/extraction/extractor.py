@@ -178,6 +178,11 @@ _COMPARISON_BEFORE = re.compile(
 # period carries on past it.
 _AFTER_FIGURE = re.compile(r"\b(?:after|following)\s+(?:an?\s+|the\s+)?(?:revised\s+)?$",
                            re.IGNORECASE)
+# Between an amount and its own period: "in", "for 2019", "exports in" (Spanish "en", "de");
+# "US dollars 3.5 billion at end May 2023".
+_OWN_PERIOD_GAP = re.compile(
+    r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during|en|de|del|durante)\s+"
+    r"|(?:at|as\s+at|by)\s+(?:the\s+)?end(?:\s+of)?\s+)?")
 # Spanish "pasaron de US$3.980 millones en diciembre de 2017 a US$3.400 millones": the amount
 # after "de" with another after "a" is the one compared with ("de" alone is "of").
 _DE_BEFORE = re.compile(r"\b(?:de|desde)\s+$", re.IGNORECASE)
@@ -772,10 +777,7 @@ class _SentenceWork:
         return next((
             p for p in self.periods
             if p.start >= end and not p.is_base
-            and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during|en|de|del|durante)\s+"
-                             # "US dollars 3.5 billion at end May 2023"
-                             r"|(?:at|as\s+at|by)\s+(?:the\s+)?end(?:\s+of)?\s+)?",
-                             self.text[end : p.start])
+            and _OWN_PERIOD_GAP.fullmatch(self.text[end : p.start])
         ), None)
 
     def _implied_comparison(self, amount: _Amount) -> str:
