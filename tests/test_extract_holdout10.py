@@ -269,3 +269,46 @@ def test_the_printed_number_is_kept_in_what_is_not_read() -> None:
         "En diciembre de 2018 las exportaciones sumaron 1.234,5 toneladas y cayeron 14,6%.",
         Lexicon.from_rules(parse_rules(SPANISH, "r.yaml")))
     assert [u.text for u in got.unplaced] == ["1.234,5"]
+
+
+# Found by the development releases written for these classes ----------------------------------
+
+def test_spanish_shares_signed_variations_and_points() -> None:
+    text = ("En diciembre de 2018 el café participó con 54,6% del valor total, con ventas por "
+            "US$691,5 millones y una variación de 0,1%; el petróleo restó 11,6 puntos "
+            "porcentuales.")
+    assert spanish(text) == [["cafe", "2018-12", "691.5", "USD mn", "0.1"]]
+    got = extract_figures(text, Lexicon.from_rules(parse_rules(SPANISH, "r.yaml")))
+    assert [u.reason for u in got.unplaced] == ["share of a total, not a change",
+                                                "change in percentage points"]
+
+
+def test_the_total_a_share_is_of_names_no_code() -> None:
+    # "del valor total" after a share is not the product "total": the amount stays the café's
+    text = ("En diciembre de 2018 el café participó con 54,6% del valor total y facturó "
+            "US$2.017 millones.")
+    assert spanish(text) == [["cafe", "2018-12", "2017", "USD mn", ""]]
+
+
+def test_a_spanish_demonstrative_continues_the_subject() -> None:
+    text = ("En diciembre de 2018 la baja vino del café. Ese grupo facturó US$2.017 millones, "
+            "con una disminución de -4,5%.")
+    assert spanish(text) == [["cafe", "2018-12", "2017", "USD mn", "-4.5"]]
+
+
+def test_an_amount_in_another_currency_restated_in_the_rules_currency() -> None:
+    text = "In June 2023 the oil bill came to $3.48 billion (Sh410.4 billion)."
+    assert rows(text, units="KES bn: 1.0e9") == []
+    assert [r for _, r in reasons(text, units="KES bn: 1.0e9")] == [
+        "unit not in the rules: $ billion", "the same amount in another currency"]
+
+
+def test_a_quarter_with_a_comma_and_the_value_recorded_in_the_preceding_quarter() -> None:
+    text = ("Trade at the end of Q3, 2015 was ₦4,021.4 billion, 7.8% less than the value "
+            "(₦4,359.5 billion, revised) recorded in the preceding quarter.")
+    periods = '"2015Q2", "2015Q3"'
+    assert rows(text, units="NGN bn: 1.0e9", periods=periods) == [
+        ["trade", "World", "2015Q2", "4359.5", "NGN bn", ""],
+        ["trade", "World", "2015Q3", "4021.4", "NGN bn", ""]]
+    assert reasons(text, units="NGN bn: 1.0e9", periods=periods) == [
+        ("7.8%", "change on the previous month or quarter")]

@@ -308,6 +308,8 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
         return shift_year(current, year - int(first.group())) if first else None
     if mention.relative == "period_before":
         return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
+    if mention.relative == "quarter_before":
+        return previous_period(current) if re.fullmatch(r"\d{4}-?Q[1-4]", current) else None
     if mention.relative == "year_to_date":
         month = re.fullmatch(r"(\d{4})-(\d{2})", current)
         return f"{month.group(1)}-01/{current}" if month else (current if "/" in current else None)
@@ -488,7 +490,7 @@ def find_periods(
         q = {"March": 1, "June": 2, "September": 3, "December": 4}[m.group(1)]
         year = int(m.group(2)) if m.group(2) else _latest_year_of(q * 3, release)
         add(m, f"{year}-Q{q}" if year else None)
-    for m in re.finditer(rf"\bQ([1-4])\s*({_YEAR})?\b", text):
+    for m in re.finditer(rf"\bQ([1-4])(?:,?\s*({_YEAR}))?\b", text):  # "Q3, 2015" too
         year = int(m.group(2)) if m.group(2) else _latest_year_of(int(m.group(1)) * 3, release)
         add(m, f"{year}-Q{m.group(1)}" if year else None)
     for m in re.finditer(rf"\b({_MONTH_ANY})(?:\s+|(?<=\.))({_YEAR})\b", text):
@@ -524,6 +526,12 @@ def find_periods(
             r"the\s+(?:previous|prior|preceding)\s+month|a\s+month\s+(?:earlier|ago|before)",
             None,
             "period_before",
+        ),
+        # "(₦4,359.5 billion) recorded in the preceding quarter": the quarter before
+        (
+            r"the\s+(?:previous|prior|preceding)\s+quarter|a\s+quarter\s+(?:earlier|ago|before)",
+            None,
+            "quarter_before",
         ),
         (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
         # Chinese "去年同期" (the same period last year), "上年同月"

@@ -30,6 +30,7 @@ from validator.extraction.directions import (
 from validator.extraction.lexicon import (
     CURRENCY_PREFIXES,
     CURRENCY_WORDS,
+    DOLLAR_CURRENCIES,
     Lexicon,
     normalize_prefix,
 )
@@ -108,7 +109,8 @@ def _word_value(word: str) -> str:
 
 
 _POINTS = re.compile(
-    r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b)", re.IGNORECASE
+    r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b|puntos(?:\s+porcentuales)?\b)",
+    re.IGNORECASE
 )
 # A number glued to a Chinese, Japanese or Korean word ("22.28万亿元" not read) is a number too.
 _BARE_NUMBER = re.compile(
@@ -243,7 +245,8 @@ _COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?
 # "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
 _RATE_BASE_AMOUNT = re.compile(
     r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
-    r"[^,;%]{0,40}?"
+    # "7.8% less than the value (₦4,359.5 billion, revised) recorded in the preceding quarter"
+    r"(?:\([^()]{0,40}\)|[^,;%()]){0,60}?"
     r"\s+(?:of|in)\s+$",
     re.IGNORECASE,
 )
@@ -251,9 +254,11 @@ _COMPARISON_IN = re.compile(
     r"\b(?:compared\s+(?:to|with)|versus|against)\b|\bfrom\s+(?:an?\s+)?$", re.IGNORECASE
 )
 # The verbs that introduce a share ("accounted for", "made up"), before a rate or an amount.
-_SHARE_VERBS = r"account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*"
+_SHARE_VERBS = (r"account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*"
+                # Spanish: participó con, pesaron, representaron el, una participación de
+                r"|particip(?:ó|aron|a|an)\s+con|pes(?:ó|aron|a|an)|participación\s+de")
 _SHARE_BEFORE = re.compile(
-    rf"\b(?:{_SHARE_VERBS})\s+(?:an?\s+)?$"
+    rf"\b(?:{_SHARE_VERBS})\s+(?:an?\s+|el\s+|un\s+)?$"
     # "占我国外贸总值的13.8%" (13.8% of the total), "비중은 20.1%"
     r"|[占佔][^，,。；;%\d]{0,20}$|比重[^，,。；;%\d]{0,6}$|비중[^,.;%\d]{0,6}$",
     re.IGNORECASE,
@@ -279,9 +284,18 @@ _EXCHANGE_RATE_AFTER = re.compile(
 )
 # "Table 1.", "Figure 2", "Chart 3a": numbers of the page's furniture, not of the release.
 _FURNITURE_NUMBER = re.compile(r"\b(?:Table|Figure|Chart|Graph|Box|Annex)\s+\d+[a-z]?(?:\.\d+)*\b")
+_VARIATION_BEFORE = re.compile(r"\bvariaci[oó]n(?:\s+anual)?\s+de(?:l)?\s+$", re.IGNORECASE)
+# after a share, the total it is a share of ("54,6% del valor total", "11.51% of total exports")
+_SHARE_DENOMINATOR = re.compile(
+    r"\s*(?:of|del|de)\s+(?:(?:the|la|las|los|el)\s+)?(?:valor\s+)?", re.IGNORECASE)
+# "the value (₦4,359.5 billion, revised) recorded in the preceding quarter": the amount's period
+_PAREN_RECORDED_IN = re.compile(
+    r"\s*(?:,\s*(?:revised|provisional|preliminary|estimated))?\s*\)\s*"
+    r"(?:recorded|registered|reported|posted|seen)\s+(?:in|for|during)\s+", re.IGNORECASE)
 # "... of total exports", "... of the total": the sentence's rates are shares of a total
 _SHARE_LATER = re.compile(r"^[^;]*?\bof\s+(?:the\s+)?(?:total|all|overall)\b", re.IGNORECASE)
-_SHARE_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:total|all|overall)|share)\b", re.IGNORECASE)
+_SHARE_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:total|all|overall)|share"
+                          r"|del\s+(?:valor\s+)?total)\b", re.IGNORECASE)
 # A rate measured against the period before ("1.9% on month", "4.80 percent month on month",
 # "5.1% higher than in the preceding three months", "(mom)").
 _PREVIOUS_PERIOD = (
@@ -299,7 +313,9 @@ _PREVIOUS_MONTH_AFTER = re.compile(
 # A sentence whose rates are all measured against the period before: "Set against the three
 # months before, ... rose 4%", "Compared with the previous month, ..."
 _PREVIOUS_PERIOD_BASE = re.compile(
-    rf"\b(?:against|compared\s+(?:to|with)|than|over|on|from)\s+(?:in\s+)?(?:{_PREVIOUS_PERIOD})"
+    rf"\b(?:against|compared\s+(?:to|with)|than|over|on|from)\s+(?:in\s+)?"
+    r"(?:the\s+(?:value|level|amount|figure)s?\s+(?:of|in|for)\s+)?"
+    rf"(?:{_PREVIOUS_PERIOD})"
     r"|\b(?:month|quarter)[-\s]+on[-\s]+(?:month|quarter)\b",
     re.IGNORECASE,
 )
@@ -337,7 +353,9 @@ _CONTINUATION = re.compile(
     r"^(?:(?:However|Meanwhile|Also|In\s+addition|Additionally|By\s+contrast|In\s+contrast"
     r"|On\s+the\s+other\s+hand|At\s+the\s+same\s+time|Similarly|Likewise|Still|But|And),?\s+)?"
     r"(?:Those|These|This|That|It|Its|They|Their|The\s+latter|The\s+former|Shipments|Increases"
-    r"|Decreases|Gains|Declines|Growth)\b",
+    r"|Decreases|Gains|Declines|Growth"
+    # Spanish: "Ese grupo participó con ...", "Estas ventas ..."
+    r"|Es[ea]s?|Est[ea]s?|Estos|Dich[oa]s?)\b",
     re.IGNORECASE,
 )
 
@@ -550,6 +568,8 @@ class _Scanner:
             if restated and (
                 (own_currency is not None and currency is not None and own_currency != currency)
                 or (normalize_prefix(prefix) == "$" and last_prefix not in ("", "$"))
+                or (last_prefix == "$" and normalize_prefix(prefix) not in ("", "$")
+                    and own_currency not in DOLLAR_CURRENCIES)
             ):
                 unknown.append((m.start(), m.end(), CONVERSION))
                 continue
@@ -557,6 +577,8 @@ class _Scanner:
                 unknown.append(
                     (m.start(), m.end(), f"unit not in the rules: {prefix} {suffix}".strip())
                 )
+                # "$3.48 billion (Sh410.4 billion)": what follows in parentheses restates it
+                last_end, last_prefix, currency = m.end(), normalize_prefix(prefix), own_currency
                 continue
             currency = own_currency or currency
             last_end = m.end()
@@ -729,6 +751,12 @@ class _SentenceWork:
             rate = self._rate(m, previous_end, following)
             if rate is not None:
                 self.rates.append(rate)
+        shares = [u.end for u in self.unplaced if u.reason == "share of a total, not a change"]
+        self.mentions = [
+            x for x in self.mentions
+            if not any(e <= x.start and _SHARE_DENOMINATOR.fullmatch(text[e : x.start])
+                       for e in shares)
+        ]
         self.candidates = self._pair()
 
     def _unplace(self, start: int, end: int, reason: str) -> None:
@@ -816,6 +844,9 @@ class _SentenceWork:
             # "각각 46.4%, 63.1% 늘었다", "44.6% and 33.0% higher": the verb after the list.
             sign = _rate_sign(self.text, following.start(), following.end(), m.end(),
                               following.group("sign"))
+        if sign is None and _VARIATION_BEFORE.search(before):
+            # "una variación de 0,1%": a change printed with its own sign, a rise without one
+            sign = ""
         if sign is not None:
             self._signs.append((m.end(), sign))
         clause = _CLAUSE_START.split(self.text[max(0, m.start() - 200) : m.start()])[-1]
@@ -1116,7 +1147,8 @@ class _Placer:
                 p
                 for p in work.periods
                 if cand.end <= p.start < following
-                and not re.search(r"[,;()，；（）]", text[cand.end : p.start])
+                and (not re.search(r"[,;()，；（）]", text[cand.end : p.start])
+                     or _PAREN_RECORDED_IN.fullmatch(text[cand.end : p.start]))
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
             if index in paired:  # "A and B were X and Y (respectively)"
