@@ -312,3 +312,15 @@ def test_a_quarter_with_a_comma_and_the_value_recorded_in_the_preceding_quarter(
         ["trade", "World", "2015Q3", "4021.4", "NGN bn", ""]]
     assert reasons(text, units="NGN bn: 1.0e9", periods=periods) == [
         ("7.8%", "change on the previous month or quarter")]
+
+
+def test_a_spanish_dateline_dates_the_release_and_a_month_without_its_year() -> None:
+    text = ("Exportaciones subieron 14,6 % en enero\n\nBogotá, marzo de 2018\n\n"
+            "El café sufrió una caída de 50,9 %, al pasar de US$124,1 millones FOB en enero de "
+            "2017 a US$60,9 millones FOB en el primer mes de este año.")
+    spanish_2018 = SPANISH.replace('"2017-12", "2018-12"', '"2017-01", "2018-01"')
+    table = extract_figures(text, Lexicon.from_rules(parse_rules(spanish_2018, "r.yaml"))).table
+    assert sorted(table[["product", "period", "value", "change_pct"]].values.tolist()) == [
+        ["cafe", "2017-01", "124.1", ""],
+        ["cafe", "2018-01", "60.9", "-50.9"],
+        ["total", "2018-01", "", "14.6"]]

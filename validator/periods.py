@@ -198,6 +198,11 @@ def find_dates(text: str) -> list[DateSpan]:
         spans.append(DateSpan(m.start(), m.end(), date))
     for m in _CJK_DAY_RANGE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), None))
+    # "Bogotá, marzo de 2018 (...)": a Spanish dateline of a month, the release's month
+    for m in _SPANISH_DATELINE.finditer(text):
+        month = SPANISH_MONTHS[m.group("month").lower()]
+        spans.append(DateSpan(m.start("month"), m.end("year"),
+                              _safe_date(int(m.group("year")), month, 1)))
     for m in _ISO_DATE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
     for m in _MONTH_DAY.finditer(text):
@@ -574,6 +579,13 @@ _NEXT_BASE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:and|or)\s+(?:in\s+)?
                         re.IGNORECASE)
 
 
+_SPANISH_DATELINE = re.compile(
+    r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)?,\s*"
+    rf"(?P<month>{_MES})\s+(?:de\s+)?(?P<year>(?:19|20)\d\d)\s*(?:\([^()\n]*\)|[-\u2013\u2014][^\n]*)?\s*$",
+    re.MULTILINE,
+)
+
+
 def _spanish_periods(
     text: str, release: datetime.date | None,
     add: Callable[..., None],
@@ -599,9 +611,20 @@ def _spanish_periods(
                 else f"{month_code(year, first)}/{month_code(year, last)}")
     for m in re.finditer(rf"\b({_MES})(?:\s+(?:de|del))?\s+({_YEAR})\b", text, flags):
         add(m, month_code(int(m.group(2)), SPANISH_MONTHS[m.group(1).lower()]))
+    # a month without its year after a preposition ("en enero"): the latest by the release
+    for m in re.finditer(rf"(?<=\b(?:en|de) )({_MES})\b(?!\s+(?:de\s+|del\s+)?(?:19|20)\d\d)",
+                         text, flags):
+        month = SPANISH_MONTHS[m.group(1).lower()]
+        latest = _latest_year_of(month, release)
+        add(m, month_code(latest, month) if latest else None)
     if release is not None:
         for m in re.finditer(r"\b(?:el\s+)?año\s+(pasado|anterior)\b", text, flags):
             add(m, str(release.year - 1))
+        # "en el primer mes de este año": January of the release's year
+        for m in re.finditer(r"\b(?:el\s+)?primer\s+mes\s+(?:del|de\s+este)\s+año\b", text, flags):
+            add(m, month_code(release.year, 1))
+        for m in re.finditer(r"\beste\s+año\b", text, flags):
+            add(m, str(release.year))
 
 
 _CJK_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,

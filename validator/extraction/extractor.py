@@ -222,8 +222,13 @@ _RATE_LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and)\s+[^,;%\d]{0,30}", re.IGNO
 _SHARE_LIST_GAP = re.compile(r"[^;%\d.]{0,40}?(?:,|\band\b)\s*[^,;%\d]{0,30}", re.IGNORECASE)
 # "grew 11.6% at an annual rate to USD 28,403 million": the amount a rate went to.
 _WENT_TO = re.compile(r"[^,;%\d]{0,30}?\bto\s+(?:an?\s+)?", re.IGNORECASE)
-_FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
-_TO_GAP = re.compile(r"\s*(?:,?\s*(?:in|for|of|during)\s+[^,;%]{1,30}?)?,?\s+to\s+(?:an?\s+)?",
+# ... and in Spanish: "una caída de 50,9 %, al pasar de US$124,1 millones en enero de 2017 a ..."
+_FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?"
+                       r"|,?\s+(?:(?:al\s+pasar|pasando|pas(?:ó|aron))\s+)?(?:de|desde)\s+",
+                       re.IGNORECASE)
+_TO_GAP = re.compile(r"(?:\s+(?:FOB|CIF)\b)?\s*"
+                     r"(?:,?\s*(?:in|for|of|during|en|durante)\s+[^,;%]{1,30}?)?,?\s+(?:to|a|hasta)"
+                     r"\s+(?:an?\s+)?",
                      re.IGNORECASE)
 _COMPARED_BELOW = re.compile(
     r"\b(?:is|was|were|are|stood|came\s+in)\s+(?:well\s+|slightly\s+)?(?:above|below|under|over)"
