@@ -1,7 +1,7 @@
 """The last guard against a number dropped silently: every number of the text shaped like a
-figure (a % or per cent after it, a currency before it, a magnitude word after it) that no
-row's span and no unplaced entry covers is listed as unplaced, so a release whose phrasing the
-patterns do not know is never reported clean.
+figure (a %, per cent or "pc" after it, a currency before it or a currency letter glued to it,
+a magnitude word after it) that no row's span and no unplaced entry covers is listed as
+unplaced, so a release whose phrasing the patterns do not know is never reported clean.
 
 Years, days of months and counts carry none of those marks and are not looked at; a number
 glued to letters ("5G", "COVID-19") is not a figure.
