@@ -188,6 +188,7 @@ def main() -> None:
         ("holdout 7 (worked on after it was measured)", corpus_cases("holdout-7")),
         ("holdout 8 (worked on after it was measured)", corpus_cases("holdout-8")),
         ("holdout 9 (worked on after it was measured)", corpus_cases("holdout-9")),
+        ("holdout 10 (worked on after it was measured)", corpus_cases("holdout-10")),
     ]:
         if not cases:
             continue

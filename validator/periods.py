@@ -13,9 +13,10 @@ and a quarter is "2020Q1" where the hierarchy says so.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 PERIOD_PATTERN = (
@@ -109,6 +110,13 @@ MONTH_NUMBERS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+# Spanish month names, written in lower case ("diciembre de 2018").
+SPANISH_MONTHS = {
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+}  # fmt: skip
+_MES = r"(?:" + "|".join(SPANISH_MONTHS) + r")"
 COUNT_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12,
@@ -132,8 +140,14 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
     r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
-    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
-    r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$",
+    r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+|a\s+)?"
+    # "from the value of the third quarter of 2022"
+    r"(?:(?:value|level|amount|figure)s?\s+(?:of|in|for)\s+(?:the\s+)?)?"
+    r"(?:(?:same|corresponding|similar)\s+(?:period|month|quarter|time)\s+(?:of\s+|in\s+)?)?$"
+    r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$"
+    # Spanish: frente al, con respecto al, en comparación con, en relación con, comparado con
+    r"|\b(?:frente\s+a|(?:con\s+)?respecto\s+a|en\s+(?:comparación|relación)\s+(?:con|a)"
+    r"|comparad[oa]s?\s+con|desde)l?\s+(?:el\s+|la\s+|los\s+)?$",
     re.IGNORECASE,
 )
 
@@ -184,6 +198,11 @@ def find_dates(text: str) -> list[DateSpan]:
         spans.append(DateSpan(m.start(), m.end(), date))
     for m in _CJK_DAY_RANGE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), None))
+    # "Bogotá, marzo de 2018 (...)": a Spanish dateline of a month, the release's month
+    for m in _SPANISH_DATELINE.finditer(text):
+        month = SPANISH_MONTHS[m.group("month").lower()]
+        spans.append(DateSpan(m.start("month"), m.end("year"),
+                              _safe_date(int(m.group("year")), month, 1)))
     for m in _ISO_DATE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
     for m in _MONTH_DAY.finditer(text):
@@ -285,6 +304,8 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
         return mention.code
     if mention.relative == "year_before":
         return shift_year(current, -1)
+    if mention.relative == "current":
+        return current
     if mention.relative.startswith("same_period_in:"):
         # "the same period of 2020-21" for July 2021 to March 2022: the run that starts in 2020
         year = int(mention.relative.split(":", 1)[1])
@@ -292,6 +313,8 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
         return shift_year(current, year - int(first.group())) if first else None
     if mention.relative == "period_before":
         return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
+    if mention.relative == "quarter_before":
+        return previous_period(current) if re.fullmatch(r"\d{4}-?Q[1-4]", current) else None
     if mention.relative == "year_to_date":
         month = re.fullmatch(r"(\d{4})-(\d{2})", current)
         return f"{month.group(1)}-01/{current}" if month else (current if "/" in current else None)
@@ -308,11 +331,31 @@ def find_periods(
         found.append((m.start(), m.end(), code, relative))
 
     month_of = MONTH_NUMBERS
+    _spanish_periods(text, release, add)
     # "the same month of 2014", "April last year": the month (quarter) of the text in that year.
     for m in re.finditer(
-        rf"\bthe\s+same\s+(?:month|quarter|period)\s+(?:of|in)\s+({_YEAR})\b", text, re.IGNORECASE
+        rf"\bthe\s+(?:same|corresponding)\s+(?:month|quarter|period)\s+(?:of|in)\s+({_YEAR})\b",
+        text, re.IGNORECASE
     ):
         add(m, None, f"same_period_in:{m.group(1)}")
+    # "the second quarter to June this year", "the first quarter of last year": a quarter whose
+    # year the words after it give (before "June this year" is read as a month)
+    for m in re.finditer(
+        rf"\b(?:the\s+)?(first|second|third|fourth)\s+quarter\s+(?:(?:to|ending|ended|through)\s+"
+        rf"(?P<month>{_MONTH_ANY})\s+)?(?:(?P<year>{_YEAR})|(?:of\s+)?(?P<rel>this|last)\s+year)\b",
+        text, re.IGNORECASE,
+    ):
+        q = QUARTER_WORDS[m.group(1).lower()]
+        month = m.group("month")
+        if month and month_of[month.rstrip(".").lower()] != 3 * q:
+            continue
+        if m.group("year"):
+            year: int | None = int(m.group("year"))
+        elif release is not None:
+            year = release.year - (1 if m.group("rel").lower() == "last" else 0)
+        else:
+            year = None
+        add(m, f"{year}-Q{q}" if year else None)
     for m in re.finditer(rf"\b({_MONTH_ANY})\s+(last|this)\s+year\b", text):
         month = month_of[m.group(1).rstrip(".").lower()]
         if release is not None:
@@ -452,7 +495,7 @@ def find_periods(
         q = {"March": 1, "June": 2, "September": 3, "December": 4}[m.group(1)]
         year = int(m.group(2)) if m.group(2) else _latest_year_of(q * 3, release)
         add(m, f"{year}-Q{q}" if year else None)
-    for m in re.finditer(rf"\bQ([1-4])\s*({_YEAR})?\b", text):
+    for m in re.finditer(rf"\bQ([1-4])(?:,?\s*({_YEAR}))?\b", text):  # "Q3, 2015" too
         year = int(m.group(2)) if m.group(2) else _latest_year_of(int(m.group(1)) * 3, release)
         add(m, f"{year}-Q{m.group(1)}" if year else None)
     for m in re.finditer(rf"\b({_MONTH_ANY})(?:\s+|(?<=\.))({_YEAR})\b", text):
@@ -467,6 +510,15 @@ def find_periods(
     for m in re.finditer(rf"(?<![\w.$€£¥₩,-])({_YEAR})(?![\w%]|[.,]\d|-\d)", text):
         add(m, m.group(1))
     relative: list[tuple[str, str | None, str]] = [
+        # before "last year", which it contains
+        (
+            r"a\s+year\s+(?:earlier|ago|before)|(?:the|a)\s+(?:same|corresponding|similar)\s+"
+            r"(?:period|month|quarter)\s+(?:of\s+)?(?:last|the\s+previous|the\s+prior)\s+year",
+            None,
+            "year_before",
+        ),
+        # "in the quarter under review": the period the text is about
+        (r"the\s+(?:month|quarter|period|year|half)\s+under\s+review", None, "current"),
         (
             r"last\s+year|the\s+previous\s+year|the\s+prior\s+year",
             str(release.year - 1) if release else None,
@@ -480,12 +532,13 @@ def find_periods(
             None,
             "period_before",
         ),
-        (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
+        # "(₦4,359.5 billion) recorded in the preceding quarter": the quarter before
         (
-            r"a\s+year\s+(?:earlier|ago|before)|the\s+same\s+(?:period|month|quarter)\s+(?:of\s+)?last\s+year",
+            r"the\s+(?:previous|prior|preceding)\s+quarter|a\s+quarter\s+(?:earlier|ago|before)",
             None,
-            "year_before",
+            "quarter_before",
         ),
+        (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
         # Chinese "去年同期" (the same period last year), "上年同月"
         (r"(?:去年|上年)(?:同期|同月|同季)", None, "year_before"),
         (r"year[\s-]+to[\s-]+date|so\s+far\s+this\s+year", None, "year_to_date"),
@@ -512,7 +565,66 @@ def find_periods(
             and not re.match(r"\s*(?:to|until|through)\s+\S", text[end:])
         )
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
-    return sorted(mentions, key=lambda p: p.start)
+    mentions.sort(key=lambda p: p.start)
+    # "against the third quarter of 2022 (N5,934.15 billion) and the fourth quarter of 2021":
+    # the next of a list of bases is a base too
+    for i in range(1, len(mentions)):
+        if (mentions[i - 1].is_base and not mentions[i].is_base
+                and _NEXT_BASE.fullmatch(text[mentions[i - 1].end : mentions[i].start])):
+            mentions[i] = dataclasses.replace(mentions[i], is_base=True)
+    return mentions
+
+
+_NEXT_BASE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:and|or)\s+(?:in\s+)?(?:the\s+)?",
+                        re.IGNORECASE)
+
+
+_SPANISH_DATELINE = re.compile(
+    r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)?,\s*"
+    rf"(?P<month>{_MES})\s+(?:de\s+)?(?P<year>(?:19|20)\d\d)\s*(?:\([^()\n]*\)|[-\u2013\u2014][^\n]*)?\s*$",
+    re.MULTILINE,
+)
+
+
+def _spanish_periods(
+    text: str, release: datetime.date | None,
+    add: Callable[..., None],
+) -> None:
+    """Spanish periods: "diciembre de 2018", "entre enero y diciembre de 2018", "enero-octubre
+    2018", "el mismo mes de 2017", "el mismo periodo del año anterior", "el año pasado"."""
+    flags = re.IGNORECASE
+    for m in re.finditer(rf"\b(?:el\s+)?mismo\s+(?:mes|periodo|período|trimestre)\s+(?:de|del)\s+"
+                         rf"({_YEAR})\b", text, flags):
+        add(m, None, f"same_period_in:{m.group(1)}")
+    for m in re.finditer(r"\b(?:el\s+|un\s+)?(?:mismo\s+(?:mes|periodo|período|trimestre)|igual\s+"
+                         r"(?:mes|periodo|período))\s+(?:del|de\s+un)\s+año\s+(?:anterior|pasado|antes)",
+                         text, flags):
+        add(m, None, "year_before")
+    for m in re.finditer(
+        rf"\b(?:entre\s+)?({_MES})\s*(?:y|a|al|hasta|-|\u2013)\s*({_MES})(?:\s+(?:de|del))?\s+({_YEAR})\b",
+        text, flags,
+    ):
+        first, last = (SPANISH_MONTHS[g.lower()] for g in (m.group(1), m.group(2)))
+        if first < last:
+            year = int(m.group(3))
+            add(m, str(year) if (first, last) == (1, 12)
+                else f"{month_code(year, first)}/{month_code(year, last)}")
+    for m in re.finditer(rf"\b({_MES})(?:\s+(?:de|del))?\s+({_YEAR})\b", text, flags):
+        add(m, month_code(int(m.group(2)), SPANISH_MONTHS[m.group(1).lower()]))
+    # a month without its year after a preposition ("en enero"): the latest by the release
+    for m in re.finditer(rf"(?<=\b(?:en|de) )({_MES})\b(?!\s+(?:de\s+|del\s+)?(?:19|20)\d\d)",
+                         text, flags):
+        month = SPANISH_MONTHS[m.group(1).lower()]
+        latest = _latest_year_of(month, release)
+        add(m, month_code(latest, month) if latest else None)
+    if release is not None:
+        for m in re.finditer(r"\b(?:el\s+)?año\s+(pasado|anterior)\b", text, flags):
+            add(m, str(release.year - 1))
+        # "en el primer mes de este año": January of the release's year
+        for m in re.finditer(r"\b(?:el\s+)?primer\s+mes\s+(?:del|de\s+este)\s+año\b", text, flags):
+            add(m, month_code(release.year, 1))
+        for m in re.finditer(r"\beste\s+año\b", text, flags):
+            add(m, str(release.year))
 
 
 _CJK_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,

@@ -18,6 +18,9 @@ UP_WORDS = (
     r"|strengthen(?:ed|s|ing)?|picked\s+up|edged\s+up|inched\s+up|moved\s+up|went\s+up|spiked"
     r"|rallied|swelled|doubled|tripled|topped\s+up|firm(?:ed|s)|skyrocket(?:ed|s)?|rocketed"
     r"|ballooned|spurted"
+    # Spanish: subieron, aumentó, creció, crecimiento, alza, incremento, repuntaron, avanzó
+    r"|sub(?:ieron|ió|en|e)|aument(?:aron|ó|an|a|o)|crec(?:ieron|ió|en|e|imiento)|alza"
+    r"|increment(?:aron|ó|o)|repunt(?:aron|ó|e)|avanz(?:aron|ó)|ascenso|mejor(?:aron|ó)"
 )
 DOWN_WORDS = (
     r"down|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:ed|es|e|ing)"
@@ -28,6 +31,9 @@ DOWN_WORDS = (
     r"|shed|slowed|edged\s+down|inched\s+down|moved\s+down|went\s+down|gave\s+up|halved"
     r"|contracted|receded|sagged|skidded|slipped|collaps(?:ed|es|e|ing)|nosedived?|tank(?:ed|s)"
     r"|dived|sunk|eroded"
+    # Spanish: cayeron, caída, bajó, descenso, disminuyeron, retrocedió, redujeron, contracción
+    r"|cay(?:eron|ó)|caída|baj(?:aron|ó)|descen(?:so|dieron|dió)|disminu(?:yeron|yó|ción)"
+    r"|retroced(?:ieron|ió)|reduj(?:eron|o)|reducción|decrec(?:ieron|ió)|contracción"
 )
 # Korean, Japanese and Chinese stems; "증가" (increase), "늘" (grow), "감소" (decrease), "増" /
 # "減"; Chinese (traditional and simplified) "增加", "上升", "上漲", "減少", "下跌", "下降".

@@ -30,6 +30,7 @@ from validator.extraction.directions import (
 from validator.extraction.lexicon import (
     CURRENCY_PREFIXES,
     CURRENCY_WORDS,
+    DOLLAR_CURRENCIES,
     Lexicon,
     normalize_prefix,
 )
@@ -81,7 +82,7 @@ _MINUS = r"[-\u2212\u2013]"
 # A sign may be glued to the word before it in box text ("Billion-4.7%"), never to a digit.
 _PERCENT = re.compile(
     r"(?:(?<![\d.,])(?P<sign>[-+\u2212\u2013\u25b3\u25b2])|(?<![0-9A-Za-z_.,\-+\u2212\u2013]))"
-    r"(?P<num>\d+(?:\.\d+)?)(?:\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b)"
+    r"(?P<num>\d+(?:\.\d+)?)(?:\s*(?:%|\uff05|percent(?![a-z])|per\s+cent\b|pct\b|(?-i:pc)\b)"
     # "fell 5.5 and 2.2 per cent": the first of a pair shares the unit of the second
     r"|(?<!(?<!\d)(?:19|20)\d\d)(?=\s*(?:,|and|or)\s*\d+(?:\.\d+)?\s*(?:%|percent\b|per\s+cent\b)))",
     re.IGNORECASE,
@@ -108,7 +109,8 @@ def _word_value(word: str) -> str:
 
 
 _POINTS = re.compile(
-    r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b)", re.IGNORECASE
+    r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:percentage\s+points?|pp\b|points?\b|puntos(?:\s+porcentuales)?\b)",
+    re.IGNORECASE
 )
 # A number glued to a Chinese, Japanese or Korean word ("22.28万亿元" not read) is a number too.
 _BARE_NUMBER = re.compile(
@@ -178,6 +180,38 @@ _COMPARISON_BEFORE = re.compile(
 # period carries on past it.
 _AFTER_FIGURE = re.compile(r"\b(?:after|following)\s+(?:an?\s+|the\s+)?(?:revised\s+)?$",
                            re.IGNORECASE)
+# Between an amount and its own period: "in", "for 2019", "exports in" (Spanish "en", "de");
+# "US dollars 3.5 billion at end May 2023".
+_OWN_PERIOD_GAP = re.compile(
+    r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during|en|de|del|durante)\s+"
+    r"|(?:at|as\s+at|by)\s+(?:the\s+)?end(?:\s+of)?\s+)?")
+# Spanish "pasaron de US$3.980 millones en diciembre de 2017 a US$3.400 millones": the amount
+# after "de" with another after "a" is the one compared with ("de" alone is "of").
+_DE_BEFORE = re.compile(r"\b(?:de|desde)\s+$", re.IGNORECASE)
+_A_AFTER = re.compile(
+    r"(?:\s+(?:en|de|del|durante)\s+[^,;()]{1,30}?)?\s+(?:a|hasta)\s+(?:los\s+|las\s+)?"
+    r"(?=[^\d\s]{0,4}\s?\d)", re.IGNORECASE)
+# A release in Spanish and others write "14,6%" and "US$3.980 millones".
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])\d{1,3},\d{1,2}\s?%|(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d")
+_DECIMAL_POINT = re.compile(r"(?<![\d.,])\d{1,3}\.\d{1,2}\s?%|\d,\d{3}\.\d")
+_LOCAL_NUMBER = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]?\d)|(?<![\d.,])\d+,\d+(?![\d.,]?\d)"
+)
+
+
+def decimal_comma(text: str) -> bool:
+    """True when the text writes decimals with a comma ("14,6%", "3.192,3") and never with a
+    point before a % ("14.6%"): then "US$3.980 millones" is 3980."""
+    return bool(_DECIMAL_COMMA.search(text)) and not _DECIMAL_POINT.search(text)
+
+
+def _with_decimal_points(text: str) -> str:
+    """The same text, of the same length, with "3.192,3" written "3\u202f192.3" and "14,6"
+    written "14.6"; every position stays where it was."""
+    return _LOCAL_NUMBER.sub(
+        lambda m: m.group().replace(".", "\u202f").replace(",", "."), text)
+
+
 _AMOUNT_WAS = re.compile(r"\s+(?:were|was|is|are|stood)\s+(?:thus\s+)?", re.IGNORECASE)
 _COMPARATIVE_AFTER = re.compile(
     r"\s*(?:more|less|higher|lower|above|below|larger|smaller|bigger|greater)\b", re.IGNORECASE
@@ -188,8 +222,13 @@ _RATE_LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and)\s+[^,;%\d]{0,30}", re.IGNO
 _SHARE_LIST_GAP = re.compile(r"[^;%\d.]{0,40}?(?:,|\band\b)\s*[^,;%\d]{0,30}", re.IGNORECASE)
 # "grew 11.6% at an annual rate to USD 28,403 million": the amount a rate went to.
 _WENT_TO = re.compile(r"[^,;%\d]{0,30}?\bto\s+(?:an?\s+)?", re.IGNORECASE)
-_FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
-_TO_GAP = re.compile(r"\s*(?:,?\s*(?:in|for|of|during)\s+[^,;%]{1,30}?)?,?\s+to\s+(?:an?\s+)?",
+# ... and in Spanish: "una caída de 50,9 %, al pasar de US$124,1 millones en enero de 2017 a ..."
+_FROM_GAP = re.compile(r"\s+from\s+(?:an?\s+|the\s+)?"
+                       r"|,?\s+(?:(?:al\s+pasar|pasando|pas(?:ó|aron))\s+)?(?:de|desde)\s+",
+                       re.IGNORECASE)
+_TO_GAP = re.compile(r"(?:\s+(?:FOB|CIF)\b)?\s*"
+                     r"(?:,?\s*(?:in|for|of|during|en|durante)\s+[^,;%]{1,30}?)?,?\s+(?:to|a|hasta)"
+                     r"\s+(?:an?\s+)?",
                      re.IGNORECASE)
 _COMPARED_BELOW = re.compile(
     r"\b(?:is|was|were|are|stood|came\s+in)\s+(?:well\s+|slightly\s+)?(?:above|below|under|over)"
@@ -211,7 +250,8 @@ _COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?
 # "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
 _RATE_BASE_AMOUNT = re.compile(
     r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
-    r"[^,;%]{0,40}?"
+    # "7.8% less than the value (₦4,359.5 billion, revised) recorded in the preceding quarter"
+    r"(?:\([^()]{0,40}\)|[^,;%()]){0,60}?"
     r"\s+(?:of|in)\s+$",
     re.IGNORECASE,
 )
@@ -219,9 +259,11 @@ _COMPARISON_IN = re.compile(
     r"\b(?:compared\s+(?:to|with)|versus|against)\b|\bfrom\s+(?:an?\s+)?$", re.IGNORECASE
 )
 # The verbs that introduce a share ("accounted for", "made up"), before a rate or an amount.
-_SHARE_VERBS = r"account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*"
+_SHARE_VERBS = (r"account(?:ed|ing|s)?\s+for|share\s+of|making\s+up|made\s+up|represent\w*"
+                # Spanish: participó con, pesaron, representaron el, una participación de
+                r"|particip(?:ó|aron|a|an)\s+con|pes(?:ó|aron|a|an)|participación\s+de")
 _SHARE_BEFORE = re.compile(
-    rf"\b(?:{_SHARE_VERBS})\s+(?:an?\s+)?$"
+    rf"\b(?:{_SHARE_VERBS})\s+(?:an?\s+|el\s+|un\s+)?$"
     # "占我国外贸总值的13.8%" (13.8% of the total), "비중은 20.1%"
     r"|[占佔][^，,。；;%\d]{0,20}$|比重[^，,。；;%\d]{0,6}$|비중[^,.;%\d]{0,6}$",
     re.IGNORECASE,
@@ -247,7 +289,18 @@ _EXCHANGE_RATE_AFTER = re.compile(
 )
 # "Table 1.", "Figure 2", "Chart 3a": numbers of the page's furniture, not of the release.
 _FURNITURE_NUMBER = re.compile(r"\b(?:Table|Figure|Chart|Graph|Box|Annex)\s+\d+[a-z]?(?:\.\d+)*\b")
-_SHARE_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:total|all|overall)|share)\b", re.IGNORECASE)
+_VARIATION_BEFORE = re.compile(r"\bvariaci[oó]n(?:\s+anual)?\s+de(?:l)?\s+$", re.IGNORECASE)
+# after a share, the total it is a share of ("54,6% del valor total", "11.51% of total exports")
+_SHARE_DENOMINATOR = re.compile(
+    r"\s*(?:of|del|de)\s+(?:(?:the|la|las|los|el)\s+)?(?:valor\s+)?", re.IGNORECASE)
+# "the value (₦4,359.5 billion, revised) recorded in the preceding quarter": the amount's period
+_PAREN_RECORDED_IN = re.compile(
+    r"\s*(?:,\s*(?:revised|provisional|preliminary|estimated))?\s*\)\s*"
+    r"(?:recorded|registered|reported|posted|seen)\s+(?:in|for|during)\s+", re.IGNORECASE)
+# "... of total exports", "... of the total": the sentence's rates are shares of a total
+_SHARE_LATER = re.compile(r"^[^;]*?\bof\s+(?:the\s+)?(?:total|all|overall)\b", re.IGNORECASE)
+_SHARE_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:total|all|overall)|share"
+                          r"|del\s+(?:valor\s+)?total)\b", re.IGNORECASE)
 # A rate measured against the period before ("1.9% on month", "4.80 percent month on month",
 # "5.1% higher than in the preceding three months", "(mom)").
 _PREVIOUS_PERIOD = (
@@ -265,7 +318,9 @@ _PREVIOUS_MONTH_AFTER = re.compile(
 # A sentence whose rates are all measured against the period before: "Set against the three
 # months before, ... rose 4%", "Compared with the previous month, ..."
 _PREVIOUS_PERIOD_BASE = re.compile(
-    rf"\b(?:against|compared\s+(?:to|with)|than|over|on|from)\s+(?:in\s+)?(?:{_PREVIOUS_PERIOD})"
+    rf"\b(?:against|compared\s+(?:to|with)|than|over|on|from)\s+(?:in\s+)?"
+    r"(?:the\s+(?:value|level|amount|figure)s?\s+(?:of|in|for)\s+)?"
+    rf"(?:{_PREVIOUS_PERIOD})"
     r"|\b(?:month|quarter)[-\s]+on[-\s]+(?:month|quarter)\b",
     re.IGNORECASE,
 )
@@ -289,7 +344,10 @@ _AMOUNT_THEN_RATE = re.compile(
     re.IGNORECASE,
 )
 _FORWARD_DIRECTION = FORWARD_DIRECTION
-_ATTACH_PREPOSITION = re.compile(r"\s*(?:worth\s+)?(?:in|of|to|from)\s+(?:the\s+)?", re.IGNORECASE)
+# ... and in Spanish: "el crecimiento de 17,4% de combustibles"
+_ATTACH_PREPOSITION = re.compile(
+    r"\s*(?:worth\s+)?(?:(?:in|of|to|from)\s+(?:the\s+)?|(?:de|del|en)\s+(?:(?:el|la|los|las)\s+)?)",
+    re.IGNORECASE)
 # Korean and Japanese put the name after the amount: "16억4000만 달러 흑자", "1兆円の赤字".
 # Up to two words between an attributive amount and its noun, none of them a conjunction.
 _NOUN_GAP = re.compile(r"\s+(?:(?!(?:and|or|but|while|whereas)\b)[A-Za-z-]+\s+){0,2}")
@@ -300,12 +358,18 @@ _CONTINUATION = re.compile(
     r"^(?:(?:However|Meanwhile|Also|In\s+addition|Additionally|By\s+contrast|In\s+contrast"
     r"|On\s+the\s+other\s+hand|At\s+the\s+same\s+time|Similarly|Likewise|Still|But|And),?\s+)?"
     r"(?:Those|These|This|That|It|Its|They|Their|The\s+latter|The\s+former|Shipments|Increases"
-    r"|Decreases|Gains|Declines|Growth)\b",
+    r"|Decreases|Gains|Declines|Growth"
+    # Spanish: "Ese grupo participó con ...", "Estas ventas ..."
+    r"|Es[ea]s?|Est[ea]s?|Estos|Dich[oa]s?)\b",
     re.IGNORECASE,
 )
 
 
 CONVERSION = "the same amount in another currency"
+NO_OWN_PERIOD = "comparison amount without its own period"
+# What a comparison amount without a period of its own is compared with, once the text has
+# compared with a year before and still speaks of the same kind of period.
+YEAR_BEFORE = PeriodMention(0, 0, "", None, "year_before")
 # Numbers that are not figures of the release at all: nothing was left unread by skipping them.
 EARLIER_ESTIMATE = "an earlier estimate, since revised"
 NOT_A_FIGURE = frozenset({"threshold, not a level", "forecast or target", CONVERSION,
@@ -441,12 +505,21 @@ def _words_pattern(words: Iterable[str]) -> str:
 class _Scanner:
     """Compiled patterns for one lexicon."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, decimal_comma: bool = False) -> None:
         self.lexicon = lexicon
+        self.decimal_comma = decimal_comma  # the release writes 14,6% and US$3.980 millones
         prefixes = _words_pattern(lexicon.prefix_words())
         suffixes = _words_pattern(lexicon.suffix_words())
+        # "from $7.7 to $8.3 billion", "de US$7.710 a US$8.324 millones": the first amount of a
+        # pair shares the scale of the second
+        self.shared_scale = re.compile(
+            rf"\s*(?:to|and|a|y|-|\u2013)\s*(?:{prefixes})?\s?{_MINUS}?\s?(?:{_NUMBER})\s?"
+            rf"(?P<suf>{suffixes})(?![\w$])",
+            re.IGNORECASE,
+        )
         self.amount = re.compile(
-            rf"(?<![\w$€£¥₩])(?<!\d\.)(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
+            # never from inside a number ("N11,722.44" is not 722.44 when N is not read)
+            rf"(?<![\w$€£¥₩])(?<!\d\.)(?<!\d,)(?:(?P<m0>{_MINUS})\s*)?(?:(?P<pre>{prefixes})\s?(?P<m1>{_MINUS})?\s?"
             rf"(?P<num1>{_NUMBER})(?:\s?(?P<suf1>{suffixes})(?![\w$]))?"
             rf"|(?P<num2>{_NUMBER})\s?(?P<suf2>{suffixes})(?![\w$]))",
             re.IGNORECASE,
@@ -485,6 +558,9 @@ class _Scanner:
             number = re.sub(r"[,\s\u00a0\u202f]", "", m.group("num1") or m.group("num2"))
             negative = bool(m.group("m0") or m.group("m1"))
             unit = self.lexicon.unit_for(prefix, suffix, currency)
+            if unit is None and prefix and not suffix and (
+                    shared := self.shared_scale.match(text, m.end())):
+                unit = self.lexicon.unit_for(prefix, shared.group("suf"), currency)
             own_currency = self._currency_printed(prefix, suffix) or (
                 self.lexicon.currency_of(unit) if unit else None
             )
@@ -497,6 +573,8 @@ class _Scanner:
             if restated and (
                 (own_currency is not None and currency is not None and own_currency != currency)
                 or (normalize_prefix(prefix) == "$" and last_prefix not in ("", "$"))
+                or (last_prefix == "$" and normalize_prefix(prefix) not in ("", "$")
+                    and own_currency not in DOLLAR_CURRENCIES)
             ):
                 unknown.append((m.start(), m.end(), CONVERSION))
                 continue
@@ -504,6 +582,8 @@ class _Scanner:
                 unknown.append(
                     (m.start(), m.end(), f"unit not in the rules: {prefix} {suffix}".strip())
                 )
+                # "$3.48 billion (Sh410.4 billion)": what follows in parentheses restates it
+                last_end, last_prefix, currency = m.end(), normalize_prefix(prefix), own_currency
                 continue
             currency = own_currency or currency
             last_end = m.end()
@@ -607,10 +687,18 @@ class _SentenceWork:
     """The tokens of one sentence and the reasons for numbers that are not figures."""
 
     def __init__(
-        self, number: int, text: str, scanner: _Scanner, release: datetime.date | None
+        self, number: int, text: str, scanner: _Scanner, release: datetime.date | None,
+        carried: PeriodMention | None = None,
     ) -> None:
         self.number = number
+        # the relation of the release's last comparison with a named period ("a year earlier"),
+        # for a comparison amount that names none
+        self._carried = carried
+        self.original = text  # as printed; `text` has its numbers written with a decimal point
+        if scanner.decimal_comma:
+            text = _with_decimal_points(text)
         self.text = text
+        self.compared_de: set[int] = set()  # "de US$A a US$B": A is compared with
         self.unplaced: list[Unplaced] = []
         masked = [(m.start(), m.end()) for p in scanner.ignore for m in p.finditer(text)]
         masked += [(d.start, d.end) for d in find_dates(text)]
@@ -668,10 +756,16 @@ class _SentenceWork:
             rate = self._rate(m, previous_end, following)
             if rate is not None:
                 self.rates.append(rate)
+        shares = [u.end for u in self.unplaced if u.reason == "share of a total, not a change"]
+        self.mentions = [
+            x for x in self.mentions
+            if not any(e <= x.start and _SHARE_DENOMINATOR.fullmatch(text[e : x.start])
+                       for e in shares)
+        ]
         self.candidates = self._pair()
 
     def _unplace(self, start: int, end: int, reason: str) -> None:
-        self.unplaced.append(Unplaced(self.number, self.text[start:end], start, end, reason))
+        self.unplaced.append(Unplaced(self.number, self.original[start:end], start, end, reason))
 
     def _is_level(self, amount: _Amount) -> bool:
         before = self.text[max(0, amount.start - 60) : amount.start]
@@ -697,7 +791,10 @@ class _SentenceWork:
             reason = "threshold, not a level"
         elif _FORECAST_NEAR.search(" ".join(before.split()[-4:])):
             reason = "forecast or target"
-        elif _COMPARISON_BEFORE.search(before):
+        elif _COMPARISON_BEFORE.search(before) or (
+                _DE_BEFORE.search(before) and _A_AFTER.match(self.text, amount.end)):
+            if _DE_BEFORE.search(before):
+                self.compared_de.add(amount.start)
             if not self._own_period_after(amount.end):
                 reason = self._implied_comparison(amount)
             else:
@@ -713,17 +810,17 @@ class _SentenceWork:
         return next((
             p for p in self.periods
             if p.start >= end and not p.is_base
-            and re.fullmatch(r"\s*,?\s*(?:(?:[^\W\d]+\s+){0,2}(?:in|for|of|during)\s+)?",
-                             self.text[end : p.start])
+            and _OWN_PERIOD_GAP.fullmatch(self.text[end : p.start])
         ), None)
 
     def _implied_comparison(self, amount: _Amount) -> str:
         """'' when an earlier comparison of the sentence named the period compared with
         ("rose to $23.3 billion from $18.7 billion a year earlier, while imports climbed to
         $58.7 billion from $39.5 billion": that period), else the reason it is not a level."""
-        if self._compared_period is None:
-            return "comparison amount without its own period"
-        self.implied[amount.start] = self._compared_period
+        compared = self._compared_period or self._carried
+        if compared is None:
+            return NO_OWN_PERIOD
+        self.implied[amount.start] = compared
         return ""
 
     def _rate(
@@ -752,6 +849,9 @@ class _SentenceWork:
             # "각각 46.4%, 63.1% 늘었다", "44.6% and 33.0% higher": the verb after the list.
             sign = _rate_sign(self.text, following.start(), following.end(), m.end(),
                               following.group("sign"))
+        if sign is None and _VARIATION_BEFORE.search(before):
+            # "una variación de 0,1%": a change printed with its own sign, a rise without one
+            sign = ""
         if sign is not None:
             self._signs.append((m.end(), sign))
         clause = _CLAUSE_START.split(self.text[max(0, m.start() - 200) : m.start()])[-1]
@@ -767,7 +867,13 @@ class _SentenceWork:
                 or (in_paren_after_amount and self._share_in_parens)
                 # "made up 40 percent of October's imports and consumer goods 19 percent"
                 or (sign is None and self._share_end is not None
-                    and _SHARE_LIST_GAP.fullmatch(self.text[self._share_end : m.start()]))):
+                    and (_SHARE_LIST_GAP.fullmatch(self.text[self._share_end : m.start()])
+                         # "..., or 77.24% of the total, while ... N1,447.69 billion (22.76%)"
+                         or in_paren_after_amount))
+                # "N617.17 billion or 9.70%, N574.55 billion or 9.03% ... of total exports":
+                # unsigned rates after their amounts, in a sentence of shares of a total
+                or (sign is None and self._or_after_amount(m.start())
+                    and _SHARE_LATER.search(self.text[m.end() :]))):
             reason = "share of a total, not a change"
             self._share_in_parens = self._share_in_parens or in_paren_after_amount
             self._share_end = m.end()
@@ -800,6 +906,10 @@ class _SentenceWork:
                 return _Rate(m.start(), m.end(), sign + number)
         self._unplace(m.start(), m.end(), reason)
         return None
+
+    def _or_after_amount(self, start: int) -> bool:
+        return any(a.end <= start and re.fullmatch(r"\s*,?\s*or\s+", self.text[a.end : start])
+                   for a in self.levels)
 
     def _pair(self) -> list[_Candidate]:
         tokens: list[_Amount | _Rate] = sorted([*self.levels, *self.rates], key=lambda t: t.start)
@@ -923,7 +1033,8 @@ def _list_pairs(work: _SentenceWork) -> dict[int, _Mention]:
     boundary = 0
     while i < len(cands):
         j = i
-        while j + 1 < len(cands) and _LIST_GAP.match(text[cands[j].end : cands[j + 1].start]):
+        while j + 1 < len(cands) and _LIST_GAP.match(
+                _without_shares(work, cands[j].end, cands[j + 1].start)):
             j += 1
         count = j - i + 1
         if count >= 2:
@@ -939,6 +1050,20 @@ def _list_pairs(work: _SentenceWork) -> dict[int, _Mention]:
         boundary = cands[j].end
         i = j + 1
     return pairs
+
+
+def _without_shares(work: _SentenceWork, start: int, end: int) -> str:
+    """The text between two figures less the shares printed after the first ("N617.17 billion
+    or 9.70%, N574.55 billion ..."), so a list of amounts with their shares is still a list."""
+    gap = work.text[start:end]
+    for u in work.unplaced:
+        if u.reason == "share of a total, not a change" and start <= u.start and u.end <= end:
+            lead = re.search(r"(?:\s*,?\s*or\s+|\s*\(\s*)$", work.text[start : u.start])
+            first = u.start - len(lead.group()) if lead else u.start
+            close = re.match(r"\s*\)", work.text[u.end : end])
+            last = u.end + (len(close.group()) if close else 0)
+            gap = gap[: first - start] + " " * (last - first) + gap[last - start :]
+    return gap
 
 
 def _last_listed_run(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -962,6 +1087,7 @@ class _Placer:
         self.previous: _Context = {}
         self.current_period: str | None = None
         self.reference: str | None = None  # the period the release is about
+        self.carried: PeriodMention | None = None  # see YEAR_BEFORE
         self.rows: list[_Row] = []
         self.changes: list[StatedChange] = []
         self.unplaced: list[Unplaced] = []
@@ -1026,7 +1152,8 @@ class _Placer:
                 p
                 for p in work.periods
                 if cand.end <= p.start < following
-                and not re.search(r"[,;(，；（]", text[cand.end : p.start])
+                and (not re.search(r"[,;()，；（）]", text[cand.end : p.start])
+                     or _PAREN_RECORDED_IN.fullmatch(text[cand.end : p.start]))
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
             if index in paired:  # "A and B were X and Y (respectively)"
@@ -1114,9 +1241,14 @@ class _Placer:
                 text[boundary : cand.start]
             ) or (
                 cand.amount is not None
-                and _COMPARED_AMOUNT.search(text[boundary : cand.amount.start])
+                and (_COMPARED_AMOUNT.search(text[boundary : cand.amount.start])
+                     or cand.amount.start in work.compared_de)
             )
             compared_only = compared_only and bool(compared)
+            if compared and cand.amount is not None and period and clause_period:
+                # "Exports were up from Ksh 227.4 billion in the same quarter last year": later
+                # amounts "from" no period are compared with a year before too
+                self.carried = YEAR_BEFORE if period == shift_year(clause_period, -1) else None
             if self.time and self.time in ctx:
                 figure_periods.add(ctx[self.time][0])
             if paren is None and not compared:
@@ -1220,6 +1352,34 @@ class _Placer:
             return resolve(p, self.current_period)
         return None
 
+    @staticmethod
+    def _respective_base(
+        work: _SentenceWork, rate: _Rate, bases: list[PeriodMention]
+    ) -> PeriodMention | None:
+        """'rose by 7.17% and 10.28% when set against the third quarter of 2022 (...) and the
+        fourth quarter of 2021 (...) respectively': the k-th rate of a list against the k-th
+        base after it."""
+        rates = [c.rate for c in work.candidates if c.amount is None and c.rate is not None]
+        if rate not in rates:
+            return None
+        index = rates.index(rate)
+        first = last = index
+        while first > 0 and _RATE_LIST_GAP.fullmatch(
+                work.text[rates[first - 1].end : rates[first].start]):
+            first -= 1
+        while last + 1 < len(rates) and _RATE_LIST_GAP.fullmatch(
+                work.text[rates[last].end : rates[last + 1].start]):
+            last += 1
+        if first == last:
+            return None
+        respectively = _RESPECTIVELY.search(work.text, rates[last].end)
+        if respectively is None:
+            return None
+        listed = [p for p in bases if rates[last].end <= p.start < respectively.start()]
+        if len(listed) != last - first + 1:
+            return None
+        return listed[index - first]
+
     def _without_monthly_rate(
         self, work: _SentenceWork, cand: _Candidate, ctx: _Context
     ) -> _Candidate:
@@ -1246,6 +1406,9 @@ class _Placer:
         after = [p for p in bases if rate.end <= p.start < limit]
         earlier = [p for p in bases if p.end <= rate.start]
         base = after[0] if after else (earlier[-1] if earlier else None)
+        paired = self._respective_base(work, rate, bases)
+        if paired is not None:
+            base = paired
         measured = resolve(base, self.current_period) if base is not None else None
         if base is None:
             compared = [
@@ -1262,7 +1425,7 @@ class _Placer:
         if before is None or measured is None or measured != before:
             return cand
         self.unplaced.append(
-            Unplaced(work.number, work.text[rate.start : rate.end], rate.start, rate.end,
+            Unplaced(work.number, work.original[rate.start : rate.end], rate.start, rate.end,
                      "change on the previous month or quarter")
         )
         return _Candidate(cand.amount, None)
@@ -1626,7 +1789,7 @@ def extract_figures(
                 for sentence in paragraph:
                     sentences.append(sentence)
                     layout.append((len(sentences), None))
-    scanner = _Scanner(lexicon)
+    scanner = _Scanner(lexicon, decimal_comma(text))
 
     def sentence_works(date: datetime.date | None) -> dict[int, _SentenceWork]:
         return {
@@ -1652,8 +1815,13 @@ def extract_figures(
     unplaced: list[Unplaced] = []
     for number, table in layout:
         if table is None:
-            unplaced += works[number].unplaced
-            placer.place(works[number])
+            work = works[number]
+            if placer.carried is not None and any(u.reason == NO_OWN_PERIOD
+                                                  for u in work.unplaced):
+                work = _SentenceWork(number, sentences[number - 1], scanner, release,
+                                     placer.carried)
+            unplaced += work.unplaced
+            placer.place(work)
         else:
             placer.place_table(table, number + len(table.header), scanner)
     unplaced += placer.unplaced

@@ -16,7 +16,8 @@ from validator.value_forms import split_form
 # Currency codes the unit codes may use, with the ways a release prints them before the number
 # and the words that may follow the scale ("5 billion dollars").
 CURRENCY_PREFIXES: dict[str, tuple[str, ...]] = {
-    "USD": ("US$", "USD", "$", "US $", "$US", "U.S.$", "U.S. $"),
+    # "US dollars 364 million" (the Central Bank of Sri Lanka's style): the name before the number
+    "USD": ("US$", "USD", "$", "US $", "$US", "U.S.$", "U.S. $", "US dollars", "U.S. dollars"),
     "EUR": ("EUR", "€"),
     "GBP": ("GBP", "£"),
     "JPY": ("JPY", "¥"),
@@ -39,10 +40,16 @@ CURRENCY_PREFIXES: dict[str, tuple[str, ...]] = {
     "SEK": ("SEK",),
     "NOK": ("NOK",),
     "DKK": ("DKK",),
+    "KES": ("KES", "KSh", "Ksh", "KShs", "Kshs", "Sh"),
+    # the naira printed "N11,722.44 billion": the bare letter only when the rules list NGN
+    "NGN": ("NGN", "₦", "N"),
 }
+# Prefixes of one letter are read only when the rules list their currency ("N95" is a mask).
+_LETTER_PREFIXES = {"N": "NGN"}
 CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
-    "USD": ("dollars", "US dollars", "U.S. dollars", "United States dollars"),
-    "EUR": ("euros", "euro"),
+    # "millones de dólares" (Spanish): the currency after the scale and "de"
+    "USD": ("dollars", "US dollars", "U.S. dollars", "United States dollars", "de dólares"),
+    "EUR": ("euros", "euro", "de euros"),
     "GBP": ("pounds",),
     "JPY": ("yen",),
     "KRW": ("won",),
@@ -64,11 +71,14 @@ CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
     "SEK": ("kronor",),
     "NOK": ("kroner",),
     "DKK": ("kroner",),
+    "KES": ("shillings", "Kenya shillings"),
+    "NGN": ("naira",),
 }
 SCALE_WORDS: dict[str, tuple[str, ...]] = {
     "tn": ("trillion", "tn"),
-    "bn": ("billion", "bn", "bln", "b"),
-    "mn": ("million", "mn", "mln", "m"),
+    # Spanish "mil millones" (a thousand millions); "billones" are 10^12 there, not read
+    "bn": ("billion", "bn", "bln", "b", "mil millones", "miles de millones"),
+    "mn": ("million", "mn", "mln", "m", "millones", "millón"),
     "k": ("thousand", "k"),
 }
 # Unit codes may spell the scale out; each spelling maps to its canonical scale.
@@ -278,7 +288,9 @@ class Lexicon:
 
     def prefix_words(self) -> set[str]:
         """Every currency prefix the amount pattern should recognise, known unit or not."""
-        words = {p for ps in CURRENCY_PREFIXES.values() for p in ps}
+        listed = {unit_parts(c)[0] for c in self.unit_scales}
+        words = {p for ps in CURRENCY_PREFIXES.values() for p in ps
+                 if _LETTER_PREFIXES.get(p, "") in listed or p not in _LETTER_PREFIXES}
         return words | {p for p, _ in self.unit_forms if p}
 
     def suffix_words(self) -> set[str]:

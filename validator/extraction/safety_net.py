@@ -1,7 +1,7 @@
 """The last guard against a number dropped silently: every number of the text shaped like a
-figure (a % or per cent after it, a currency before it, a magnitude word after it) that no
-row's span and no unplaced entry covers is listed as unplaced, so a release whose phrasing the
-patterns do not know is never reported clean.
+figure (a %, per cent or "pc" after it, a currency before it or a currency letter glued to it,
+a magnitude word after it) that no row's span and no unplaced entry covers is listed as
+unplaced, so a release whose phrasing the patterns do not know is never reported clean.
 
 Years, days of months and counts carry none of those marks and are not looked at; a number
 glued to letters ("5G", "COVID-19") is not a figure.
@@ -17,7 +17,7 @@ from validator.extraction.extractor import Span, Unplaced
 NOT_READ = "a number shaped like a figure that no pattern of the extractor reads"
 
 _CURRENCY = r"(?:US\$|HK\$|NZ\$|C\$|A\$|\$|€|£|¥|₩|USD|EUR|GBP|MOP|JPY|CNY|KRW)"
-_MAGNITUDE = (r"(?:%|per\s?cent\b|percent\b|pct\b|million\b|billion\b|trillion\b|bn\b|mn\b"
+_MAGNITUDE = (r"(?:%|per\s?cent\b|percent\b|pct\b|pc\b|million\b|billion\b|trillion\b|bn\b|mn\b"
               r"|bln\b|mln\b|億|亿|万|萬|兆|조|억|만|달러|ドル|元)")
 # Never starting inside a run of digits and separators: one start per run keeps it linear.
 _NUMBER = r"(?<![\w.,])(?<!\d[\u00a0\u202f])[-+\u2212]?\d(?:[\d,.\u00a0\u202f]*\d)?"
@@ -28,8 +28,10 @@ _AFTER_MONTH = "".join(f"(?<!{m} )" for m in (
     "November", "December"))
 # "February 2024 % change", a table's column: a year, then the measure of its column.
 _YEAR_MEASURE = re.compile(r"(?:19|20)\d\d\s?%")
+# "N11,722.44 billion", "Sh860.87 billion": a currency letter glued to the number.
+_GLUED = r"(?<![\w.,])[A-Z][A-Za-z]{0,3}\d(?:[\d,.\u00a0\u202f]*\d)?"
 FIGURE_SHAPED = re.compile(
-    rf"{_CURRENCY}\s?{_NUMBER}|{_AFTER_MONTH}{_NUMBER}\s?{_MAGNITUDE}")
+    rf"{_CURRENCY}\s?{_NUMBER}|{_AFTER_MONTH}{_NUMBER}\s?{_MAGNITUDE}|{_GLUED}\s?{_MAGNITUDE}")
 
 
 def unaccounted(sentences: Sequence[str], spans: Iterable[Iterable[Span]],
