@@ -2,6 +2,11 @@
 
     python benchmarks/engines.py [--sizes 1e6 1e7] [--engines memory duckdb spark]
                                  [--memory-limit 8GB] [--dir /tmp/validator-scale]
+                                 [--parquet] [--block-years 218]
+
+1e8 under an 8 GB limit, as in the README:
+    python benchmarks/engines.py --sizes 1e8 --engines duckdb --memory-limit 8GB --parquet \
+        --block-years 218
 
 For each size, the consistent release of benchmarks/release_shape.py (as benchmarks/scale.py
 makes it, and reusing its files) is checked in a fresh process per engine
@@ -17,6 +22,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
 from release_shape import generate
@@ -35,15 +42,23 @@ def main() -> None:
     parser.add_argument("--memory-limit", default=None)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/validator-scale"))
+    parser.add_argument("--parquet", action="store_true",
+                        help="the release as Parquet (release.parquet), not CSV")
+    parser.add_argument("--block-years", type=int, default=None,
+                        help="generate the release this many years at a time (larger than "
+                             "memory: 218 years is about 1e7 figures)")
     args = parser.parse_args()
     rows = ["| release | figures | engine | time, peak memory | vs memory | discrepancies "
             "| same as memory |", "|---|---:|---|---:|---:|---:|---|"]
     for size in args.sizes:
         name = f"{size:.0e}-consistent"
         folder = args.dir / name
-        release = folder / "release.csv"
+        release = folder / ("release.parquet" if args.parquet else "release.csv")
         if not release.exists():
-            figures = generate(int(size), folder, time_consistent=True)
+            figures = generate(int(size), folder, time_consistent=True, parquet=args.parquet,
+                               block_years=args.block_years)
+        elif args.parquet:
+            figures = pq.ParquetFile(release).metadata.num_rows
         else:
             figures = sum(1 for _ in release.open("rb")) - 1
         baseline: tuple[float, list[str]] | None = None

@@ -89,7 +89,8 @@ def generate(n: int, out: Path, time_consistent: bool, per_type: int = 100,
 
     `block_years`: generate (and write) that many years at a time, each block growing from the
     last year of the one before, so that a release larger than memory can be written (the
-    planted errors are shared out between the blocks). `parquet`: release.parquet (text
+    planted errors are shared out between the blocks, and the growth rates are centred on
+    zero so that values stay in range over centuries). `parquet`: release.parquet (text
     columns) instead of release.csv."""
     rng = np.random.default_rng(seed)
     product_codes, product_matrix, product_tree = products()
@@ -109,7 +110,8 @@ def generate(n: int, out: Path, time_consistent: bool, per_type: int = 100,
             count = min(step, years - first)
             planted = per_type // len(starts) + (b < per_type % len(starts))
             table, last = _block(rng, last, first, count, time_consistent, planted,
-                                 product_matrix, partner_matrix, product_codes, partner_codes)
+                                 product_matrix, partner_matrix, product_codes, partner_codes,
+                                 drift_free=block_years is not None)
             if writer is None:
                 writer = (pq.ParquetWriter(out / "release.parquet", table.schema) if parquet
                           else pacsv.CSVWriter(out / "release.csv", table.schema))
@@ -131,11 +133,14 @@ def generate(n: int, out: Path, time_consistent: bool, per_type: int = 100,
 def _block(rng: np.random.Generator, last: np.ndarray, first: int, years: int,
            time_consistent: bool, k: int, product_matrix: np.ndarray,
            partner_matrix: np.ndarray, product_codes: list[str],
-           partner_codes: list[str]) -> tuple[pa.Table, np.ndarray]:
+           partner_codes: list[str], drift_free: bool) -> tuple[pa.Table, np.ndarray]:
     """`years` years from year `first` on, growing from the leaves of the year before
     (`last`); the table and the leaves of its last year."""
     shape = (*last.shape[:3], years + 1, 12)
     growth = rng.uniform(0.85, 1.25, size=shape)
+    if drift_free:
+        # Over centuries of years a drift of 4% a year would overflow: centre it on zero.
+        growth /= np.exp(np.log(growth).mean())
     growth[:, :, :, 0] = 1.0
     leaves = last * np.cumprod(growth, axis=3)
     if time_consistent:

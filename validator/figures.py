@@ -268,8 +268,7 @@ class Figures:
         return next(i for i, d in enumerate(self.dimensions) if d.name == name)
 
     def code_positions(self, dim: str, codes: Sequence[str]) -> np.ndarray:
-        dimension = self.dimensions[self.dim_index(dim)]
-        lookup = {c: i for i, c in enumerate(dimension.codes)}
+        lookup = self.dimensions[self.dim_index(dim)].position
         return np.array([lookup.get(c, NO_CODE) for c in codes], dtype=np.int64)
 
     def in_scope(self, where: Mapping[str, frozenset[str]]) -> np.ndarray:

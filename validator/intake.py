@@ -333,7 +333,7 @@ def _signed(codes: np.ndarray, dimensions: tuple[Dimension, ...],
     mask = np.zeros(len(codes), dtype=bool)
     for i, dim in enumerate(dimensions):
         if dim.name in signed:
-            wanted = [dim.codes.index(c) for c in signed[dim.name] if c in dim.codes]
+            wanted = [dim.position[c] for c in signed[dim.name] if c in dim.position]
             mask |= np.isin(codes[:, i], wanted)
     return mask
 

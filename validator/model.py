@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 from typing import Any
 
@@ -27,6 +28,12 @@ class Dimension:
     codes: tuple[str, ...]
     children: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     is_time: bool = False
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each code's position in the code list (`codes.index` is a scan: code lists of
+        thousands, asked once per code, made checks quadratic)."""
+        return {c: i for i, c in enumerate(self.codes)}
 
     def parent_of(self) -> dict[str, str]:
         return {child: parent for parent, kids in self.children.items() for child in kids}

@@ -170,6 +170,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
         return []
     t = next(i for i, d in enumerate(figures.dimensions) if d.is_time)
     codes = figures.dimensions[t].codes
+    at = figures.dimensions[t].position
     radix = int(figures.radix[t])
     step = shift_period if options.compare == "year" else previous_period
     earlier = {c: step(c) for c in codes}
@@ -180,7 +181,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
         key = int(figures.key[position])
         nows.add(key)
         if name in later:
-            nows.add(key + (codes.index(later[name]) - codes.index(name)) * radix)
+            nows.add(key + (at[later[name]] - at[name]) * radix)
     changed = sign_changed(figures) if figures.signed is not None else None
     result = []
     for key in sorted(nows):
@@ -192,9 +193,8 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
         code = int(figures.codes[now, t])
         prior_name = earlier[codes[code]]
         then = -1
-        if prior_name is not None and prior_name in codes:
-            then = int(figures.positions(np.array([key + (codes.index(prior_name) - code)
-                                                   * radix]))[0])
+        if prior_name is not None and prior_name in at:
+            then = int(figures.positions(np.array([key + (at[prior_name] - code) * radix]))[0])
         a_hi = float(figures.abs_hi[now])
         context = figures.context(key)
         if then >= 0 and figures.available[then]:

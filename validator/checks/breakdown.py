@@ -68,7 +68,7 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     parent_of = np.full(len(dimension.codes), -1, dtype=np.int64)
     n_children = np.zeros(len(dimension.codes), dtype=np.int64)
     for parent, kids in dimension.children.items():
-        p = dimension.codes.index(parent)
+        p = dimension.position[parent]
         n_children[p] = len(kids)
         parent_of[figures.code_positions(options.dimension, kids)] = p
 
@@ -197,7 +197,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
         if name in dimension.children:
             instances.add(key)
         if name in parent_of:
-            instances.add(key + (dimension.codes.index(parent_of[name]) - int(code)) * radix)
+            instances.add(key + (dimension.position[parent_of[name]] - int(code)) * radix)
     keys = np.array(sorted(instances), dtype=np.int64)
     totals = lookup(figures, keys, rule.where)
     parents = (keys // radix) % (len(dimension.codes) + 1)

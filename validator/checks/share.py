@@ -77,10 +77,10 @@ def evaluate(rule: Rule, figures: Figures, ctx: EvalContext) -> Evaluation:
     dimension = figures.dimensions[d]
     whole_of = np.full(len(dimension.codes), -1, dtype=np.int64)
     if options.of is not None:
-        whole_of[:] = dimension.codes.index(options.of)
+        whole_of[:] = dimension.position[options.of]
     else:
         for child, parent in dimension.parent_of().items():
-            whole_of[dimension.codes.index(child)] = dimension.codes.index(parent)
+            whole_of[dimension.position[child]] = dimension.position[parent]
 
     code = figures.codes[:, d]
     with_share = figures.in_scope(rule.where) & np.isfinite(figures.share_lo)
@@ -175,7 +175,7 @@ def relations(rule: Rule, figures: Figures, positions: np.ndarray,
         key = int(figures.key[position])
         whole_code = whole_of[dimension.codes[code]]
         if whole_code is not None:
-            pairs.add((key, key + (dimension.codes.index(whole_code) - code) * radix))
+            pairs.add((key, key + (dimension.position[whole_code] - code) * radix))
         for i, name in enumerate(dimension.codes):  # the position as the whole of others
             if whole_of[name] == dimension.codes[code]:
                 pairs.add((key + (i - code) * radix, key))

@@ -52,6 +52,8 @@ def session(given: Any = None) -> Any:
              .config("spark.ui.enabled", "false")
              .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.shuffle.partitions", "8")
+             # The parts' results and the rows around failing figures come to the driver.
+             .config("spark.driver.memory", "2g")
              .config("spark.sql.execution.arrow.pyspark.enabled", "true")
              .getOrCreate())
     built.sparkContext.setLogLevel("ERROR")
