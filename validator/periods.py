@@ -132,6 +132,10 @@ _MONTH_ANY = rf"(?:{_MONTH}|May)"
 _YEAR = r"(?:19|20)\d{2}"
 
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# "입력 2020.04.07 08:00", "2020/04/07", "2020. 4. 7.": a date written year first with dots or
+# slashes (Korean and Japanese news sites, Chinese bulletins)
+_DOTTED_DATE = re.compile(
+    r"(?<![\d.,])((?:19|20)\d{2})\s?([./])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?![\d,]|\.\d)\.?")
 _MONTH_DAY = re.compile(
     rf"\b({_MONTH_ANY})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*({_YEAR}))?(?![\d.,]\d|\s*(?:%|percent))"
 )
@@ -205,6 +209,9 @@ def find_dates(text: str) -> list[DateSpan]:
                               _safe_date(int(m.group("year")), month, 1)))
     for m in _ISO_DATE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
+    for m in _DOTTED_DATE.finditer(text):
+        year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        spans.append(DateSpan(m.start(), m.end(), _safe_date(year, month, day)))
     for m in _MONTH_DAY.finditer(text):
         if int(m.group(2)) <= 31:
             month = MONTH_NUMBERS[m.group(1).rstrip(".").lower()]
@@ -446,6 +453,17 @@ def find_periods(
         last, year = month_of[m.group(1).rstrip(".").lower()], int(m.group(2))
         add(m, str(year) if last == 12 else
             f"{month_code(year - 1, last + 1)}/{month_code(year, last)}")
+    # "(July 2016-June 2017)": a run of months whose ends name their years
+    for m in re.finditer(
+        rf"\b({_MONTH_ANY})\s+({_YEAR})\s*(?:-|\u2013)\s*({_MONTH_ANY})\s+({_YEAR})\b", text
+    ):
+        first, last = (month_of[g.rstrip(".").lower()] for g in (m.group(1), m.group(3)))
+        first_year, last_year = int(m.group(2)), int(m.group(4))
+        # (not the two periods of a change, "January 2017 - February 2017", "February 2016 -
+        # February 2017")
+        if 2 <= (last_year * 12 + last) - (first_year * 12 + first) <= 11:
+            add(m, str(last_year) if (first, last, first_year) == (1, 12, last_year)
+                else f"{month_code(first_year, first)}/{month_code(last_year, last)}")
     for m in re.finditer(
         rf"\b({_MONTH_ANY})\s*(?:-|\u2013|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?"
         rf"|(?<=between )({_MONTH_ANY})\s+and\s+({_MONTH_ANY})(?:,?\s+({_YEAR}))?", text
@@ -512,6 +530,9 @@ def find_periods(
     relative: list[tuple[str, str | None, str]] = [
         # before "last year", which it contains
         (
+            # "in the same period a year earlier": the period the text is about, a year before
+            r"(?:the|a)\s+(?:same|corresponding|similar)\s+(?:period|month|quarter)\s+(?:a|one)\s+"
+            r"year\s+(?:earlier|ago|before)|"
             r"a\s+year\s+(?:earlier|ago|before)|(?:the|a)\s+(?:same|corresponding|similar)\s+"
             r"(?:period|month|quarter)\s+(?:of\s+)?(?:last|the\s+previous|the\s+prior)\s+year",
             None,
@@ -541,6 +562,11 @@ def find_periods(
         (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
         # Chinese "去年同期" (the same period last year), "上年同月"
         (r"(?:去年|上年)(?:同期|同月|同季)", None, "year_before"),
+        # Korean and Japanese: "전년동월(38억5000만달러)보다", "전년 같은 달", "前年同月比"; "전월",
+        # "前月" (the month before); always what a figure is compared with
+        (r"전년\s?(?:동월|동기|같은\s?(?:달|기간))|(?:지난해|작년)\s?같은\s?(?:달|기간)"
+         r"|前年(?:同月|同期)", None, "year_before"),
+        (r"전월|전달|前月", None, "period_before"),
         (r"year[\s-]+to[\s-]+date|so\s+far\s+this\s+year", None, "year_to_date"),
     ]
     for pattern, code, rel in relative:
@@ -560,10 +586,14 @@ def find_periods(
         # the sentence: its own period.
         # "From August 2017 to September 2017, exports fell by ...": the first of a pair is
         # the base after all.
-        is_base = bool(_BASE_BEFORE.search(before)) and not (
+        # "2018년 11월 이후" (since November 2018), "지난해 5월 이래": a starting point, not a
+        # period of a figure; the Korean and Japanese comparisons above are bases too
+        cjk_base = bool(_CJK_BASE_AFTER.match(text, end)) or bool(
+            rel and re.search(r"[\uac00-\ud7a3]|^前", text[start:end]))
+        is_base = cjk_base or (bool(_BASE_BEFORE.search(before)) and not (
             re.fullmatch(r"\s*(?:From|Over)\s+", text[:start])
             and not re.match(r"\s*(?:to|until|through)\s+\S", text[end:])
-        )
+        ))
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     mentions.sort(key=lambda p: p.start)
     # "against the third quarter of 2022 (N5,934.15 billion) and the fourth quarter of 2021":
@@ -575,6 +605,7 @@ def find_periods(
     return mentions
 
 
+_CJK_BASE_AFTER = re.compile(r"\s?(?:이후|이래|以来|以來|以降)")
 _NEXT_BASE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:and|or)\s+(?:in\s+)?(?:the\s+)?",
                         re.IGNORECASE)
 

@@ -151,7 +151,7 @@ _NOT_VALUE = re.compile(
     re.IGNORECASE,
 )
 _APPROXIMATE_BEFORE = re.compile(
-    r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to"
+    r"\b(?:about|around|near(?:ly)?|almost|approximately|roughly|some|close\s+to"
     r"|(?:just|slightly|a\s+little|marginally)\s+(?:under|over|above|below|more\s+than|less\s+than))"
     r"\s+$",
     re.IGNORECASE,
@@ -629,6 +629,15 @@ class _Scanner:
 
 
 @functools.lru_cache(maxsize=64)
+def _fiscal_year(code: str | None) -> bool:
+    """A run of twelve months that does not start in January ("2016-07/2017-06")."""
+    run = re.fullmatch(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})", code or "")
+    if run is None:
+        return False
+    first_year, first, last_year, last = map(int, run.groups())
+    return first != 1 and (last_year * 12 + last) - (first_year * 12 + first) == 11
+
+
 def _paren_groups(text: str) -> list[tuple[int, int]]:
     groups: list[tuple[int, int]] = []
     stack: list[int] = []
@@ -1189,7 +1198,13 @@ class _Placer:
                         segment = [m for m in segment
                                    if m.dimension != near[-1].dimension or m is near[-1]]
                 own = [m for m in segment if m.dimension not in tied] + attached
-                own_periods = segment_periods + trailing_periods
+                # "In April, the 10th month of fiscal 2016-17 (July 2016-June 2017), Bangladesh
+                # shipped goods worth ...": a fiscal year spelt out in parentheses defines the
+                # year; it is not the figure's period
+                own_periods = [p for p in segment_periods
+                               if not (_fiscal_year(p.code)
+                                       and self._inside_any_paren(text, p.start))
+                               ] + trailing_periods
             ctx = dict(main)
             problems += self._update(ctx, own, text=text)
             # "After a record $1.19 trillion in 2019, merchandise trade plunged ...": with nothing
@@ -1215,7 +1230,7 @@ class _Placer:
                 # "比去年同期的986.3億元" (than the same period last year's 98.6 billion): the
                 # period compared with, right before the amount, is the amount's own.
                 base = [p for p in work.periods if p.is_base and p.end <= cand.amount.start
-                        and re.fullmatch(r"\s*[的の]\s*", text[p.end : cand.amount.start])]
+                        and re.fullmatch(r"\s*[的の의]\s*", text[p.end : cand.amount.start])]
                 if base:
                     period = resolve(base[-1], clause_period)
             if period and re.fullmatch(r"\d{4}", period) and ytd is not None:
