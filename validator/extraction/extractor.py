@@ -348,6 +348,9 @@ _FORWARD_DIRECTION = FORWARD_DIRECTION
 _ATTACH_PREPOSITION = re.compile(
     r"\s*(?:worth\s+)?(?:(?:in|of|to|from)\s+(?:the\s+)?|(?:de|del|en)\s+(?:(?:el|la|los|las)\s+)?)",
     re.IGNORECASE)
+_BALANCE_WORD = re.compile(r"\b(?:surplus|deficit|balance|superávit|déficit|saldo)\b",
+                           re.IGNORECASE)
+_WITH_PARTNER = re.compile(r"\s*(?:with|con)\s+(?:the\s+|el\s+|la\s+)?", re.IGNORECASE)
 # Korean and Japanese put the name after the amount: "16억4000만 달러 흑자", "1兆円の赤字".
 # Up to two words between an attributive amount and its noun, none of them a conjunction.
 _NOUN_GAP = re.compile(r"\s+(?:(?!(?:and|or|but|while|whereas)\b)[A-Za-z-]+\s+){0,2}")
@@ -717,6 +720,16 @@ class _SentenceWork:
         amounts, unknown_units = scanner.amounts(text, masked)
         for start, end, reason in unknown_units:
             self._unplace(start, end, reason)
+        # "$0.20 million (Shs730.47 million) in October 2021": parentheses that only restate the
+        # amount before them in another currency; the amount's own period may follow them
+        self.restated = {
+            o: c for o, c in _paren_groups(text)
+            if any(r == CONVERSION and o < s and e <= c for s, e, r in unknown_units)
+            and not re.search(r"%|\d", re.sub(
+                r"\s*(?:about|around|approximately|roughly|some|nearly|or)\s*", " ",
+                text[o + 1 : min((s for s, _, r in unknown_units if o < s and r == CONVERSION),
+                                 default=o + 1)]))
+        }
         masked += [(s, e) for s, e, _ in unknown_units] + [(a.start, a.end) for a in amounts]
         points = [
             (m.start(), m.end())
@@ -815,7 +828,15 @@ class _SentenceWork:
     def _own_period_after(self, end: int) -> bool:
         return self._own_period_mention(end) is not None
 
+    def past_restated(self, end: int) -> int:
+        """Where the text after `end` goes on past parentheses restating the amount before."""
+        opening = re.match(r"\s*\(", self.text[end:])
+        if opening is not None and (close := self.restated.get(end + opening.end() - 1)):
+            return close + 1
+        return end
+
     def _own_period_mention(self, end: int) -> PeriodMention | None:
+        end = self.past_restated(end)
         return next((
             p for p in self.periods
             if p.start >= end and not p.is_base
@@ -1157,11 +1178,12 @@ class _Placer:
                 work.candidates[index + 1].start if index + 1 < len(work.candidates) else len(text)
             )
             attached, attached_end = self._attached_after(work, cand.end, following)
+            past = work.past_restated(cand.end)
             trailing_periods = [
                 p
                 for p in work.periods
-                if cand.end <= p.start < following
-                and (not re.search(r"[,;()，；（）]", text[cand.end : p.start])
+                if past <= p.start < following
+                and (not re.search(r"[,;()，；（）]", text[past : p.start])
                      or _PAREN_RECORDED_IN.fullmatch(text[cand.end : p.start]))
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
@@ -1641,8 +1663,14 @@ class _Placer:
             if named:
                 attached.append(named[0])
                 position = named[0].end
+        # "$114.54 million (about Shs418.337 billion) with the East African Community"
+        position = work.past_restated(position)
+        balance = _BALANCE_WORD.search(work.text[max(0, start - 40) : start])
         while True:
-            prep = _ATTACH_PREPOSITION.match(work.text, position)
+            prep = _ATTACH_PREPOSITION.match(work.text, position) or (
+                # "a surplus of $114.54 million with the East African Community": a balance's
+                # partner
+                _WITH_PARTNER.match(work.text, position) if balance else None)
             cjk_prep = _ATTACH_CJK.match(work.text, position)
             mention = next(
                 (
@@ -1737,6 +1765,7 @@ class _Placer:
             row.key = specific
             row.change = row.change or new.change
             row.sources = sorted({*row.sources, *new.sources})
+            row.spans += new.spans
             return
         self.rows.append(new)
 
