@@ -143,7 +143,7 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
-    r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
+    r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bcomparing|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
     r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+|a\s+)?"
     # "from the value of the third quarter of 2022"
     r"(?:(?:value|level|amount|figure)s?\s+(?:of|in|for)\s+(?:the\s+)?)?"

@@ -848,6 +848,11 @@ class _SentenceWork:
         ("rose to $23.3 billion from $18.7 billion a year earlier, while imports climbed to
         $58.7 billion from $39.5 billion": that period), else the reason it is not a level."""
         compared = self._compared_period or self._carried
+        # "comparing October 2021 with October 2022, receipts grew 21.8 per cent from $286.39
+        # million to $348.82 million": the one period the sentence compares with
+        bases = {p.text: p for p in self.periods if p.is_base and p.end <= amount.start}
+        if compared is None and len(bases) == 1:
+            compared = next(iter(bases.values()))
         if compared is None:
             return NO_OWN_PERIOD
         self.implied[amount.start] = compared
