@@ -348,6 +348,16 @@ _FORWARD_DIRECTION = FORWARD_DIRECTION
 _ATTACH_PREPOSITION = re.compile(
     r"\s*(?:worth\s+)?(?:(?:in|of|to|from)\s+(?:the\s+)?|(?:de|del|en)\s+(?:(?:el|la|los|las)\s+)?)",
     re.IGNORECASE)
+# "The agency put the fall down to lower values for several goods, such as ...", "The decline
+# was due to ...": a sentence explaining the change the one before stated continues its subject
+_ANAPHORIC_CHANGE = re.compile(
+    r"\b(?:the|this|that)\s+(?:fall|decline|drop|rise|increase|decrease|growth|improvement"
+    r"|deterioration|contraction|slump|jump|surge|gain|expansion|narrowing|widening|reduction)\b"
+    r"(?!\s+(?:in|of)\b)"
+    r"|\b(?:la|esta|dicha)\s+(?:caída|baja|disminución|reducción|contracción|mejora)\b"
+    r"|\b(?:el|este|dicho)\s+(?:alza|aumento|incremento|repunte|crecimiento|avance|descenso"
+    r"|retroceso)\b(?!\s+(?:de|del|en)\b)",
+    re.IGNORECASE)
 _BALANCE_WORD = re.compile(r"\b(?:surplus|deficit|balance|superávit|déficit|saldo)\b",
                            re.IGNORECASE)
 _WITH_PARTNER = re.compile(r"\s*(?:with|con)\s+(?:the\s+|el\s+|la\s+)?", re.IGNORECASE)
@@ -1162,7 +1172,7 @@ class _Placer:
         ]
         continues = bool(_CONTINUATION.match(text)) or (
             bool(work.candidates) and not outside_figures
-        )
+        ) or bool(work.candidates and _ANAPHORIC_CHANGE.search(text[: work.candidates[0].start]))
         main: _Context = dict(self.previous) if continues else self._defaults()
         if self.time:
             main.pop(self.time, None)
