@@ -209,6 +209,11 @@ def find_dates(text: str) -> list[DateSpan]:
                               _safe_date(int(m.group("year")), month, 1)))
     for m in _ISO_DATE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
+    # "Santiago, 7 de enero de 2020": a Spanish date
+    for m in re.finditer(rf"(?<![\d.,])(\d{{1,2}})\s+de\s+({_MES})\s+(?:de|del)\s+({_YEAR})\b",
+                         text, re.IGNORECASE):
+        spans.append(DateSpan(m.start(), m.end(), _safe_date(
+            int(m.group(3)), SPANISH_MONTHS[m.group(2).lower()], int(m.group(1)))))
     for m in _DOTTED_DATE.finditer(text):
         year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
         spans.append(DateSpan(m.start(), m.end(), _safe_date(year, month, day)))
@@ -318,6 +323,13 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
         year = int(mention.relative.split(":", 1)[1])
         first = re.search(r"\d{4}", current)
         return shift_year(current, year - int(first.group())) if first else None
+    if mention.relative in ("year_of", "last_month_of"):
+        # "en el año" (in the year), "en el último mes del año" (its December): of the year the
+        # text is about
+        named = re.match(r"\d{4}", current)
+        if named is None:
+            return None
+        return named.group() if mention.relative == "year_of" else f"{named.group()}-12"
     if mention.relative == "period_before":
         return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
     if mention.relative == "quarter_before":
@@ -648,6 +660,15 @@ def _spanish_periods(
         month = SPANISH_MONTHS[m.group(1).lower()]
         latest = _latest_year_of(month, release)
         add(m, month_code(latest, month) if latest else None)
+    # "en el último mes del año" (December of the year the text is about), "En el año" (that
+    # year), "del mes previo" (the month before)
+    for m in re.finditer(r"\b(?:el\s+)?último\s+mes\s+del\s+año\b", text, flags):
+        add(m, None, "last_month_of")
+    for m in re.finditer(r"(?<=\ben\s)el\s+año(?:\s+completo)?\b(?!\s+(?:19|20)\d\d)"
+                         r"(?!\s+(?:pasado|anterior))", text, flags):
+        add(m, None, "year_of")
+    for m in re.finditer(r"\b(?:el\s+)?mes\s+(?:previo|anterior|precedente)\b", text, flags):
+        add(m, None, "period_before")
     if release is not None:
         for m in re.finditer(r"\b(?:el\s+)?año\s+(pasado|anterior)\b", text, flags):
             add(m, str(release.year - 1))

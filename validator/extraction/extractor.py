@@ -67,6 +67,17 @@ _FIRST_OF_LIST = re.compile(
 )
 _RESPECTIVELY = re.compile(r"respectively|각각|それぞれ|分別|分别|in\s+that\s+order", re.IGNORECASE)
 _MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+_SPANISH_MONTH_ABBREVIATIONS = {"ene": "Jan", "abr": "Apr", "ago": "Aug", "set": "Sep",
+                                "dic": "Dec"}
+_SPANISH_ABBREVIATIONS = "|".join(_SPANISH_MONTH_ABBREVIATIONS)
+
+
+def _month_abbreviation(word: str) -> str:
+    """'dic' -> 'Dec', 'nov' -> 'Nov' (a table header's month in English)."""
+    lowered = word.lower()
+    return _SPANISH_MONTH_ABBREVIATIONS.get(lowered, lowered.capitalize())
+
+
 _SIGNS = "+-\u2212\u2013\u25b2\u25b3"
 _SHARED_VERB_GAP = re.compile(
     r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、|，|；|和|及", re.IGNORECASE
@@ -1495,9 +1506,11 @@ class _Placer:
         for j, header in enumerate(headers):
             if j and SHARE_HEADER.search(header):
                 shares.add(j)
-            # A table header writes "Mar 24" for March 2024.
-            header = re.sub(rf"\b({_MONTH_ABBREVIATIONS})\.?\s?(\d{{2}})\b(?!\d)",
-                            lambda m: f"{m.group(1)} 20{m.group(2)}", header)
+            # A table header writes "Mar 24" for March 2024, "dic-19" for December 2019.
+            header = re.sub(rf"\b({_MONTH_ABBREVIATIONS}|{_SPANISH_ABBREVIATIONS})(?:\.?\s?|-)"
+                            r"(\d{2})\b(?!\d)",
+                            lambda m: f"{_month_abbreviation(m.group(1))} 20{m.group(2)}",
+                            header, flags=re.IGNORECASE)
             periods = [
                 p for p in find_periods(header, self.release, []) if not p.is_base
             ]
@@ -1812,12 +1825,13 @@ def _cell_span(number: int, line: str, cell: str, measure: str) -> Span:
     return Span(number, start, start + len(cell), measure)
 
 
-def _segments(text: str) -> list[str | TextTable]:
-    """The text in reading order as prose chunks and tables."""
+def _segments(text: str, comma: bool = False) -> list[str | TextTable]:
+    """The text in reading order as prose chunks and tables (a text that writes decimal commas
+    has its tables read with them: "5,28" is 5.28)."""
     lines = text.split("\n")
     parts: list[str | TextTable] = []
     position = 0
-    for table in find_tables(text):
+    for table in find_tables(_with_decimal_points(text) if comma else text):
         parts.append("\n".join(lines[position : table.first_line]))
         parts.append(table)
         position = table.last_line + 1
@@ -1834,10 +1848,13 @@ def extract_figures(
     sentences: list[str] = []
     layout: list[tuple[int, TextTable | None]] = []  # (first sentence number, table or prose)
     paragraphs: list[tuple[list[int], bool]] = []
-    for part in _segments(text):
+    comma = decimal_comma(text)
+    printed_lines = text.split("\n")
+    for part in _segments(text, comma):
         if isinstance(part, TextTable):
             layout.append((len(sentences) + 1, part))
-            lines = [r.text for r in (*part.header, *part.rows)]
+            # each row's line as printed (its cells are read with decimal points)
+            lines = [printed_lines[r.line] for r in (*part.header, *part.rows)]
             paragraphs.append((list(range(len(sentences) + 1, len(sentences) + 1 + len(lines))),
                                True))
             sentences += lines
@@ -1848,7 +1865,7 @@ def extract_figures(
                 for sentence in paragraph:
                     sentences.append(sentence)
                     layout.append((len(sentences), None))
-    scanner = _Scanner(lexicon, decimal_comma(text))
+    scanner = _Scanner(lexicon, comma)
 
     def sentence_works(date: datetime.date | None) -> dict[int, _SentenceWork]:
         return {
