@@ -151,7 +151,9 @@ _BASE_BEFORE = re.compile(
     r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$"
     # Spanish: frente al, con respecto al, en comparación con, en relación con, comparado con
     r"|\b(?:frente\s+a|(?:con\s+)?respecto\s+a|en\s+(?:comparación|relación)\s+(?:con|a)"
-    r"|comparad[oa]s?\s+con|desde)l?\s+(?:el\s+|la\s+|los\s+)?$",
+    r"|comparad[oa]s?\s+con|desde)l?\s+(?:el\s+|la\s+|los\s+)?$"
+    # "3,4% menos que en 2020", "más que en el mismo mes de 2020"
+    r"|\b(?:más|menos)\s+que\s+(?:en\s+)?(?:el\s+|la\s+|los\s+)?$",
     re.IGNORECASE,
 )
 

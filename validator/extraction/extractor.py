@@ -777,6 +777,7 @@ class _SentenceWork:
         # with that period by implication
         self._compared_period: PeriodMention | None = None
         self.implied: dict[int, PeriodMention] = {}
+        self.implied_base: set[int] = set()  # of those, the amounts compared with a named base
         self.levels = [a for a in amounts if self._is_level(a)]
         self._previous_base = bool(
             (_PREVIOUS_PERIOD_BASE.search(text) or _adjacent_months(text))
@@ -874,6 +875,7 @@ class _SentenceWork:
         bases = {p.text: p for p in self.periods if p.is_base and p.end <= amount.start}
         if compared is None and len(bases) == 1:
             compared = next(iter(bases.values()))
+            self.implied_base.add(amount.start)
         if compared is None:
             return NO_OWN_PERIOD
         self.implied[amount.start] = compared
@@ -1272,7 +1274,9 @@ class _Placer:
                 if base:
                     period = resolve(base[-1], clause_period)
             if (cand.amount is not None and (implied := work.implied.get(cand.amount.start))
-                    and not any(not p.is_base for p in own_periods)):
+                    and not any(not p.is_base for p in (
+                        trailing_periods if cand.amount.start in work.implied_base
+                        else own_periods))):
                 period = resolve(implied, clause_period)
             elif cand.amount is not None and not period:
                 # "比去年同期的986.3億元" (than the same period last year's 98.6 billion): the
