@@ -196,3 +196,9 @@ def test_a_table_with_decimal_commas_and_spanish_month_abbreviations() -> None:
         ["exports", "vino", "2021-10", "0.16", "USD bn", ""],
         ["imports", "total", "2021-10", "", "", "-3.1"]]
     assert any("6,90" in sentence for sentence in got.sentences)  # the row as printed
+
+
+def test_with_after_a_balance_names_its_partner_never_its_flow() -> None:
+    got = extract("In March 2022 the surplus was $3.10 billion with exports up 4.0%.",
+                  date=datetime.date(2022, 5, 2))
+    assert ["balance", "total", "World", "2022-03", "3.10", "USD bn", ""] in rows(got)

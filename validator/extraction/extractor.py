@@ -1698,16 +1698,23 @@ class _Placer:
         # "$114.54 million (about Shs418.337 billion) with the East African Community"
         position = work.past_restated(position)
         balance = _BALANCE_WORD.search(work.text[max(0, start - 40) : start])
+        # the dimension of the balance named ("surplus"): "with" never names another of it
+        balance_dims = {m.dimension for m in work.mentions
+                        if balance and start - 40 <= m.start < start}
         while True:
-            prep = _ATTACH_PREPOSITION.match(work.text, position) or (
+            with_partner = False
+            prep = _ATTACH_PREPOSITION.match(work.text, position)
+            if prep is None and balance:
                 # "a surplus of $114.54 million with the East African Community": a balance's
                 # partner
-                _WITH_PARTNER.match(work.text, position) if balance else None)
+                prep = _WITH_PARTNER.match(work.text, position)
+                with_partner = prep is not None
             cjk_prep = _ATTACH_CJK.match(work.text, position)
             mention = next(
                 (
                     m for m in work.mentions
                     if m.end <= limit
+                    and not (with_partner and m.dimension in balance_dims)
                     and (
                         (prep is not None and m.start == prep.end())
                         or (
