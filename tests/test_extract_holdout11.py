@@ -202,3 +202,50 @@ def test_with_after_a_balance_names_its_partner_never_its_flow() -> None:
     got = extract("In March 2022 the surplus was $3.10 billion with exports up 4.0%.",
                   date=datetime.date(2022, 5, 2))
     assert ["balance", "total", "World", "2022-03", "3.10", "USD bn", ""] in rows(got)
+
+
+@pytest.mark.parametrize(("phrase", "period"), [
+    ("entre enero y septiembre", "2021-01/2021-09"),
+    ("en los nueve primeros meses", "2021-01/2021-09"),
+    ("en los primeros 9 meses del año 2021", "2021-01/2021-09"),
+])
+def test_spanish_runs_of_months_without_their_year(phrase: str, period: str) -> None:
+    rules = SPANISH.replace('"2021-12"]', '"2021-12", "2021-01/2021-09"]')
+    got = extract(f"Las exportaciones sumaron US$ 61.204,5 millones {phrase}.", rules,
+                  datetime.date(2021, 10, 7))
+    assert rows(got) == [["exports", "total", period, "61204.5", "USD mn", ""]]
+
+
+@pytest.mark.parametrize("text", [
+    "Los envíos de vino bajaron en octubre frente a igual mes del año pasado, cuando sumaron "
+    "US$ 1.170,3 millones.",
+    "Wine shipments fell in October 2021 against the same month a year earlier, when they "
+    "reached US$1,170.3 million.",
+])
+def test_an_amount_in_a_when_clause_after_a_base_is_the_bases(text: str) -> None:
+    rules = SPANISH.replace("aliases: [envíos]}", "aliases: [envíos, shipments]}").replace(
+        "labels:\n", "labels:\n  product:\n    vino: {aliases: [wine]}\n")
+    got = extract(text, rules, datetime.date(2021, 11, 8))
+    assert rows(got) == [["exports", "vino", "2020-10", "1170.3", "USD mn", ""]]
+
+
+def test_a_jump_from_the_amount_of_the_month_before_is_not_the_annual_change() -> None:
+    text = ("Tea exports were $41.20 million in March 2022, a 12 percent jump from the $36.79 "
+            "million shipped in February 2022.")
+    got = extract(text, date=datetime.date(2022, 5, 2))
+    assert rows(got) == [
+        ["exports", "tea", "World", "2022-02", "36.79", "USD mn", ""],
+        ["exports", "tea", "World", "2022-03", "41.20", "USD mn", ""]]
+    assert ("12 percent", "change on the previous month or quarter") in reasons(got)
+
+
+def test_a_korean_amount_in_parentheses_then_its_rate_against_a_year_before() -> None:
+    text = "등록 2021.11.05\n\n10월 수입(488억4000만달러)은 전년 동월 대비 37.8% 늘었다."
+    assert rows(extract(text, KOREAN)) == [["imports", "2021-10", "48.84", "USD bn", "37.8"]]
+
+
+def test_months_with_their_amounts_in_parentheses_are_a_history() -> None:
+    text = ("등록 2021.11.05\n\n10월 수출은 512억3000만달러였다. 수출은 "
+            "2020년 10월(431억7000만달러)에서 2021년 9월(498억1000만달러)까지 늘었다. "
+            "수입은 460억2000만달러였다.")
+    assert ["imports", "2021-10", "46.02", "USD bn", ""] in rows(extract(text, KOREAN))

@@ -117,6 +117,11 @@ SPANISH_MONTHS = {
     "diciembre": 12,
 }  # fmt: skip
 _MES = r"(?:" + "|".join(SPANISH_MONTHS) + r")"
+SPANISH_NUMBERS = {
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+    "diez": 10, "once": 11, "doce": 12, **{str(n): n for n in range(2, 13)},
+}  # fmt: skip
+_NUMERO = r"(?:" + "|".join(sorted(SPANISH_NUMBERS, key=len, reverse=True)) + r")"
 COUNT_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12,
@@ -654,6 +659,32 @@ def _spanish_periods(
             year = int(m.group(3))
             add(m, str(year) if (first, last) == (1, 12)
                 else f"{month_code(year, first)}/{month_code(year, last)}")
+    # "entre enero y septiembre" with no year: the latest such run by the release
+    for m in re.finditer(
+        rf"\bentre\s+({_MES})\s+y\s+({_MES})\b(?!\s+(?:de\s+|del\s+)?(?:19|20)\d\d)", text, flags,
+    ):
+        first, last = (SPANISH_MONTHS[g.lower()] for g in (m.group(1), m.group(2)))
+        latest = _latest_year_of(last, release)
+        if first < last and latest is not None:
+            add(m, str(latest) if (first, last) == (1, 12)
+                else f"{month_code(latest, first)}/{month_code(latest, last)}")
+    # "los nueve primeros meses", "los primeros nueve meses (del año)", "el primer semestre"
+    for m in re.finditer(
+        rf"\blos\s+(?:({_NUMERO})\s+primeros|primeros\s+({_NUMERO}))\s+meses"
+        rf"(?:\s+(?:de|del)\s+(?:año\s+)?({_YEAR}))?|\b(?:el\s+)?(primer|segundo)\s+semestre"
+        rf"(?:\s+(?:de|del)\s+(?:año\s+)?({_YEAR}))?",
+        text, flags,
+    ):
+        if m.group(4):
+            first, last = (1, 6) if m.group(4).lower() == "primer" else (7, 12)
+            named = m.group(5)
+        else:
+            first, last = 1, SPANISH_NUMBERS[(m.group(1) or m.group(2)).lower()]
+            named = m.group(3)
+        run_year = int(named) if named else _latest_year_of(last, release)
+        if 1 < last <= 12 and run_year is not None:
+            add(m, str(run_year) if last == 12
+                else f"{month_code(run_year, first)}/{month_code(run_year, last)}")
     for m in re.finditer(rf"\b({_MES})(?:\s+(?:de|del))?\s+({_YEAR})\b", text, flags):
         add(m, month_code(int(m.group(2)), SPANISH_MONTHS[m.group(1).lower()]))
     # a month without its year after a preposition ("en enero"): the latest by the release

@@ -260,7 +260,9 @@ _COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?
                               r"|(?:較|较|比|相比)[^，,。；;\d]{0,15}$", re.IGNORECASE)
 # "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
 _RATE_BASE_AMOUNT = re.compile(
-    r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
+    # "a 93 percent jump from the $349.44 million exported in February 2023"
+    r"\s*(?:(?:jump|rise|increase|gain|growth|drop|fall|decline|decrease)\s+)?"
+    r"(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
     # "7.8% less than the value (₦4,359.5 billion, revised) recorded in the preceding quarter"
     r"(?:\([^()]{0,40}\)|[^,;%()]){0,60}?"
     r"\s+(?:of|in)\s+$",
@@ -351,7 +353,10 @@ _RATE_THEN_AMOUNT = re.compile(
 # "$Y, up X%", "$Y (+X%)", "Re-exports (MOP985 million) climbed 18.2%": an amount, its rate.
 _AMOUNT_THEN_RATE = re.compile(
     rf"^\s*(?:[,(\u00b7/，（]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
-    rf"|\)?\s*(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
+    rf"|\)?\s*(?:{UP}|{DOWN})\s+(?:by\s+)?"
+    # Korean "수출(570억달러)은 전년 동기 대비 7.6% 늘었고", "수출은 570억달러로 1년 전보다 7.6%"
+    r"|\)?\s*(?:으로|[은는이가로])\s*(?:(?:전년\s?(?:동월|동기|같은\s?(?:달|기간))|전월|1년\s?전"
+    r"|(?:지난해|작년)\s?같은\s?(?:달|기간))\s*(?:대비|보다|에\s?비해)\s*)?)$",
     re.IGNORECASE,
 )
 _FORWARD_DIRECTION = FORWARD_DIRECTION
@@ -369,6 +374,9 @@ _ANAPHORIC_CHANGE = re.compile(
     r"|\b(?:el|este|dicho)\s+(?:alza|aumento|incremento|repunte|crecimiento|avance|descenso"
     r"|retroceso)\b(?!\s+(?:de|del|en)\b)",
     re.IGNORECASE)
+# "algo menos que en igual mes del año pasado, cuando alcanzaron US$3.332 millones", "below the
+# same month last year, when they reached $3.3 billion": the amount of the period compared with
+_WHEN_CLAUSE = re.compile(r"\s*,?\s*(?:cuando|when)\s+(?:[^\W\d]+\s+){0,3}", re.IGNORECASE)
 _BALANCE_WORD = re.compile(r"\b(?:surplus|deficit|balance|superávit|déficit|saldo)\b",
                            re.IGNORECASE)
 _WITH_PARTNER = re.compile(r"\s*(?:with|con)\s+(?:the\s+|el\s+|la\s+)?", re.IGNORECASE)
@@ -1285,6 +1293,13 @@ class _Placer:
                         and re.fullmatch(r"\s*[的の의]\s*", text[p.end : cand.amount.start])]
                 if base:
                     period = resolve(base[-1], clause_period)
+            if cand.amount is not None and not any(
+                    not p.is_base for p in trailing_periods if p in own_periods):
+                # "... against the same month a year earlier, when they reached $3.3 billion"
+                when = [p for p in work.periods if p.is_base and p.end <= cand.amount.start
+                        and _WHEN_CLAUSE.fullmatch(text[p.end : cand.amount.start])]
+                if when and (resolved := resolve(when[-1], clause_period)):
+                    period = resolved
             if period and re.fullmatch(r"\d{4}", period) and ytd is not None:
                 # "Year-to-date exports grew from R818.59 billion in 2016 to R862.61 billion
                 # in 2017": the years of a year-to-date sentence are their year-to-date runs
@@ -1372,6 +1387,11 @@ class _Placer:
                 # "... 16.0 billion; in February 2022 it had been 10.7 billion": the sentence
                 # is about the release's own period if it names it, else that of its first figure.
                 main[name] = (self.reference, False) if self.reference in codes else first_period
+            elif len(codes) > 1 and name == self.time and self.reference is not None:
+                # "경상수지는 4월(-7억9000만달러)에서 5월(19억3000만달러) 흑자로 돌아섰고,
+                # 6월(...)": months, each with its amount in parentheses, are a history; the
+                # text goes back to the period the release is about
+                main[name] = (self.reference, False)
             elif len(codes) > 1 and name != self.time:
                 if name in opening:
                     main[name] = opening[name]
