@@ -249,3 +249,10 @@ def test_months_with_their_amounts_in_parentheses_are_a_history() -> None:
             "2020년 10월(431억7000만달러)에서 2021년 9월(498억1000만달러)까지 늘었다. "
             "수입은 460억2000만달러였다.")
     assert ["imports", "2021-10", "46.02", "USD bn", ""] in rows(extract(text, KOREAN))
+
+
+def test_a_korean_comparison_period_as_a_subject_is_its_own_figures_period() -> None:
+    text = "등록 2021.11.05\n\n10월 수출은 512억3000만달러였다. 전월 수출은 498억1000만달러였다."
+    assert rows(extract(text, KOREAN)) == [
+        ["exports", "2021-09", "49.81", "USD bn", ""],
+        ["exports", "2021-10", "51.23", "USD bn", ""]]

@@ -608,7 +608,8 @@ def find_periods(
         # "2018년 11월 이후" (since November 2018), "지난해 5월 이래": a starting point, not a
         # period of a figure; the Korean and Japanese comparisons above are bases too
         cjk_base = bool(_CJK_BASE_AFTER.match(text, end)) or bool(
-            rel and re.search(r"[\uac00-\ud7a3]|^前", text[start:end]))
+            rel and re.search(r"[\uac00-\ud7a3]|^前", text[start:end])
+            and _CJK_COMPARED_AFTER.match(text, end))
         is_base = cjk_base or (bool(_BASE_BEFORE.search(before)) and not (
             re.fullmatch(r"\s*(?:From|Over)\s+", text[:start])
             and not re.match(r"\s*(?:to|until|through)\s+\S", text[end:])
@@ -625,6 +626,11 @@ def find_periods(
 
 
 _CJK_BASE_AFTER = re.compile(r"\s?(?:이후|이래|以来|以來|以降)")
+# "전년동월대비", "전월(10억1000만달러)과 ...보다", "前年同月比": compared with;
+# "전월 수출은 ..." is last month's own figure
+_CJK_COMPARED_AFTER = re.compile(
+    r"\s?(?:\([^()]{0,30}\)\s?(?:의|の)|(?:\([^()]{0,30}\)\s?)?(?:대비|보다|에\s?비해|에\s?비하면|과|와"
+    r"|이나|比|と比べ|に比べ|に対し))")
 _NEXT_BASE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:and|or)\s+(?:in\s+)?(?:the\s+)?",
                         re.IGNORECASE)
 
