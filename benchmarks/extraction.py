@@ -189,6 +189,7 @@ def main() -> None:
         ("holdout 8 (worked on after it was measured)", corpus_cases("holdout-8")),
         ("holdout 9 (worked on after it was measured)", corpus_cases("holdout-9")),
         ("holdout 10 (worked on after it was measured)", corpus_cases("holdout-10")),
+        ("holdout 11 (worked on after it was measured)", corpus_cases("holdout-11")),
     ]:
         if not cases:
             continue

@@ -117,6 +117,11 @@ SPANISH_MONTHS = {
     "diciembre": 12,
 }  # fmt: skip
 _MES = r"(?:" + "|".join(SPANISH_MONTHS) + r")"
+SPANISH_NUMBERS = {
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+    "diez": 10, "once": 11, "doce": 12, **{str(n): n for n in range(2, 13)},
+}  # fmt: skip
+_NUMERO = r"(?:" + "|".join(sorted(SPANISH_NUMBERS, key=len, reverse=True)) + r")"
 COUNT_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12,
@@ -132,6 +137,10 @@ _MONTH_ANY = rf"(?:{_MONTH}|May)"
 _YEAR = r"(?:19|20)\d{2}"
 
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# "입력 2020.04.07 08:00", "2020/04/07", "2020. 4. 7.": a date written year first with dots or
+# slashes (Korean and Japanese news sites, Chinese bulletins)
+_DOTTED_DATE = re.compile(
+    r"(?<![\d.,])((?:19|20)\d{2})\s?([./])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?![\d,]|\.\d)\.?")
 _MONTH_DAY = re.compile(
     rf"\b({_MONTH_ANY})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*({_YEAR}))?(?![\d.,]\d|\s*(?:%|percent))"
 )
@@ -139,7 +148,7 @@ _DAY_MONTH = re.compile(rf"(?<![\d.,])(\d{{1,2}})\s+({_MONTH_ANY})(?:\s+({_YEAR}
 
 # A period after these words is what a change is measured against, not what a figure is for.
 _BASE_BEFORE = re.compile(
-    r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
+    r"(?:\bfrom|\bthan|\bover|\bcompared\s+(?:to|with)|\bcomparing|\bversus|\bvs\.?|\bagainst|\brelative\s+to"
     r"|\bsince|\bon|\babove|\bbelow)\s+(?:in\s+)?(?:the\s+|a\s+)?"
     # "from the value of the third quarter of 2022"
     r"(?:(?:value|level|amount|figure)s?\s+(?:of|in|for)\s+(?:the\s+)?)?"
@@ -147,7 +156,9 @@ _BASE_BEFORE = re.compile(
     r"|(?:較|较|比|對比|对比|相比|相對|相对)\s*$"
     # Spanish: frente al, con respecto al, en comparación con, en relación con, comparado con
     r"|\b(?:frente\s+a|(?:con\s+)?respecto\s+a|en\s+(?:comparación|relación)\s+(?:con|a)"
-    r"|comparad[oa]s?\s+con|desde)l?\s+(?:el\s+|la\s+|los\s+)?$",
+    r"|comparad[oa]s?\s+con|desde)l?\s+(?:el\s+|la\s+|los\s+)?$"
+    # "3,4% menos que en 2020", "más que en el mismo mes de 2020"
+    r"|\b(?:más|menos)\s+que\s+(?:en\s+)?(?:el\s+|la\s+|los\s+)?$",
     re.IGNORECASE,
 )
 
@@ -205,6 +216,14 @@ def find_dates(text: str) -> list[DateSpan]:
                               _safe_date(int(m.group("year")), month, 1)))
     for m in _ISO_DATE.finditer(text):
         spans.append(DateSpan(m.start(), m.end(), _safe_date(*map(int, m.groups()))))
+    # "Santiago, 7 de enero de 2020": a Spanish date
+    for m in re.finditer(rf"(?<![\d.,])(\d{{1,2}})\s+de\s+({_MES})\s+(?:de|del)\s+({_YEAR})\b",
+                         text, re.IGNORECASE):
+        spans.append(DateSpan(m.start(), m.end(), _safe_date(
+            int(m.group(3)), SPANISH_MONTHS[m.group(2).lower()], int(m.group(1)))))
+    for m in _DOTTED_DATE.finditer(text):
+        year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        spans.append(DateSpan(m.start(), m.end(), _safe_date(year, month, day)))
     for m in _MONTH_DAY.finditer(text):
         if int(m.group(2)) <= 31:
             month = MONTH_NUMBERS[m.group(1).rstrip(".").lower()]
@@ -311,6 +330,13 @@ def resolve(mention: PeriodMention, current: str | None) -> str | None:
         year = int(mention.relative.split(":", 1)[1])
         first = re.search(r"\d{4}", current)
         return shift_year(current, year - int(first.group())) if first else None
+    if mention.relative in ("year_of", "last_month_of"):
+        # "en el año" (in the year), "en el último mes del año" (its December): of the year the
+        # text is about
+        named = re.match(r"\d{4}", current)
+        if named is None:
+            return None
+        return named.group() if mention.relative == "year_of" else f"{named.group()}-12"
     if mention.relative == "period_before":
         return previous_period(current) if re.fullmatch(r"\d{4}-\d{2}", current) else None
     if mention.relative == "quarter_before":
@@ -446,6 +472,17 @@ def find_periods(
         last, year = month_of[m.group(1).rstrip(".").lower()], int(m.group(2))
         add(m, str(year) if last == 12 else
             f"{month_code(year - 1, last + 1)}/{month_code(year, last)}")
+    # "(July 2016-June 2017)": a run of months whose ends name their years
+    for m in re.finditer(
+        rf"\b({_MONTH_ANY})\s+({_YEAR})\s*(?:-|\u2013)\s*({_MONTH_ANY})\s+({_YEAR})\b", text
+    ):
+        first, last = (month_of[g.rstrip(".").lower()] for g in (m.group(1), m.group(3)))
+        first_year, last_year = int(m.group(2)), int(m.group(4))
+        # (not the two periods of a change, "January 2017 - February 2017", "February 2016 -
+        # February 2017")
+        if 2 <= (last_year * 12 + last) - (first_year * 12 + first) <= 11:
+            add(m, str(last_year) if (first, last, first_year) == (1, 12, last_year)
+                else f"{month_code(first_year, first)}/{month_code(last_year, last)}")
     for m in re.finditer(
         rf"\b({_MONTH_ANY})\s*(?:-|\u2013|to|through)\s*({_MONTH_ANY})(?:,?\s+({_YEAR}))?"
         rf"|(?<=between )({_MONTH_ANY})\s+and\s+({_MONTH_ANY})(?:,?\s+({_YEAR}))?", text
@@ -512,6 +549,9 @@ def find_periods(
     relative: list[tuple[str, str | None, str]] = [
         # before "last year", which it contains
         (
+            # "in the same period a year earlier": the period the text is about, a year before
+            r"(?:the|a)\s+(?:same|corresponding|similar)\s+(?:period|month|quarter)\s+(?:a|one)\s+"
+            r"year\s+(?:earlier|ago|before)|"
             r"a\s+year\s+(?:earlier|ago|before)|(?:the|a)\s+(?:same|corresponding|similar)\s+"
             r"(?:period|month|quarter)\s+(?:of\s+)?(?:last|the\s+previous|the\s+prior)\s+year",
             None,
@@ -541,6 +581,11 @@ def find_periods(
         (r"this\s+month", month_code(release.year, release.month) if release else None, ""),
         # Chinese "去年同期" (the same period last year), "上年同月"
         (r"(?:去年|上年)(?:同期|同月|同季)", None, "year_before"),
+        # Korean and Japanese: "전년동월(38억5000만달러)보다", "전년 같은 달", "前年同月比"; "전월",
+        # "前月" (the month before); always what a figure is compared with
+        (r"전년\s?(?:동월|동기|같은\s?(?:달|기간))|(?:지난해|작년)\s?같은\s?(?:달|기간)"
+         r"|前年(?:同月|同期)", None, "year_before"),
+        (r"전월|전달|前月", None, "period_before"),
         (r"year[\s-]+to[\s-]+date|so\s+far\s+this\s+year", None, "year_to_date"),
     ]
     for pattern, code, rel in relative:
@@ -560,10 +605,15 @@ def find_periods(
         # the sentence: its own period.
         # "From August 2017 to September 2017, exports fell by ...": the first of a pair is
         # the base after all.
-        is_base = bool(_BASE_BEFORE.search(before)) and not (
+        # "2018년 11월 이후" (since November 2018), "지난해 5월 이래": a starting point, not a
+        # period of a figure; the Korean and Japanese comparisons above are bases too
+        cjk_base = bool(_CJK_BASE_AFTER.match(text, end)) or bool(
+            rel and re.search(r"[\uac00-\ud7a3]|^前", text[start:end])
+            and _CJK_COMPARED_AFTER.match(text, end))
+        is_base = cjk_base or (bool(_BASE_BEFORE.search(before)) and not (
             re.fullmatch(r"\s*(?:From|Over)\s+", text[:start])
             and not re.match(r"\s*(?:to|until|through)\s+\S", text[end:])
-        )
+        ))
         mentions.append(PeriodMention(start, end, text[start:end], code, rel, is_base))
     mentions.sort(key=lambda p: p.start)
     # "against the third quarter of 2022 (N5,934.15 billion) and the fourth quarter of 2021":
@@ -575,6 +625,12 @@ def find_periods(
     return mentions
 
 
+_CJK_BASE_AFTER = re.compile(r"\s?(?:이후|이래|以来|以來|以降)")
+# "전년동월대비", "전월(10억1000만달러)과 ...보다", "前年同月比": compared with;
+# "전월 수출은 ..." is last month's own figure
+_CJK_COMPARED_AFTER = re.compile(
+    r"\s?(?:\([^()]{0,30}\)\s?(?:의|の)|(?:\([^()]{0,30}\)\s?)?(?:대비|보다|에\s?비해|에\s?비하면|과|와"
+    r"|이나|比|と比べ|に比べ|に対し))")
 _NEXT_BASE = re.compile(r"\s*(?:\([^()]{0,60}\)\s*)?,?\s*(?:and|or)\s+(?:in\s+)?(?:the\s+)?",
                         re.IGNORECASE)
 
@@ -609,6 +665,32 @@ def _spanish_periods(
             year = int(m.group(3))
             add(m, str(year) if (first, last) == (1, 12)
                 else f"{month_code(year, first)}/{month_code(year, last)}")
+    # "entre enero y septiembre" with no year: the latest such run by the release
+    for m in re.finditer(
+        rf"\bentre\s+({_MES})\s+y\s+({_MES})\b(?!\s+(?:de\s+|del\s+)?(?:19|20)\d\d)", text, flags,
+    ):
+        first, last = (SPANISH_MONTHS[g.lower()] for g in (m.group(1), m.group(2)))
+        latest = _latest_year_of(last, release)
+        if first < last and latest is not None:
+            add(m, str(latest) if (first, last) == (1, 12)
+                else f"{month_code(latest, first)}/{month_code(latest, last)}")
+    # "los nueve primeros meses", "los primeros nueve meses (del año)", "el primer semestre"
+    for m in re.finditer(
+        rf"\blos\s+(?:({_NUMERO})\s+primeros|primeros\s+({_NUMERO}))\s+meses"
+        rf"(?:\s+(?:de|del)\s+(?:año\s+)?({_YEAR}))?|\b(?:el\s+)?(primer|segundo)\s+semestre"
+        rf"(?:\s+(?:de|del)\s+(?:año\s+)?({_YEAR}))?",
+        text, flags,
+    ):
+        if m.group(4):
+            first, last = (1, 6) if m.group(4).lower() == "primer" else (7, 12)
+            named = m.group(5)
+        else:
+            first, last = 1, SPANISH_NUMBERS[(m.group(1) or m.group(2)).lower()]
+            named = m.group(3)
+        run_year = int(named) if named else _latest_year_of(last, release)
+        if 1 < last <= 12 and run_year is not None:
+            add(m, str(run_year) if last == 12
+                else f"{month_code(run_year, first)}/{month_code(run_year, last)}")
     for m in re.finditer(rf"\b({_MES})(?:\s+(?:de|del))?\s+({_YEAR})\b", text, flags):
         add(m, month_code(int(m.group(2)), SPANISH_MONTHS[m.group(1).lower()]))
     # a month without its year after a preposition ("en enero"): the latest by the release
@@ -617,6 +699,15 @@ def _spanish_periods(
         month = SPANISH_MONTHS[m.group(1).lower()]
         latest = _latest_year_of(month, release)
         add(m, month_code(latest, month) if latest else None)
+    # "en el último mes del año" (December of the year the text is about), "En el año" (that
+    # year), "del mes previo" (the month before)
+    for m in re.finditer(r"\b(?:el\s+)?último\s+mes\s+del\s+año\b", text, flags):
+        add(m, None, "last_month_of")
+    for m in re.finditer(r"(?<=\ben\s)el\s+año(?:\s+completo)?\b(?!\s+(?:19|20)\d\d)"
+                         r"(?!\s+(?:pasado|anterior))", text, flags):
+        add(m, None, "year_of")
+    for m in re.finditer(r"\b(?:el\s+)?mes\s+(?:previo|anterior|precedente)\b", text, flags):
+        add(m, None, "period_before")
     if release is not None:
         for m in re.finditer(r"\b(?:el\s+)?año\s+(pasado|anterior)\b", text, flags):
             add(m, str(release.year - 1))

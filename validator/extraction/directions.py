@@ -32,7 +32,7 @@ DOWN_WORDS = (
     r"|contracted|receded|sagged|skidded|slipped|collaps(?:ed|es|e|ing)|nosedived?|tank(?:ed|s)"
     r"|dived|sunk|eroded"
     # Spanish: cayeron, caída, bajó, descenso, disminuyeron, retrocedió, redujeron, contracción
-    r"|cay(?:eron|ó)|caída|baj(?:aron|ó)|descen(?:so|dieron|dió)|disminu(?:yeron|yó|ción)"
+    r"|cay(?:eron|ó)|caída|baj(?:aron|ó|a)|descen(?:so|dieron|dió)|disminu(?:yeron|yó|ción)"
     r"|retroced(?:ieron|ió)|reduj(?:eron|o)|reducción|decrec(?:ieron|ió)|contracción"
 )
 # Korean, Japanese and Chinese stems; "증가" (increase), "늘" (grow), "감소" (decrease), "増" /
@@ -49,8 +49,9 @@ ARROW_UP = "↑"  # (▲ and △ before a number print a minus in Japanese and K
 ARROW_DOWN = "↓▼"
 
 # Only right after the number: "5.2% more than in 2018", "2.9% above", "3% below".
-FORWARD_UP = r"more|above|larger|bigger|greater"
-FORWARD_DOWN = r"less|below|smaller"
+# Spanish "7,6% menos que los US$ 75.451,83 millones de 2018", "5% más que"
+FORWARD_UP = r"more|above|larger|bigger|greater|más"
+FORWARD_DOWN = r"less|below|smaller|menos"
 UP = rf"{UP_WORDS}|{CJK_UP}"
 DOWN = rf"{DOWN_WORDS}|{CJK_DOWN}"
 DOWN_RE = re.compile(

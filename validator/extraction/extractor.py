@@ -67,6 +67,17 @@ _FIRST_OF_LIST = re.compile(
 )
 _RESPECTIVELY = re.compile(r"respectively|각각|それぞれ|分別|分别|in\s+that\s+order", re.IGNORECASE)
 _MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+_SPANISH_MONTH_ABBREVIATIONS = {"ene": "Jan", "abr": "Apr", "ago": "Aug", "set": "Sep",
+                                "dic": "Dec"}
+_SPANISH_ABBREVIATIONS = "|".join(_SPANISH_MONTH_ABBREVIATIONS)
+
+
+def _month_abbreviation(word: str) -> str:
+    """'dic' -> 'Dec', 'nov' -> 'Nov' (a table header's month in English)."""
+    lowered = word.lower()
+    return _SPANISH_MONTH_ABBREVIATIONS.get(lowered, lowered.capitalize())
+
+
 _SIGNS = "+-\u2212\u2013\u25b2\u25b3"
 _SHARED_VERB_GAP = re.compile(
     r"\band\b|,|;|\bwhile\b|\bwhereas\b|과|와|、|，|；|和|及", re.IGNORECASE
@@ -151,7 +162,7 @@ _NOT_VALUE = re.compile(
     re.IGNORECASE,
 )
 _APPROXIMATE_BEFORE = re.compile(
-    r"\b(?:about|around|nearly|almost|approximately|roughly|some|close\s+to"
+    r"\b(?:about|around|near(?:ly)?|almost|approximately|roughly|some|close\s+to"
     r"|(?:just|slightly|a\s+little|marginally)\s+(?:under|over|above|below|more\s+than|less\s+than))"
     r"\s+$",
     re.IGNORECASE,
@@ -249,7 +260,9 @@ _COMPARED_AMOUNT = re.compile(r"\b(?:from|than|above|below)\s+(?:the\s+|an?\s+)?
                               r"|(?:較|较|比|相比)[^，,。；;\d]{0,15}$", re.IGNORECASE)
 # "11.73 percent more than the US$13.61 billion of July": the period a rate is measured against.
 _RATE_BASE_AMOUNT = re.compile(
-    r"\s*(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
+    # "a 93 percent jump from the $349.44 million exported in February 2023"
+    r"\s*(?:(?:jump|rise|increase|gain|growth|drop|fall|decline|decrease)\s+)?"
+    r"(?:(?:more|less|higher|lower|above|below)\s+than|above|below|from)\s+(?:the\s+)?"
     # "7.8% less than the value (₦4,359.5 billion, revised) recorded in the preceding quarter"
     r"(?:\([^()]{0,40}\)|[^,;%()]){0,60}?"
     r"\s+(?:of|in)\s+$",
@@ -340,7 +353,10 @@ _RATE_THEN_AMOUNT = re.compile(
 # "$Y, up X%", "$Y (+X%)", "Re-exports (MOP985 million) climbed 18.2%": an amount, its rate.
 _AMOUNT_THEN_RATE = re.compile(
     rf"^\s*(?:[,(\u00b7/，（]\s*(?:(?:which|that)\s+(?:was|is|were)\s+)?(?:an?\s+)?(?:(?:{UP}|{DOWN})\s+(?:by\s+|of\s+)?)?"
-    rf"|\)?\s*(?:{UP}|{DOWN})\s+(?:by\s+)?)$",
+    rf"|\)?\s*(?:{UP}|{DOWN})\s+(?:by\s+)?"
+    # Korean "수출(570억달러)은 전년 동기 대비 7.6% 늘었고", "수출은 570억달러로 1년 전보다 7.6%"
+    r"|\)?\s*(?:으로|[은는이가로])\s*(?:(?:전년\s?(?:동월|동기|같은\s?(?:달|기간))|전월|1년\s?전"
+    r"|(?:지난해|작년)\s?같은\s?(?:달|기간))\s*(?:대비|보다|에\s?비해)\s*)?)$",
     re.IGNORECASE,
 )
 _FORWARD_DIRECTION = FORWARD_DIRECTION
@@ -348,6 +364,22 @@ _FORWARD_DIRECTION = FORWARD_DIRECTION
 _ATTACH_PREPOSITION = re.compile(
     r"\s*(?:worth\s+)?(?:(?:in|of|to|from)\s+(?:the\s+)?|(?:de|del|en)\s+(?:(?:el|la|los|las)\s+)?)",
     re.IGNORECASE)
+# "The agency put the fall down to lower values for several goods, such as ...", "The decline
+# was due to ...": a sentence explaining the change the one before stated continues its subject
+_ANAPHORIC_CHANGE = re.compile(
+    r"\b(?:the|this|that)\s+(?:fall|decline|drop|rise|increase|decrease|growth|improvement"
+    r"|deterioration|contraction|slump|jump|surge|gain|expansion|narrowing|widening|reduction)\b"
+    r"(?!\s+(?:in|of)\b)"
+    r"|\b(?:la|esta|dicha)\s+(?:caída|baja|disminución|reducción|contracción|mejora)\b"
+    r"|\b(?:el|este|dicho)\s+(?:alza|aumento|incremento|repunte|crecimiento|avance|descenso"
+    r"|retroceso)\b(?!\s+(?:de|del|en)\b)",
+    re.IGNORECASE)
+# "algo menos que en igual mes del año pasado, cuando alcanzaron US$3.332 millones", "below the
+# same month last year, when they reached $3.3 billion": the amount of the period compared with
+_WHEN_CLAUSE = re.compile(r"\s*,?\s*(?:cuando|when)\s+(?:[^\W\d]+\s+){0,3}", re.IGNORECASE)
+_BALANCE_WORD = re.compile(r"\b(?:surplus|deficit|balance|superávit|déficit|saldo)\b",
+                           re.IGNORECASE)
+_WITH_PARTNER = re.compile(r"\s*(?:with|con)\s+(?:the\s+|el\s+|la\s+)?", re.IGNORECASE)
 # Korean and Japanese put the name after the amount: "16억4000만 달러 흑자", "1兆円の赤字".
 # Up to two words between an attributive amount and its noun, none of them a conjunction.
 _NOUN_GAP = re.compile(r"\s+(?:(?!(?:and|or|but|while|whereas)\b)[A-Za-z-]+\s+){0,2}")
@@ -629,6 +661,15 @@ class _Scanner:
 
 
 @functools.lru_cache(maxsize=64)
+def _fiscal_year(code: str | None) -> bool:
+    """A run of twelve months that does not start in January ("2016-07/2017-06")."""
+    run = re.fullmatch(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})", code or "")
+    if run is None:
+        return False
+    first_year, first, last_year, last = map(int, run.groups())
+    return first != 1 and (last_year * 12 + last) - (first_year * 12 + first) == 11
+
+
 def _paren_groups(text: str) -> list[tuple[int, int]]:
     groups: list[tuple[int, int]] = []
     stack: list[int] = []
@@ -708,6 +749,16 @@ class _SentenceWork:
         amounts, unknown_units = scanner.amounts(text, masked)
         for start, end, reason in unknown_units:
             self._unplace(start, end, reason)
+        # "$0.20 million (Shs730.47 million) in October 2021": parentheses that only restate the
+        # amount before them in another currency; the amount's own period may follow them
+        self.restated = {
+            o: c for o, c in _paren_groups(text)
+            if any(r == CONVERSION and o < s and e <= c for s, e, r in unknown_units)
+            and not re.search(r"%|\d", re.sub(
+                r"\s*(?:about|around|approximately|roughly|some|nearly|or)\s*", " ",
+                text[o + 1 : min((s for s, _, r in unknown_units if o < s and r == CONVERSION),
+                                 default=o + 1)]))
+        }
         masked += [(s, e) for s, e, _ in unknown_units] + [(a.start, a.end) for a in amounts]
         points = [
             (m.start(), m.end())
@@ -734,6 +785,7 @@ class _SentenceWork:
         # with that period by implication
         self._compared_period: PeriodMention | None = None
         self.implied: dict[int, PeriodMention] = {}
+        self.implied_base: set[int] = set()  # of those, the amounts compared with a named base
         self.levels = [a for a in amounts if self._is_level(a)]
         self._previous_base = bool(
             (_PREVIOUS_PERIOD_BASE.search(text) or _adjacent_months(text))
@@ -806,7 +858,15 @@ class _SentenceWork:
     def _own_period_after(self, end: int) -> bool:
         return self._own_period_mention(end) is not None
 
+    def past_restated(self, end: int) -> int:
+        """Where the text after `end` goes on past parentheses restating the amount before."""
+        opening = re.match(r"\s*\(", self.text[end:])
+        if opening is not None and (close := self.restated.get(end + opening.end() - 1)):
+            return close + 1
+        return end
+
     def _own_period_mention(self, end: int) -> PeriodMention | None:
+        end = self.past_restated(end)
         return next((
             p for p in self.periods
             if p.start >= end and not p.is_base
@@ -818,6 +878,12 @@ class _SentenceWork:
         ("rose to $23.3 billion from $18.7 billion a year earlier, while imports climbed to
         $58.7 billion from $39.5 billion": that period), else the reason it is not a level."""
         compared = self._compared_period or self._carried
+        # "comparing October 2021 with October 2022, receipts grew 21.8 per cent from $286.39
+        # million to $348.82 million": the one period the sentence compares with
+        bases = {p.text: p for p in self.periods if p.is_base and p.end <= amount.start}
+        if compared is None and len(bases) == 1:
+            compared = next(iter(bases.values()))
+            self.implied_base.add(amount.start)
         if compared is None:
             return NO_OWN_PERIOD
         self.implied[amount.start] = compared
@@ -1127,7 +1193,7 @@ class _Placer:
         ]
         continues = bool(_CONTINUATION.match(text)) or (
             bool(work.candidates) and not outside_figures
-        )
+        ) or bool(work.candidates and _ANAPHORIC_CHANGE.search(text[: work.candidates[0].start]))
         main: _Context = dict(self.previous) if continues else self._defaults()
         if self.time:
             main.pop(self.time, None)
@@ -1148,11 +1214,12 @@ class _Placer:
                 work.candidates[index + 1].start if index + 1 < len(work.candidates) else len(text)
             )
             attached, attached_end = self._attached_after(work, cand.end, following)
+            past = work.past_restated(cand.end)
             trailing_periods = [
                 p
                 for p in work.periods
-                if cand.end <= p.start < following
-                and (not re.search(r"[,;()，；（）]", text[cand.end : p.start])
+                if past <= p.start < following
+                and (not re.search(r"[,;()，；（）]", text[past : p.start])
                      or _PAREN_RECORDED_IN.fullmatch(text[cand.end : p.start]))
             ]
             segment = [m for m in work.mentions if boundary <= m.start < cand.start]
@@ -1189,7 +1256,13 @@ class _Placer:
                         segment = [m for m in segment
                                    if m.dimension != near[-1].dimension or m is near[-1]]
                 own = [m for m in segment if m.dimension not in tied] + attached
-                own_periods = segment_periods + trailing_periods
+                # "In April, the 10th month of fiscal 2016-17 (July 2016-June 2017), Bangladesh
+                # shipped goods worth ...": a fiscal year spelt out in parentheses defines the
+                # year; it is not the figure's period
+                own_periods = [p for p in segment_periods
+                               if not (_fiscal_year(p.code)
+                                       and self._inside_any_paren(text, p.start))
+                               ] + trailing_periods
             ctx = dict(main)
             problems += self._update(ctx, own, text=text)
             # "After a record $1.19 trillion in 2019, merchandise trade plunged ...": with nothing
@@ -1209,15 +1282,24 @@ class _Placer:
                 if base:
                     period = resolve(base[-1], clause_period)
             if (cand.amount is not None and (implied := work.implied.get(cand.amount.start))
-                    and not any(not p.is_base for p in own_periods)):
+                    and not any(not p.is_base for p in (
+                        trailing_periods if cand.amount.start in work.implied_base
+                        else own_periods))):
                 period = resolve(implied, clause_period)
             elif cand.amount is not None and not period:
                 # "比去年同期的986.3億元" (than the same period last year's 98.6 billion): the
                 # period compared with, right before the amount, is the amount's own.
                 base = [p for p in work.periods if p.is_base and p.end <= cand.amount.start
-                        and re.fullmatch(r"\s*[的の]\s*", text[p.end : cand.amount.start])]
+                        and re.fullmatch(r"\s*[的の의]\s*", text[p.end : cand.amount.start])]
                 if base:
                     period = resolve(base[-1], clause_period)
+            if cand.amount is not None and not any(
+                    not p.is_base for p in trailing_periods if p in own_periods):
+                # "... against the same month a year earlier, when they reached $3.3 billion"
+                when = [p for p in work.periods if p.is_base and p.end <= cand.amount.start
+                        and _WHEN_CLAUSE.fullmatch(text[p.end : cand.amount.start])]
+                if when and (resolved := resolve(when[-1], clause_period)):
+                    period = resolved
             if period and re.fullmatch(r"\d{4}", period) and ytd is not None:
                 # "Year-to-date exports grew from R818.59 billion in 2016 to R862.61 billion
                 # in 2017": the years of a year-to-date sentence are their year-to-date runs
@@ -1305,6 +1387,11 @@ class _Placer:
                 # "... 16.0 billion; in February 2022 it had been 10.7 billion": the sentence
                 # is about the release's own period if it names it, else that of its first figure.
                 main[name] = (self.reference, False) if self.reference in codes else first_period
+            elif len(codes) > 1 and name == self.time and self.reference is not None:
+                # "경상수지는 4월(-7억9000만달러)에서 5월(19억3000만달러) 흑자로 돌아섰고,
+                # 6월(...)": months, each with its amount in parentheses, are a history; the
+                # text goes back to the period the release is about
+                main[name] = (self.reference, False)
             elif len(codes) > 1 and name != self.time:
                 if name in opening:
                     main[name] = opening[name]
@@ -1443,9 +1530,11 @@ class _Placer:
         for j, header in enumerate(headers):
             if j and SHARE_HEADER.search(header):
                 shares.add(j)
-            # A table header writes "Mar 24" for March 2024.
-            header = re.sub(rf"\b({_MONTH_ABBREVIATIONS})\.?\s?(\d{{2}})\b(?!\d)",
-                            lambda m: f"{m.group(1)} 20{m.group(2)}", header)
+            # A table header writes "Mar 24" for March 2024, "dic-19" for December 2019.
+            header = re.sub(rf"\b({_MONTH_ABBREVIATIONS}|{_SPANISH_ABBREVIATIONS})(?:\.?\s?|-)"
+                            r"(\d{2})\b(?!\d)",
+                            lambda m: f"{_month_abbreviation(m.group(1))} 20{m.group(2)}",
+                            header, flags=re.IGNORECASE)
             periods = [
                 p for p in find_periods(header, self.release, []) if not p.is_base
             ]
@@ -1626,13 +1715,26 @@ class _Placer:
             if named:
                 attached.append(named[0])
                 position = named[0].end
+        # "$114.54 million (about Shs418.337 billion) with the East African Community"
+        position = work.past_restated(position)
+        balance = _BALANCE_WORD.search(work.text[max(0, start - 40) : start])
+        # the dimension of the balance named ("surplus"): "with" never names another of it
+        balance_dims = {m.dimension for m in work.mentions
+                        if balance and start - 40 <= m.start < start}
         while True:
+            with_partner = False
             prep = _ATTACH_PREPOSITION.match(work.text, position)
+            if prep is None and balance:
+                # "a surplus of $114.54 million with the East African Community": a balance's
+                # partner
+                prep = _WITH_PARTNER.match(work.text, position)
+                with_partner = prep is not None
             cjk_prep = _ATTACH_CJK.match(work.text, position)
             mention = next(
                 (
                     m for m in work.mentions
                     if m.end <= limit
+                    and not (with_partner and m.dimension in balance_dims)
                     and (
                         (prep is not None and m.start == prep.end())
                         or (
@@ -1722,6 +1824,7 @@ class _Placer:
             row.key = specific
             row.change = row.change or new.change
             row.sources = sorted({*row.sources, *new.sources})
+            row.spans += new.spans
             return
         self.rows.append(new)
 
@@ -1753,12 +1856,13 @@ def _cell_span(number: int, line: str, cell: str, measure: str) -> Span:
     return Span(number, start, start + len(cell), measure)
 
 
-def _segments(text: str) -> list[str | TextTable]:
-    """The text in reading order as prose chunks and tables."""
+def _segments(text: str, comma: bool = False) -> list[str | TextTable]:
+    """The text in reading order as prose chunks and tables (a text that writes decimal commas
+    has its tables read with them: "5,28" is 5.28)."""
     lines = text.split("\n")
     parts: list[str | TextTable] = []
     position = 0
-    for table in find_tables(text):
+    for table in find_tables(_with_decimal_points(text) if comma else text):
         parts.append("\n".join(lines[position : table.first_line]))
         parts.append(table)
         position = table.last_line + 1
@@ -1775,10 +1879,13 @@ def extract_figures(
     sentences: list[str] = []
     layout: list[tuple[int, TextTable | None]] = []  # (first sentence number, table or prose)
     paragraphs: list[tuple[list[int], bool]] = []
-    for part in _segments(text):
+    comma = decimal_comma(text)
+    printed_lines = text.split("\n")
+    for part in _segments(text, comma):
         if isinstance(part, TextTable):
             layout.append((len(sentences) + 1, part))
-            lines = [r.text for r in (*part.header, *part.rows)]
+            # each row's line as printed (its cells are read with decimal points)
+            lines = [printed_lines[r.line] for r in (*part.header, *part.rows)]
             paragraphs.append((list(range(len(sentences) + 1, len(sentences) + 1 + len(lines))),
                                True))
             sentences += lines
@@ -1789,7 +1896,7 @@ def extract_figures(
                 for sentence in paragraph:
                     sentences.append(sentence)
                     layout.append((len(sentences), None))
-    scanner = _Scanner(lexicon, decimal_comma(text))
+    scanner = _Scanner(lexicon, comma)
 
     def sentence_works(date: datetime.date | None) -> dict[int, _SentenceWork]:
         return {

@@ -41,6 +41,9 @@ CURRENCY_PREFIXES: dict[str, tuple[str, ...]] = {
     "NOK": ("NOK",),
     "DKK": ("DKK",),
     "KES": ("KES", "KSh", "Ksh", "KShs", "Kshs", "Sh"),
+    # the Uganda and Tanzania shillings ("$114.54 million (about Shs418.337 billion)")
+    "UGX": ("UGX", "UShs", "USh", "Shs", "Ushs"),
+    "TZS": ("TZS", "TShs", "TSh", "TZSh", "Tshs"),
     # the naira printed "N11,722.44 billion": the bare letter only when the rules list NGN
     "NGN": ("NGN", "₦", "N"),
 }
@@ -72,6 +75,8 @@ CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
     "NOK": ("kroner",),
     "DKK": ("kroner",),
     "KES": ("shillings", "Kenya shillings"),
+    "UGX": ("Uganda shillings", "Ugandan shillings"),
+    "TZS": ("Tanzania shillings", "Tanzanian shillings"),
     "NGN": ("naira",),
 }
 SCALE_WORDS: dict[str, tuple[str, ...]] = {
