@@ -41,10 +41,12 @@ def explain_rows(figures: Figures, rules: RuleSet, runner: Describes,
     rows_of: dict[str, np.ndarray] = {}
     lines: dict[int, list[tuple[str, str]]] = {}
     explain = len(row_keys) <= MAX_EXPLAINED_FIGURES
+    of_row = figures.find(row_keys)
     for rule, positions in zip(rules.rules, touched, strict=True):
         positions = np.unique(positions.astype(np.int64))
-        rows_of[rule.id] = np.flatnonzero(np.isin(row_keys, figures.key[positions])
-                                          & (row_keys >= 0))
+        used = np.zeros(len(figures.key), dtype=bool)
+        used[positions] = True
+        rows_of[rule.id] = np.flatnonzero(of_row.found & used[of_row.positions])
         if not explain:
             continue
         for relation in runner.relations(rule.id, figures, positions):
