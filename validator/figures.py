@@ -264,8 +264,13 @@ class Figures:
         rank = np.cumsum(seen, dtype=np.int32 if self.key_space < 2**31 else np.int64)
         return unique.astype(np.int64), rank[keys].astype(np.int64) - 1
 
+    @cached_property
+    def _dim_at(self) -> dict[str, int]:
+        return {d.name: i for i, d in enumerate(self.dimensions)}
+
     def dim_index(self, name: str) -> int:
-        return next(i for i, d in enumerate(self.dimensions) if d.name == name)
+        """The column of `name` in `codes`; KeyError for a dimension the figures lack."""
+        return self._dim_at[name]
 
     def code_positions(self, dim: str, codes: Sequence[str]) -> np.ndarray:
         lookup = self.dimensions[self.dim_index(dim)].position
