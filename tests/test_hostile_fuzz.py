@@ -107,6 +107,17 @@ def test_hostile_tables_rules_and_baselines(table: str, title: str, pieces: list
     _assert_handled(*_check(files, args), fmt)
 
 
+def test_a_table_whose_every_row_has_an_unknown_code_is_reported_not_crashed() -> None:
+    # No usable figure at all: the coverage of rows must not index an empty figure store.
+    files = {"t.csv": (HEADER + "total,total,total,1,234.5\nx,y,1,bn,\n").encode(),
+             "r.yaml": _rules("", ["  - id: pos\n    bounds: {min: 0}\n"]).encode()}
+    code, out, err = _check(files, ["check", "@t.csv", "--rules", "@r.yaml", "--format", "json"])
+    assert code == 1, err
+    records = json.loads(out)
+    assert records["verdict"] != "clean"
+    assert "input.unknown-code" in {d["rule"] for d in records["discrepancies"]}
+
+
 KOREA = (Path(__file__).resolve().parents[1] / "rules" / "korea-ict.yaml").read_bytes()
 
 
