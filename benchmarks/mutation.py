@@ -10,6 +10,8 @@
     python benchmarks/mutation.py --rerun numbers --mutant 'validator.report.*'  # both, one run
     python benchmarks/mutation.py --pending intake --focus intake  # what a stopped run left,
                                                    # against the FOCUS tests only
+    python benchmarks/mutation.py checks --sample 150 --seed 1 --focus checks
+                                                   # a random sample of a module's mutants
 
 mutmut (configured in pyproject.toml, [tool.mutmut]) copies the package to mutants/, runs the
 selected tests ([tool.mutmut] pytest_add_cli_args_test_selection) once to learn which tests reach
@@ -29,13 +31,21 @@ Each invocation first regenerates the mutants and runs the reaching tests once u
 The score of a module is killed / (mutants - equivalent), where the equivalent mutants are those
 listed with their reason in docs/mutation.md; a mutant that no test reaches counts as surviving.
 The table goes to stdout (Markdown), ready for README.md.
+
+`--sample N --seed S` draws N mutants of each named module uniformly (seeded, from the sorted
+names of all its mutants) and runs only those; the draw is kept in mutants/sample.json, so that
+`--report` shows the sample's own row (its counts and the score with a 95% Wilson interval, an
+estimate of the module's) and `--rerun` reruns its survivors. The first `--sample` of a tree
+with no results first lets mutmut generate the mutants (one run of the unmutated tests).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import re
 import subprocess
 import sys
@@ -65,7 +75,13 @@ FOCUS: dict[str, tuple[str, ...]] = {
                "tests/test_example.py", "tests/test_real_releases.py"),
     "figures": ("tests/test_rule_cases.py", "tests/test_figures_lookup.py",
                 "tests/test_example.py", "tests/test_real_releases.py"),
+    "checks": ("tests/test_rule_cases.py", "tests/test_properties_no_false_alarms.py",
+               "tests/test_properties_no_missed_errors.py", "tests/test_example.py",
+               "tests/test_real_releases.py"),
+    "reporters": ("tests/test_reporters_formats.py", "tests/test_report_formats.py",
+                  "tests/test_formats_end_to_end.py", "tests/test_cli_ci.py"),
 }
+SAMPLE = ROOT / "mutants" / "sample.json"
 STATS = ROOT / "mutants" / "mutmut-stats.json"
 FULL_STATS = ROOT / "mutants" / "mutmut-stats.unfocused.json"
 
@@ -153,6 +169,52 @@ def table(statuses: dict[str, str], equivalent: set[str], modules: list[str]) ->
     return "\n".join(lines)
 
 
+def wilson(killed: int, judged: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion killed / judged."""
+    if not judged:
+        return 0.0, 1.0
+    p = killed / judged
+    centre = (p + z * z / (2 * judged)) / (1 + z * z / judged)
+    spread = math.sqrt(p * (1 - p) / judged + z * z / (4 * judged * judged))
+    half = z * spread / (1 + z * z / judged)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def draw(statuses: dict[str, str], modules: list[str], size: int,
+         seed: int) -> dict[str, list[str]]:
+    """`size` mutant names of each module, drawn uniformly with `seed`."""
+    rng = random.Random(seed)
+    drawn = {}
+    for module in modules:
+        names = sorted(m for m in statuses if module_of(m) == module)
+        drawn[module] = sorted(rng.sample(names, min(size, len(names))))
+    return drawn
+
+
+def sample_table(statuses: dict[str, str], equivalent: set[str]) -> str:
+    """The rows of the stored sample: its counts and the estimated score."""
+    if not SAMPLE.exists():
+        return ""
+    stored = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    lines = ["| module (sample) | drawn of | killed | survived | no test reaches it | timeout | "
+             "equivalent | not run | score in the sample (95% interval) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for module, names in stored["names"].items():
+        mine = {m: statuses.get(m, "not checked") for m in names}
+        counts = Counter(s for m, s in mine.items() if m not in equivalent)
+        same = sum(1 for m in mine if m in equivalent)
+        killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
+        judged = len(mine) - same - counts["not checked"]
+        low, high = wilson(killed, judged)
+        score = (f"{100 * killed / judged:.1f}% ({100 * low:.1f}% to {100 * high:.1f}%)"
+                 if judged else "-")
+        total = sum(1 for m in statuses if module_of(m) == module)
+        lines.append(f"| {module} (seed {stored['seed']}) | {len(mine)} of {total} | "
+                     f"{counts['killed']} | {counts['survived']} | {counts['no tests']} | "
+                     f"{counts['timeout']} | {same} | {counts['not checked']} | {score} |")
+    return "\n".join(lines)
+
+
 def survivors(statuses: dict[str, str], equivalent: set[str], modules: list[str]) -> list[str]:
     """Mutants of these modules that survived or that no test reached, not counting the
     equivalent ones."""
@@ -194,11 +256,25 @@ def main(argv: list[str]) -> int:
                         help="run this mutant (a name or an fnmatch pattern; repeatable)")
     parser.add_argument("--focus", action="append", default=[], choices=list(FOCUS),
                         help="run this module's mutants against its FOCUS tests only")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="run this many mutants of each module, drawn at random")
+    parser.add_argument("--seed", type=int, default=0, help="the seed of --sample's draw")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
     equivalent = equivalent_mutants()
     names: list[str] = []
-    if args.rerun or args.pending or args.mutant:
+    if args.sample is not None:
+        statuses = results()
+        if not any(module_of(m) in modules for m in statuses):
+            # mutmut writes every mutant's name when it generates them, even for a filter
+            # that matches none (it then stops with an assertion, which is expected here).
+            run_mutmut(["validator.__generate_only__.*"])
+            statuses = results()
+        drawn = draw(statuses, modules, args.sample, args.seed)
+        SAMPLE.write_text(json.dumps({"seed": args.seed, "names": drawn}, indent=1),
+                          encoding="utf-8")
+        names = [n for module in modules for n in drawn[module] if n not in equivalent]
+    elif args.rerun or args.pending or args.mutant:
         # In one run, since each run costs minutes before the first mutant.
         statuses = results()
         names = [*(survivors(statuses, equivalent, modules) if args.rerun else []),
@@ -216,6 +292,9 @@ def main(argv: list[str]) -> int:
             unfocus()
     statuses = results()
     print(table(statuses, equivalent, modules))
+    sampled = sample_table(statuses, equivalent)
+    if sampled:
+        print("\n" + sampled)
     if args.survivors:
         for name in survivors(statuses, equivalent, modules):
             print(f"{statuses[name]}: {name}")

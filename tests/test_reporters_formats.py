@@ -21,7 +21,14 @@ from hypothesis import strategies as st
 from reporter_cases import EVIL_REASON, EVIL_REGION, clean_report, problem_report
 
 from validator.escaping import visible
-from validator.report import Discrepancy, FigureRef, Report, RuleSummary, Severity
+from validator.report import (
+    Discrepancy,
+    FigureRef,
+    NotEvaluated,
+    Report,
+    RuleSummary,
+    Severity,
+)
 from validator.reporters import REPORTERS, Format, html_report, render
 from validator.reporters.common import fmt_interval
 from validator.reporters.github import escape_data, escape_property
@@ -416,3 +423,105 @@ def test_markdown_names_a_status_it_has_no_headline_for() -> None:
     records = records_of("clean")
     records["summary"]["status"] = "partly checked"
     assert render(Format.MARKDOWN, records).startswith("### partly checked: ")
+
+
+# ---------------------------------------------------------------- counting what is left out
+
+def test_more_sentence_agrees_its_noun_with_the_count() -> None:
+    from validator.reporters.common import more_sentence
+    tail = " not shown (--max-per-rule; --format json or csv lists them all)"
+    assert more_sentence("r", 1) == "[r] 1 more discrepancy" + tail
+    assert more_sentence("r", 2) == "[r] 2 more discrepancies" + tail
+    assert more_sentence("r", 1, "instance") == "[r] 1 more instance" + tail
+    assert more_sentence("r", 3, "instance") == "[r] 3 more instances" + tail
+
+
+def test_first_per_rule_counts_each_rule_on_its_own() -> None:
+    from validator.reporters.common import first_per_rule
+    items = [{"rule": "a"}, {"rule": "b"}, {"rule": "a"}, {"rule": "b"}, {"rule": "a"}]
+    shown, left = first_per_rule(items, 2)
+    assert shown == items[:4]
+    assert left == {"a": 1}
+
+
+def test_a_figure_cell_is_its_first_cell_and_none_for_a_plain_table() -> None:
+    from validator.reporters.common import figure_cell
+    assert figure_cell({"cells": {"value": "Table 1!C7", "change": "Table 1!D7"}}) == "Table 1!C7"
+    assert figure_cell({"row": 4}) == ""
+
+
+def _records_with_rules(ids: list[str], figures: int = 3) -> dict[str, Any]:
+    return Report(
+        title="t", table="t.csv", rules_file="rules.yaml", figures=figures,
+        rules=tuple(RuleSummary(i, "bounds", "desc", Severity.ERROR, 0, 0, 0) for i in ids),
+        discrepancies=(), not_evaluated=(),
+    ).to_records()
+
+
+def test_nothing_checked_says_why_the_rules_file_gave_nothing_to_check() -> None:
+    from validator.reporters.common import verdict_sentence
+    sentence = verdict_sentence(_records_with_rules(["input.unknown-code"]))
+    assert sentence == ("NOTHING CHECKED: no rule instance was evaluated (the rules file has no "
+                        "rules); this is not a pass.")
+    assert "the input has no figures" in verdict_sentence(_records_with_rules([], figures=0))
+
+
+def _flood(rule: str = "r1", count: int = 3) -> dict[str, Any]:
+    figures = [FigureRef(key={"item": f"i{n}"}, value="1.0", row=n + 2, unit="EUR m",
+                         role="figure") for n in range(count)]
+    return Report(
+        title="t", table="t.csv", rules_file="rules.yaml", figures=count,
+        rules=(RuleSummary(rule, "bounds", "desc", Severity.ERROR, count, count, 0),),
+        discrepancies=tuple(Discrepancy(rule, "bounds", Severity.ERROR, "desc", f"m{n}", (f,),
+                                        "A figure is outside its allowed range")
+                            for n, f in enumerate(figures)),
+        not_evaluated=(),
+    ).to_records()
+
+
+def test_github_annotations_say_how_many_more_a_limit_left_out() -> None:
+    out = REPORTERS[Format.GITHUB](max_per_rule=1).render(_flood())
+    notices = [line for line in out.splitlines() if line.startswith("::notice")]
+    assert any("title=r1%3A more::" in n and "[r1] 2 more discrepancies not shown" in n
+               for n in notices), notices
+
+
+def test_markdown_with_a_limit_shows_no_more_than_it_and_counts_the_rest() -> None:
+    out = REPORTERS[Format.MARKDOWN](max_per_rule=1).render(_flood(count=4))
+    assert "m0" in out and "m3" not in out
+    assert "3 more discrepancies not shown" in out
+
+
+def test_html_with_a_limit_shows_no_more_than_it() -> None:
+    out = REPORTERS[Format.HTML](max_per_rule=2).render(_flood(count=4))
+    assert "m1" in out and "m2" not in out and "m3" not in out
+    assert "2 more discrepancies not shown" in out
+
+
+def test_concise_text_names_the_first_row_of_each_discrepancy() -> None:
+    from validator.reporters.text import concise
+    lines = concise(_flood(count=2)).splitlines()
+    assert lines[0] == "t.csv:2: error [r1] m0"
+    assert lines[1] == "t.csv:3: error [r1] m1"
+
+
+def _not_evaluated_report(listed: int, counted: int) -> dict[str, Any]:
+    return Report(
+        title="t", table="t.csv", rules_file="rules.yaml", figures=4,
+        rules=(RuleSummary("r1", "share", "desc", Severity.ERROR, 1, 0, counted),),
+        discrepancies=(),
+        not_evaluated=tuple(NotEvaluated("r1", "the whole is missing",
+                                         missing=({"item": "total"},), context={"area": "n"})
+                            for _ in range(listed)),
+    ).to_records()
+
+
+def test_junit_counts_the_instances_not_listed_as_one_skipped_case() -> None:
+    root = ET.fromstring(render(Format.JUNIT, _not_evaluated_report(listed=1, counted=5)))
+    suite = root.find("testsuite[@name='r1']")
+    assert suite is not None
+    assert suite.get("skipped") == "2" and root.get("skipped") == "2"
+    names = [c.get("name") for c in suite.iter("testcase")]
+    assert "r1: 4 more instances not evaluated" in names
+    messages = [s.get("message") for s in suite.iter("skipped")]
+    assert any(m is not None and m.endswith("; missing: item=total") for m in messages), messages
