@@ -16,6 +16,7 @@ from validator.engine import check
 from validator.figures import (
     Display,
     Figures,
+    Lookup,
     Texts,
     format_amount,
     implied_prior_interval,
@@ -49,6 +50,25 @@ def test_a_missing_figure_is_never_found_and_reads_the_fill() -> None:
     assert lookup.or_missing().tolist() == [3, -1, -1, -1]
     taken = lookup.take(figures.lo)
     assert taken[0] == figures.lo[3] and np.isnan(taken[1:]).all()
+
+
+def test_a_lookup_in_a_store_without_figures_finds_nothing_and_reads_the_fill() -> None:
+    figures = _figures()
+    empty = figures.key[:0]
+    lookup = Lookup(positions=np.zeros(3, dtype=np.int64), found=np.zeros(3, dtype=bool))
+    assert np.isnan(lookup.take(figures.lo[:0])).all()
+    assert lookup.take(empty, fill=-1).tolist() == [-1, -1, -1]
+    assert lookup.marked(np.zeros(0, dtype=bool)).tolist() == [False, False, False]
+
+
+def test_marked_is_found_and_the_figures_entry_of_the_mask() -> None:
+    figures = _figures()
+    lookup = figures.find(np.array([int(figures.key[0]), int(figures.key[1]), -1]))
+    mask = np.zeros(len(figures.key), dtype=bool)
+    mask[1] = True
+    assert lookup.marked(mask).tolist() == [False, True, False]
+    mask[0] = True  # position 0 stands in for the key not found: it must not be marked
+    assert lookup.marked(mask).tolist() == [True, True, False]
 
 
 def test_under_another_code_and_along_a_dimension() -> None:

@@ -390,8 +390,7 @@ def _coverage_masks(table: Table, rules: RuleSet, intake: Intake,
     for positions in touched:  # one array per rule; a mask avoids sorting millions of positions
         used[positions.astype(np.int64)] = True
     # A row's figure found through the figures' own index: np.isin would sort every key.
-    of_row = intake.figures.find(intake.row_keys)
-    checked = of_row.found & used[of_row.positions] if len(used) else of_row.found
+    checked = intake.figures.find(intake.row_keys).marked(used)
     flagged = np.zeros(n, dtype=bool)
     flagged[[r.row_index for _, f in intake.findings for r in f.figures]] = True
     unusable_keys = np.fromiter(intake.figures.unusable, dtype=np.int64)

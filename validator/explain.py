@@ -46,8 +46,7 @@ def explain_rows(figures: Figures, rules: RuleSet, runner: Describes,
         positions = np.unique(positions.astype(np.int64))
         used = np.zeros(len(figures.key), dtype=bool)
         used[positions] = True
-        rows_of[rule.id] = np.flatnonzero(of_row.found & used[of_row.positions] if len(used)
-                                          else of_row.found)
+        rows_of[rule.id] = np.flatnonzero(of_row.marked(used))
         if not explain:
             continue
         for relation in runner.relations(rule.id, figures, positions):

@@ -74,14 +74,26 @@ class Lookup:
     positions: np.ndarray  # int64, same shape as the keys looked up; 0 where not found
     found: np.ndarray  # bool, same shape
 
+    def _at(self, values: np.ndarray) -> np.ndarray:
+        # With no figures at all there is no position 0 to stand in for "not found".
+        if not len(values):
+            return np.zeros(self.positions.shape, dtype=values.dtype)
+        at: np.ndarray = values[self.positions]
+        return at
+
     def take(self, values: np.ndarray, fill: float | bool | int = np.nan) -> np.ndarray:
         """`values` of the figures found, `fill` where none was."""
-        return np.where(self.found, values[self.positions], fill)
+        return np.where(self.found, self._at(values), fill)
+
+    def marked(self, mask: np.ndarray) -> np.ndarray:
+        """Found, and its figure's entry of `mask` (a bool per figure) is true."""
+        ok: np.ndarray = self.found & self._at(mask)
+        return ok
 
     def usable(self, figures: Figures, scope: np.ndarray | None = None) -> np.ndarray:
         """Found, with a usable value (and inside `scope`, a bool per figure, if given)."""
-        ok: np.ndarray = self.found & figures.available[self.positions]
-        return ok & scope[self.positions] if scope is not None else ok
+        ok = self.marked(figures.available)
+        return ok & self._at(scope) if scope is not None else ok
 
     def or_missing(self) -> np.ndarray:
         """Positions with -1 where no figure was found."""
