@@ -149,6 +149,15 @@ def module_of(mutant: str) -> str | None:
     return None
 
 
+def tally(mine: dict[str, str], equivalent: set[str]) -> tuple[Counter[str], int, int, int]:
+    """Of these mutants' statuses: the counts of the non-equivalent ones by status, the number
+    equivalent, the number killed (a timeout or a type check counts) and the number judged."""
+    counts = Counter(s for m, s in mine.items() if m not in equivalent)
+    same = sum(1 for m in mine if m in equivalent)
+    killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
+    return counts, same, killed, len(mine) - same - counts["not checked"]
+
+
 def table(statuses: dict[str, str], equivalent: set[str], modules: list[str]) -> str:
     lines = ["| module | mutants | killed | survived | no test reaches it | timeout | "
              "equivalent | score |", "|---|---|---|---|---|---|---|---|"]
@@ -157,10 +166,7 @@ def table(statuses: dict[str, str], equivalent: set[str], modules: list[str]) ->
         if not mine:
             lines.append(f"| {module} | not run | | | | | | |")
             continue
-        counts = Counter(s for m, s in mine.items() if m not in equivalent)
-        same = sum(1 for m in mine if m in equivalent)
-        killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
-        judged = len(mine) - same - counts["not checked"]
+        counts, same, killed, judged = tally(mine, equivalent)
         score = f"{100 * killed / judged:.1f}%" if judged else "-"
         pending = f" ({counts['not checked']} not run)" if counts["not checked"] else ""
         lines.append(f"| {module} | {len(mine)}{pending} | {counts['killed']} | "
@@ -201,10 +207,7 @@ def sample_table(statuses: dict[str, str], equivalent: set[str]) -> str:
              "|---|---|---|---|---|---|---|---|---|"]
     for module, names in stored["names"].items():
         mine = {m: statuses.get(m, "not checked") for m in names}
-        counts = Counter(s for m, s in mine.items() if m not in equivalent)
-        same = sum(1 for m in mine if m in equivalent)
-        killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
-        judged = len(mine) - same - counts["not checked"]
+        counts, same, killed, judged = tally(mine, equivalent)
         low, high = wilson(killed, judged)
         score = (f"{100 * killed / judged:.1f}% ({100 * low:.1f}% to {100 * high:.1f}%)"
                  if judged else "-")
