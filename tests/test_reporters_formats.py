@@ -258,18 +258,24 @@ def test_junit_clean_has_only_passing_cases() -> None:
                                                              "balance: 1 instance passed"]
 
 
+def _report(**fields: Any) -> Report:
+    """A report of t.csv against rules.yaml, with nothing in it but `fields`."""
+    defaults: dict[str, Any] = {"title": "t", "table": "t.csv", "rules_file": "rules.yaml",
+                                "figures": 0, "rules": (), "discrepancies": (),
+                                "not_evaluated": ()}
+    return Report(**{**defaults, **fields})
+
+
+def _bounds_failure(rule: str, message: str, figure: FigureRef) -> Discrepancy:
+    return Discrepancy(rule, "bounds", Severity.ERROR, "desc", message, (figure,),
+                       "A figure is outside its allowed range")
+
+
 def _one_discrepancy(message: str, label: str, rule: str = "r1", row: int | None = 3) -> Report:
     figure = FigureRef(key={"item": label}, value="1.0", row=row, unit="EUR m", role="figure")
-    return Report(
-        title=label,
-        table="t.csv",
-        rules_file="rules.yaml",
-        figures=1,
-        rules=(RuleSummary(rule, "bounds", "desc", Severity.ERROR, 1, 1, 0),),
-        discrepancies=(Discrepancy(rule, "bounds", Severity.ERROR, "desc", message, (figure,),
-                                   "A figure is outside its allowed range"),),
-        not_evaluated=(),
-    )
+    return _report(title=label, figures=1,
+                   rules=(RuleSummary(rule, "bounds", "desc", Severity.ERROR, 1, 1, 0),),
+                   discrepancies=(_bounds_failure(rule, message, figure),))
 
 
 @given(message=st.text(), label=st.text())
@@ -451,11 +457,8 @@ def test_a_figure_cell_is_its_first_cell_and_none_for_a_plain_table() -> None:
 
 
 def _records_with_rules(ids: list[str], figures: int = 3) -> dict[str, Any]:
-    return Report(
-        title="t", table="t.csv", rules_file="rules.yaml", figures=figures,
-        rules=tuple(RuleSummary(i, "bounds", "desc", Severity.ERROR, 0, 0, 0) for i in ids),
-        discrepancies=(), not_evaluated=(),
-    ).to_records()
+    return _report(figures=figures, rules=tuple(
+        RuleSummary(i, "bounds", "desc", Severity.ERROR, 0, 0, 0) for i in ids)).to_records()
 
 
 def test_nothing_checked_says_why_the_rules_file_gave_nothing_to_check() -> None:
@@ -469,13 +472,10 @@ def test_nothing_checked_says_why_the_rules_file_gave_nothing_to_check() -> None
 def _flood(rule: str = "r1", count: int = 3) -> dict[str, Any]:
     figures = [FigureRef(key={"item": f"i{n}"}, value="1.0", row=n + 2, unit="EUR m",
                          role="figure") for n in range(count)]
-    return Report(
-        title="t", table="t.csv", rules_file="rules.yaml", figures=count,
+    return _report(
+        figures=count,
         rules=(RuleSummary(rule, "bounds", "desc", Severity.ERROR, count, count, 0),),
-        discrepancies=tuple(Discrepancy(rule, "bounds", Severity.ERROR, "desc", f"m{n}", (f,),
-                                        "A figure is outside its allowed range")
-                            for n, f in enumerate(figures)),
-        not_evaluated=(),
+        discrepancies=tuple(_bounds_failure(rule, f"m{n}", f) for n, f in enumerate(figures)),
     ).to_records()
 
 
@@ -506,10 +506,9 @@ def test_concise_text_names_the_first_row_of_each_discrepancy() -> None:
 
 
 def _not_evaluated_report(listed: int, counted: int) -> dict[str, Any]:
-    return Report(
-        title="t", table="t.csv", rules_file="rules.yaml", figures=4,
+    return _report(
+        figures=4,
         rules=(RuleSummary("r1", "share", "desc", Severity.ERROR, 1, 0, counted),),
-        discrepancies=(),
         not_evaluated=tuple(NotEvaluated("r1", "the whole is missing",
                                          missing=({"item": "total"},), context={"area": "n"})
                             for _ in range(listed)),
