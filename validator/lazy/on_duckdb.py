@@ -27,9 +27,9 @@ from validator.table import FIRST_DATA_ROW
 PREFIX = "duckdb:"
 _CUT = "validator_cut"  # the table of a pass, in the order of its parts
 _PART = "__validator_part__"
-# From this many parts a pass sorts the table by part once rather than scan it once per part:
-# at 1e8 figures the sort cost as much as seven scans (63 s; a scan and fetch 9 s, a part read
-# from the sorted copy 0.6 s), and at 1e7 in 10 parts it was 8% slower than the scans.
+# From this many parts a pass sorts the table by part once rather than scan it once per part.
+# Measured once, by hand: at 1e8 figures the sort cost as much as seven scans (63 s; a scan and
+# fetch 9 s, a part read from the sorted copy 0.6 s), and at 1e7 in 10 parts it was 8% slower.
 SORTED_PARTS_FROM = 12
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
 
