@@ -1,4 +1,4 @@
-"""Mutation testing of the core modules with mutmut, on one worker, module by module.
+"""Mutation testing of the core modules with mutmut, module by module.
 
     pip install -e '.[test,mutation]'
     python benchmarks/mutation.py                  # every module, in order of importance
@@ -12,6 +12,7 @@
                                                    # against the FOCUS tests only
     python benchmarks/mutation.py checks --sample 150 --seed 1 --focus checks
                                                    # a random sample of a module's mutants
+    python benchmarks/mutation.py checks --focus checks --workers 2   # on two cores
 
 mutmut (configured in pyproject.toml, [tool.mutmut]) copies the package to mutants/, runs the
 selected tests ([tool.mutmut] pytest_add_cli_args_test_selection) once to learn which tests reach
@@ -232,15 +233,16 @@ def pending(statuses: dict[str, str], modules: list[str]) -> list[str]:
             if status == "not checked" and module_of(name) in modules]
 
 
-def run_mutmut(names: list[str]) -> None:
+def run_mutmut(names: list[str], workers: int = 1) -> None:
     """One mutmut run over these names or patterns: the reaching tests run once unmutated, then
-    each mutant, those with the fastest tests first."""
+    each mutant, those with the fastest tests first, on `workers` processes."""
     env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
     started = time.monotonic()
     log = ROOT / "mutants" / "run.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("w", encoding="utf-8") as out:
-        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1", *names],
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(workers),
+                        *names],
                        cwd=ROOT, env=env, check=False, stdout=out, stderr=subprocess.STDOUT)
     print(f"mutmut: {len(names)} names or patterns, {time.monotonic() - started:.0f} s "
           f"(its output: {log})", file=sys.stderr)
@@ -262,6 +264,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sample", type=int, default=None,
                         help="run this many mutants of each module, drawn at random")
     parser.add_argument("--seed", type=int, default=0, help="the seed of --sample's draw")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="mutants run at once (one per core; the default leaves a core free)")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
     equivalent = equivalent_mutants()
@@ -290,7 +294,7 @@ def main(argv: list[str]) -> int:
         if args.focus:
             focus(args.focus)
         try:
-            run_mutmut(names)
+            run_mutmut(names, args.workers)
         finally:
             unfocus()
     statuses = results()
